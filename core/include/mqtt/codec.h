@@ -1,0 +1,61 @@
+// Encoding and incremental decoding of every MQTT 3.1.1 and 5.0 control packet.
+//
+// encode() appends one packet to `out` and returns ErrorCode::ok, or the error naming the field that
+// cannot be encoded (a string over 65535 bytes, invalid UTF-8, a property the packet may not carry,
+// a remaining length over 268,435,455); on error `out` is left as it was.
+//
+// Decoder takes bytes as they arrive (one at a time or many packets at once) and hands out each
+// complete packet; string and payload fields are views into the bytes given to feed() or into the
+// decoder's own buffer, valid only during the on_packet call. Validation is strict: every rule it
+// checks yields a distinct ErrorCode (see error.h), and a remaining length above the maximum packet
+// size is refused before anything is buffered.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "mqtt/error.h"
+#include "mqtt/packets.h"
+
+namespace mqtt {
+
+ErrorCode encode(const Packet& packet, Version version, std::vector<uint8_t>& out);
+
+// Decodes one complete packet: `header` is the fixed header's first byte, `body` the bytes after
+// the remaining length. Views in `out` point into `body`.
+ErrorCode decode(uint8_t header, Bytes body, Version version, Packet& out);
+
+class PacketSink {
+ public:
+  // Return false to stop decoding (e.g. the connection was closed from inside the callback).
+  virtual bool on_packet(const Packet& packet) = 0;
+
+ protected:
+  ~PacketSink() = default;
+};
+
+class Decoder {
+ public:
+  explicit Decoder(Version version = Version::v311,
+                   uint32_t max_packet_size = MQTT_DEFAULT_MAX_PACKET_SIZE);
+
+  // Feeds received bytes. Calls sink.on_packet for each complete packet, in order. Returns ok,
+  // or the first violation; after an error (or after the sink returned false) the decoder keeps
+  // nothing and must be reset() before it is fed again.
+  ErrorCode feed(const uint8_t* data, size_t size, PacketSink& sink);
+
+  // Forgets any partial packet (a new connection starts).
+  void reset();
+  void set_version(Version version) { version_ = version; }
+  void set_max_packet_size(uint32_t size) { max_packet_size_ = size; }
+  // Bytes of an incomplete packet held between feed() calls.
+  size_t buffered() const { return buffer_.size(); }
+
+ private:
+  Version version_;
+  uint32_t max_packet_size_;
+  std::vector<uint8_t> buffer_;  // only a packet split across feed() calls is copied here
+};
+
+}  // namespace mqtt
