@@ -1,4 +1,4 @@
-// The MQTT client engine: all behaviour of the `mqtt` API, with no I/O of its own.
+// The MQTT client engine (mqtt::Engine): all behaviour of the `mqtt` API, with no I/O of its own.
 //
 // The host (native/, wasm/, or a test) supplies a Host: it opens the transport the core asks for,
 // sends the bytes the core hands it, tells the core the time, and wakes it when asked. The host
@@ -6,12 +6,12 @@
 // Events: the six events of the API plus the completion of every request.
 //
 // Contract with the host:
-//  - The host never calls into the client from inside a Host method; it reports later.
+//  - The host never calls into the engine from inside a Host method; it reports later.
 //  - After open(), it calls on_open() when the connection (TLS and WebSocket handshakes included)
 //    is up, then on_bytes() as data arrives, and on_closed(reason) exactly once when the connection
 //    fails or ends; but never on_closed() for a connection the core ended with close().
 //  - wake_at(t) replaces any earlier request; at or after time t it calls on_wake().
-//  - The client must not be destroyed from inside one of its own callbacks.
+//  - The engine must not be destroyed from inside one of its own callbacks.
 //
 // Guarantees to the application:
 //  - Every request call returns ErrorCode::ok (accepted) or an error; for every request made with
@@ -68,7 +68,7 @@ class Events {
   virtual void on_close() {}
   // The end of a request (connect, subscribe, unsubscribe, publish): result.ok() is `success`.
   virtual void on_complete(Token token, const Error& result) { (void)token, (void)result; }
-  // 5.0 enhanced authentication: the broker sent AUTH (continue); answer with Client::auth().
+  // 5.0 enhanced authentication: the broker sent AUTH (continue); answer with Engine::auth().
   virtual void on_auth(const Auth& packet) { (void)packet; }
 
  protected:
@@ -83,12 +83,12 @@ enum class State : uint8_t {
   closed,
 };
 
-class Client {
+class Engine {
  public:
-  Client(Host& host, Events& events, ClientOptions options);
-  ~Client();  // closes first if still open
-  Client(const Client&) = delete;
-  Client& operator=(const Client&) = delete;
+  Engine(Host& host, Events& events, ClientOptions options);
+  ~Engine();  // closes first if still open
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
 
   // Application side (createClient, subscribe, unsubscribe, publish, close).
   // connect() validates the options and starts connecting; `token` completes with the first
@@ -121,7 +121,7 @@ class Client {
   std::unique_ptr<Impl> impl_;
 };
 
-// Checks options as connect() does, without a client (hosts use it to refuse early).
+// Checks options as connect() does, without an engine (hosts use it to refuse early).
 ErrorCode validate_options(const ClientOptions& options);
 // Topic rules shared by the client and the hosts.
 ErrorCode validate_topic_name(std::string_view topic);
