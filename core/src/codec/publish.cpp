@@ -1,0 +1,44 @@
+// PUBLISH (3.1.1 section 3.3, 5.0 section 3.3).
+#include "codec/units.h"
+#include "mqtt/engine.h"
+
+namespace mqtt::codec {
+
+uint8_t encode_publish(const Publish& p, Version v, Writer& w) {
+  if (p.qos > 2) w.fail(ErrorCode::invalid_qos);
+  if (p.qos == 0 && p.dup) w.fail(ErrorCode::invalid_argument);     // [MQTT-3.3.1-2]
+  if (p.qos > 0 && p.packet_id == 0) w.fail(ErrorCode::invalid_argument);  // [MQTT-2.2.1-3]
+  // In 5.0 an empty topic name means "the topic of this alias" (section 3.3.2.3.4).
+  const bool alias_only = p.topic.empty() && is_v5(v) && p.properties.topic_alias;
+  if (!alias_only) {
+    const ErrorCode topic = validate_topic_name(p.topic);
+    if (topic != ErrorCode::ok) w.fail(topic);
+  }
+  w.string(p.topic);
+  if (p.qos > 0) w.u16(p.packet_id);
+  if (is_v5(v)) write_properties(w, p.properties, where(PacketType::publish));
+  w.raw(p.payload);
+  return uint8_t(0x30 | (p.dup ? 0x08 : 0) | (p.qos & 3) << 1 | (p.retain ? 1 : 0));
+}
+
+void decode_publish(uint8_t flags, Reader& r, Version v, Publish& p) {
+  p.dup = flags & 0x08;
+  p.qos = flags >> 1 & 3;
+  p.retain = flags & 0x01;
+  if (p.qos == 3) return r.fail(ErrorCode::invalid_qos_from_server);  // [MQTT-3.3.1-4]
+  if (p.qos == 0 && p.dup) return r.fail(ErrorCode::invalid_flags);   // [MQTT-3.3.1-2]
+  p.topic = r.string();
+  if (p.qos > 0) {
+    p.packet_id = r.u16();
+    if (r.ok() && p.packet_id == 0) return r.fail(ErrorCode::zero_packet_id);
+  }
+  if (is_v5(v)) read_properties(r, p.properties, where(PacketType::publish));
+  if (!r.ok()) return;
+  const bool alias_only = p.topic.empty() && p.properties.topic_alias;
+  if (!alias_only && validate_topic_name(p.topic) != ErrorCode::ok) {
+    return r.fail(ErrorCode::malformed_topic);  // [MQTT-3.3.2-2]
+  }
+  p.payload = r.rest();
+}
+
+}  // namespace mqtt::codec

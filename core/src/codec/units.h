@@ -1,0 +1,50 @@
+// One encode/decode unit per packet type. An encoder writes the packet's body (everything after
+// the remaining length) and returns the fixed header's first byte; a decoder reads the body and
+// receives the header's flag bits. Errors stay in the Writer/Reader (first one wins); the
+// dispatchers in encode.cpp and decode.cpp add the fixed header and check for trailing bytes.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "codec/properties.h"
+#include "codec/wire.h"
+#include "mqtt/packets.h"
+
+namespace mqtt::codec {
+
+uint8_t encode_connect(const Connect& p, Version v, Writer& w);
+uint8_t encode_connack(const Connack& p, Version v, Writer& w);
+uint8_t encode_publish(const Publish& p, Version v, Writer& w);
+uint8_t encode_ack(const Ack& p, Version v, Writer& w);
+uint8_t encode_subscribe(const Subscribe& p, Version v, Writer& w);
+uint8_t encode_suback(const Suback& p, Version v, Writer& w);
+uint8_t encode_unsubscribe(const Unsubscribe& p, Version v, Writer& w);
+uint8_t encode_ping(const Ping& p, Writer& w);
+uint8_t encode_disconnect(const Disconnect& p, Version v, Writer& w);
+uint8_t encode_auth(const Auth& p, Version v, Writer& w);
+
+void decode_connect(Reader& r, Connect& p);  // follows the packet's own protocol level
+void decode_connack(Reader& r, Version v, Connack& p);
+void decode_publish(uint8_t flags, Reader& r, Version v, Publish& p);
+void decode_ack(PacketType type, Reader& r, Version v, Ack& p);
+void decode_subscribe(Reader& r, Version v, Subscribe& p);
+void decode_suback(PacketType type, Reader& r, Version v, Suback& p);
+void decode_unsubscribe(Reader& r, Version v, Unsubscribe& p);
+void decode_disconnect(Reader& r, Version v, Disconnect& p);
+void decode_auth(Reader& r, Version v, Auth& p);
+
+// Whether `code` is one of the `count` reason codes in `allowed`.
+bool reason_allowed(uint8_t code, const uint8_t* allowed, size_t count);
+template <size_t N>
+bool reason_allowed(uint8_t code, const uint8_t (&allowed)[N]) {
+  return reason_allowed(code, allowed, N);
+}
+
+// The optional tail of PUBACK..PUBCOMP, DISCONNECT and AUTH in 5.0: reason code then properties,
+// both left out when they are the defaults (0 and none) [MQTT-3.4.2.1], [MQTT-3.14.2.1].
+void write_reason_tail(Writer& w, uint8_t reason, const Properties& props, Where where);
+void read_reason_tail(Reader& r, uint8_t& reason, Properties& props, Where where,
+                      const uint8_t* allowed, size_t count);
+
+}  // namespace mqtt::codec
