@@ -1,0 +1,58 @@
+// Builds what the playground needs, only when it is missing or older than its sources:
+// the WebAssembly package (npm run build --prefix wasm) and the playground (vite build).
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const repoDir = path.resolve(webDir, '..');
+export const wasmDir = path.join(repoDir, 'wasm');
+export const distDir = path.join(webDir, 'dist');
+
+function newestMtime(p) {
+  if (!fs.existsSync(p)) return 0;
+  const st = fs.statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const name of fs.readdirSync(p)) {
+    if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) continue;
+    newest = Math.max(newest, newestMtime(path.join(p, name)));
+  }
+  return newest;
+}
+
+function run(cmd, args, cwd, log) {
+  log(`$ ${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status})`);
+}
+
+export function wasmBuilt() {
+  return fs.existsSync(path.join(wasmDir, 'dist', 'mqtt_wasm.wasm'));
+}
+
+export function ensureWasm({ log = console.log } = {}) {
+  if (wasmBuilt()) return;
+  if (!fs.existsSync(path.join(wasmDir, 'package.json'))) {
+    throw new Error('the WebAssembly package (wasm/) is missing');
+  }
+  run('npm', ['run', 'build', '--prefix', wasmDir], repoDir, log);
+}
+
+export function ensurePlayground({ log = console.log, force = false } = {}) {
+  const built = path.join(distDir, 'index.html');
+  const sources = Math.max(
+    newestMtime(path.join(webDir, 'src')),
+    newestMtime(path.join(webDir, 'index.html')),
+    newestMtime(path.join(webDir, 'vite.config.js')),
+    newestMtime(path.join(wasmDir, 'js')),
+    newestMtime(path.join(wasmDir, 'dist')),
+  );
+  if (!force && fs.existsSync(built) && fs.statSync(built).mtimeMs >= sources) return;
+  if (!fs.existsSync(path.join(webDir, 'node_modules', 'vite'))) {
+    run('npm', ['ci', '--no-audit', '--no-fund'], webDir, log);
+  }
+  run(process.execPath, [path.join(webDir, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], webDir, log);
+}

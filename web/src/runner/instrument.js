@@ -1,0 +1,198 @@
+// Wraps the real mqtt module for the playground: every host:port is routed to a WebSocket
+// endpoint, and each client's state, messages and subscriptions are reported to the page.
+// The script gets the real clients' behaviour; the wrapper only observes and re-addresses.
+
+import { describeTarget, resolveRoute } from './routing.js';
+import { describeError } from './format.js';
+
+const encoder = new TextEncoder();
+
+function toBytes(message) {
+  if (message === undefined || message === null) return new Uint8Array(0);
+  if (typeof message === 'string') return encoder.encode(message);
+  if (message instanceof ArrayBuffer) return new Uint8Array(message.slice(0));
+  if (ArrayBuffer.isView(message)) return new Uint8Array(message.buffer.slice(message.byteOffset, message.byteOffset + message.byteLength));
+  return encoder.encode(String(message));
+}
+
+// report(event) sends one event to the page; guard(fn, where) runs user code and reports
+// what it throws with its line.
+export function instrumentMqtt(realMqtt, { rules, report, guard }) {
+  const clients = new Set();
+  let seq = 0;
+  const module = Object.create(null);
+  for (const key of Object.keys(realMqtt)) module[key] = realMqtt[key];
+
+  module.createClient = function createClient(options) {
+    const id = `c${++seq}`;
+    if (!options || typeof options !== 'object') {
+      report({ type: 'client', id, label: '(invalid options)', state: 'failed', error: 'createClient needs an options object' });
+      return realMqtt.createClient(options);
+    }
+    const { host, port } = options;
+    const from = describeTarget(host, port);
+    const to = host === undefined ? null : resolveRoute(rules, host, port);
+    const label = options.clientId || '(generated id)';
+    const routed = { ...options };
+    if (to) {
+      const url = new URL(to);
+      delete routed.host;
+      delete routed.port;
+      routed.url = to;
+      routed.protocol = url.protocol.replace(':', '');
+      routed.path = url.pathname;
+    }
+    const info = { type: 'client', id, label, from, to };
+    let state = 'connecting';
+    const setState = (next, extra = {}) => {
+      state = next;
+      report({ ...info, state: next, ...extra });
+    };
+    if (host !== undefined && !to) {
+      setState('failed', { error: `no route for ${from}: add one under Routing` });
+    } else {
+      setState('connecting');
+    }
+
+    const userSuccess = options.success;
+    const userFail = options.fail;
+    routed.success = (...args) => {
+      if (state === 'connecting') setState('connected');
+      if (typeof userSuccess === 'function') guard(() => userSuccess(...args), 'success callback');
+    };
+    routed.fail = (err, ...rest) => {
+      setState('failed', { error: describeError(err) });
+      if (typeof userFail === 'function') guard(() => userFail(err, ...rest), 'fail callback');
+    };
+
+    const real = realMqtt.createClient(routed);
+    if (!real) {
+      if (state !== 'failed') setState('failed', { error: 'createClient returned null' });
+      return null;
+    }
+
+    const handle = { real, close: null, closed: false, closedPromise: null };
+    let resolveClosed;
+    handle.closedPromise = new Promise((r) => { resolveClosed = r; });
+    clients.add(handle);
+
+    real.on('connect', () => { if (state !== 'connected') setState('connected'); });
+    real.on('reconnect', () => setState('connected', { reconnected: true }));
+    real.on('disconnect', (reason) => setState('disconnected', { error: reason === undefined ? undefined : describeError(reason) }));
+    real.on('error', (err) => report({ ...info, type: 'client-error', error: describeError(err) }));
+    real.on('close', () => {
+      handle.closed = true;
+      if (state === 'failed') report({ ...info, state: 'failed', closed: true });
+      else setState('closed');
+      clients.delete(handle);
+      resolveClosed();
+    });
+    real.on('message', (topic, message, meta) => {
+      const payload = toBytes(message);
+      report({
+        type: 'msg', dir: 'in', client: id, label, topic, payload,
+        qos: meta?.qos ?? null, retain: !!meta?.retain, t: Date.now(),
+      }, [payload.buffer]);
+    });
+
+    // Listener wrappers, so that off() finds the wrapper of a user's function.
+    const wrappers = new Map();
+    const wrapListener = (event, fn) => {
+      if (typeof fn !== 'function') return fn;
+      let byEvent = wrappers.get(fn);
+      if (!byEvent) wrappers.set(fn, (byEvent = new Map()));
+      if (!byEvent.has(event)) byEvent.set(event, (...args) => guard(() => fn(...args), `'${event}' listener`));
+      return byEvent.get(event);
+    };
+    const wrapCallbacks = (opts, what) => {
+      if (!opts || typeof opts !== 'object') return opts;
+      const copy = { ...opts };
+      for (const key of ['success', 'fail']) {
+        if (typeof opts[key] === 'function') copy[key] = (...args) => guard(() => opts[key](...args), `${what} ${key} callback`);
+      }
+      return copy;
+    };
+
+    const client = {
+      publish(opts) {
+        const wrapped = wrapCallbacks(opts, 'publish');
+        const rc = real.publish(wrapped);
+        if (rc === 0 && opts) {
+          const payload = toBytes(opts.message);
+          report({
+            type: 'msg', dir: 'out', client: id, label, topic: String(opts.topic), payload,
+            qos: opts.qos ?? 0, retain: !!opts.retain, t: Date.now(),
+          }, [payload.buffer]);
+        }
+        return rc;
+      },
+      subscribe(opts) {
+        const topic = opts?.topic;
+        const wrapped = wrapCallbacks(opts, 'subscribe');
+        if (wrapped && typeof wrapped === 'object') {
+          const success = wrapped.success;
+          const fail = wrapped.fail;
+          wrapped.success = (...args) => {
+            const granted = typeof args[0] === 'number' ? args[0] : args[0]?.qos ?? opts.qos ?? 0;
+            report({ type: 'sub', client: id, label, topic, qos: granted, state: 'granted' });
+            if (success) success(...args);
+          };
+          wrapped.fail = (...args) => {
+            report({ type: 'sub', client: id, label, topic, qos: opts.qos ?? 0, state: 'refused', error: describeError(args[0]) });
+            if (fail) fail(...args);
+          };
+        }
+        const rc = real.subscribe(wrapped);
+        if (rc === 0) report({ type: 'sub', client: id, label, topic, qos: opts.qos ?? 0, state: 'pending' });
+        return rc;
+      },
+      unsubscribe(opts) {
+        const rc = real.unsubscribe(wrapCallbacks(opts, 'unsubscribe'));
+        if (rc === 0) report({ type: 'sub', client: id, label, topic: opts?.topic, state: 'removed' });
+        return rc;
+      },
+      close() {
+        return real.close();
+      },
+      on(event, fn) {
+        const r = real.on(event, wrapListener(event, fn));
+        return r === real ? client : r;
+      },
+      once(event, fn) {
+        const r = (real.once ? real.once(event, wrapListener(event, fn)) : real.on(event, wrapListener(event, fn)));
+        return r === real ? client : r;
+      },
+      off(event, fn) {
+        const byEvent = wrappers.get(fn);
+        const r = real.off ? real.off(event, byEvent?.get(event) ?? fn) : undefined;
+        return r === real ? client : r;
+      },
+    };
+    client.addListener = client.on;
+    client.removeListener = client.off;
+    // Anything else the package offers (extensions) stays reachable.
+    return new Proxy(client, {
+      get(target, prop) {
+        if (prop in target) return target[prop];
+        const v = real[prop];
+        return typeof v === 'function' ? v.bind(real) : v;
+      },
+    });
+  };
+
+  // Closes every client the script made and resolves when each has emitted 'close'
+  // (or after timeoutMs).
+  async function closeAll(timeoutMs) {
+    const pending = [...clients].filter((h) => !h.closed);
+    for (const h of pending) {
+      try { h.real.close(); } catch { /* already closing */ }
+    }
+    await Promise.race([
+      Promise.all(pending.map((h) => h.closedPromise)),
+      new Promise((r) => setTimeout(r, timeoutMs)),
+    ]);
+    return pending.length;
+  }
+
+  return { module, closeAll };
+}

@@ -1,0 +1,25 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const wasmPackage = path.resolve(here, '..', 'wasm');
+const wasmEntry = path.join(wasmPackage, 'js', 'browser.js');
+
+// The playground always runs the real WebAssembly package from ../wasm. Until it is built,
+// the import resolves to a module that says so (it does not pretend to be a client).
+const mqttWasm = fs.existsSync(wasmEntry) ? wasmEntry : path.resolve(here, 'src/runner/wasm-missing.js');
+
+export default defineConfig({
+  base: './',
+  resolve: { alias: { 'mqtt-wasm': mqttWasm } },
+  worker: { format: 'es' },
+  build: {
+    target: 'es2022',
+    assetsInlineLimit: 0,
+    reportCompressedSize: false,
+    modulePreload: { polyfill: false },
+  },
+  server: { host: '127.0.0.1', fs: { allow: [here, wasmPackage] } },
+});
