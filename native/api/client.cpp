@@ -1,0 +1,339 @@
+// mqtt::Client: listeners, request callbacks and threading around one Connection (Host + Engine).
+#include "mqtt/client.h"
+
+#include <map>
+#include <mutex>
+#include <unordered_map>
+
+#include "../runtime/connection.h"
+
+namespace mqtt {
+
+namespace {
+
+enum class EventKind : uint8_t { connect, disconnect, reconnect, message, error, close, count };
+
+bool event_kind(std::string_view name, EventKind& kind) {
+  static constexpr std::string_view names[] = {"connect", "disconnect", "reconnect", "message", "error", "close"};
+  for (size_t i = 0; i < std::size(names); ++i)
+    if (names[i] == name) {
+      kind = static_cast<EventKind>(i);
+      return true;
+    }
+  return false;
+}
+
+bool is_transport_code(ErrorCode code) {
+  return code >= ErrorCode::connect_failed && code <= ErrorCode::websocket_failed;
+}
+
+}  // namespace
+
+class Client::Impl final : public Events {
+ public:
+  struct Listeners {
+    Listener plain;
+    ErrorListener with_error;
+    MessageListener with_message;
+    MessageInfoListener with_info;
+  };
+  struct Entry {
+    ListenerId id;
+    bool once;
+    Listeners fn;
+  };
+  struct Callbacks {
+    SuccessCallback success;
+    FailCallback fail;
+  };
+
+  Impl(Loop& loop, const Options& options)
+      : loop_(loop), connect_callbacks_{options.success, options.fail} {
+    ClientOptions core = options;  // slices off the callbacks
+    connection_ = std::make_unique<native::Connection>(loop, *this, std::move(core));
+  }
+
+  ~Impl() { destroying_ = true; }
+
+  // Runs `fn` on the loop's thread.
+  template <class F>
+  void on_loop(F&& fn) {
+    if (loop_.in_loop_thread()) fn();
+    else loop_.call(fn);
+  }
+
+  ErrorInfo info(const Error& error) const {
+    ErrorInfo out;
+    out.code = error.code;
+    out.reason_code = error.reason_code;
+    out.reason_string = std::string(error.reason_string);
+    out.message = std::string(error_message(error.code));
+    if (is_transport_code(error.code) && error.code == connection_->last_failure_code() &&
+        !connection_->last_failure().empty())
+      out.message += ": " + connection_->last_failure();
+    if (!out.reason_string.empty()) out.message += ": " + out.reason_string;
+    if (error.reason_code != 0 && !error.ok()) {
+      char hex[8];
+      snprintf(hex, sizeof hex, "0x%02X", error.reason_code);
+      out.message += std::string(" (reason code ") + hex + ")";
+    }
+    return out;
+  }
+
+  ErrorInfo info(ErrorCode code) const {
+    Error e;
+    e.code = code;
+    return info(e);
+  }
+
+  ListenerId add(std::string_view name, bool once, Listeners fn) {
+    EventKind kind;
+    if (!event_kind(name, kind)) return 0;
+    ListenerId id = 0;
+    on_loop([&] {
+      id = next_listener_++;
+      listeners_[static_cast<size_t>(kind)].push_back({id, once, std::move(fn)});
+    });
+    return id;
+  }
+
+  void remove(std::string_view name, ListenerId id, bool all) {
+    EventKind kind;
+    if (!event_kind(name, kind)) return;
+    on_loop([&] {
+      auto& list = listeners_[static_cast<size_t>(kind)];
+      for (auto it = list.begin(); it != list.end();)
+        it = all || it->id == id ? list.erase(it) : it + 1;
+    });
+  }
+
+  // Calls the listeners of one event; a copy lets them add and remove listeners meanwhile.
+  template <class Call>
+  void emit(EventKind kind, Call&& call) {
+    if (destroying_) return;
+    auto& list = listeners_[static_cast<size_t>(kind)];
+    if (list.empty()) return;
+    std::vector<Entry> snapshot = list;
+    for (auto it = list.begin(); it != list.end();) it = it->once ? list.erase(it) : it + 1;
+    ++depth_;
+    for (auto& entry : snapshot) call(entry.fn);
+    --depth_;
+  }
+
+  void emit_plain(EventKind kind) {
+    emit(kind, [](Listeners& fn) {
+      if (fn.plain) fn.plain();
+    });
+  }
+
+  void emit_error(EventKind kind, const ErrorInfo& error) {
+    emit(kind, [&](Listeners& fn) {
+      if (fn.with_error) fn.with_error(error);
+      else if (fn.plain) fn.plain();
+    });
+  }
+
+  // Events.
+  void on_connect() override { emit_plain(EventKind::connect); }
+  void on_reconnect() override { emit_plain(EventKind::reconnect); }
+  void on_close() override { emit_plain(EventKind::close); }
+  void on_disconnect(const Error& reason) override { emit_error(EventKind::disconnect, info(reason)); }
+  void on_error(const Error& error) override { emit_error(EventKind::error, info(error)); }
+
+  void on_message(const Message& message) override {
+    if (listeners_[static_cast<size_t>(EventKind::message)].empty()) return;
+    std::string topic(message.topic);
+    std::vector<uint8_t> payload(message.payload.data, message.payload.data + message.payload.size);
+    emit(EventKind::message, [&](Listeners& fn) {
+      if (fn.with_info) fn.with_info(topic, payload, message);
+      else if (fn.with_message) fn.with_message(topic, payload);
+      else if (fn.plain) fn.plain();
+    });
+  }
+
+  void on_complete(Token token, const Error& result) override {
+    Callbacks callbacks;
+    if (token == kConnectToken) {
+      callbacks = std::move(connect_callbacks_);
+      connect_callbacks_ = {};
+    } else {
+      auto it = pending_.find(token);
+      if (it == pending_.end()) return;
+      callbacks = std::move(it->second);
+      pending_.erase(it);
+    }
+    ++depth_;
+    if (result.ok()) {
+      if (callbacks.success) callbacks.success();
+    } else if (callbacks.fail) {
+      callbacks.fail(info(result));
+    }
+    --depth_;
+  }
+
+  // Registers the callbacks of a request, then makes it: the Engine may complete it (fail)
+  // before returning.
+  template <class Request>
+  int request(SuccessCallback success, FailCallback fail, Request&& make) {
+    int rc = 0;
+    on_loop([&] {
+      Token token = next_token_++;
+      if (next_token_ == 0) next_token_ = kConnectToken + 1;
+      pending_[token] = {std::move(success), std::move(fail)};
+      ErrorCode code = make(token);
+      rc = static_cast<int>(code);
+      if (code != ErrorCode::ok) {
+        // The Engine completes a refused request itself; only call fail if it did not.
+        auto it = pending_.find(token);
+        if (it != pending_.end()) {
+          Callbacks callbacks = std::move(it->second);
+          pending_.erase(it);
+          if (callbacks.fail) callbacks.fail(info(code));
+        }
+      }
+    });
+    return rc;
+  }
+
+  static constexpr Token kConnectToken = 1;
+
+  Loop& loop_;
+  std::unique_ptr<native::Connection> connection_;
+  Callbacks connect_callbacks_;
+  std::unordered_map<Token, Callbacks> pending_;
+  Token next_token_ = kConnectToken + 1;
+  std::vector<Entry> listeners_[static_cast<size_t>(EventKind::count)];
+  ListenerId next_listener_ = 1;
+  int depth_ = 0;  // > 0 while a user callback runs
+  bool destroying_ = false;
+};
+
+Client::Client(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Client::~Client() {
+  if (!impl_) return;
+  std::shared_ptr<Impl> impl = std::move(impl_);
+  Loop& loop = impl->loop_;
+  auto destroy = [impl]() mutable {
+    for (auto& list : impl->listeners_) list.clear();
+    impl->connect_callbacks_ = {};
+    impl->connection_.reset();  // the Engine closes if still open
+    impl.reset();
+  };
+  // The Engine must not be destroyed from inside one of its callbacks: defer it then.
+  if (loop.in_loop_thread() && impl->depth_ == 0) destroy();
+  else if (loop.in_loop_thread()) loop.post(std::move(destroy));
+  else loop.call(destroy);
+}
+
+Client::ListenerId Client::on(std::string_view e, Listener fn) { return impl_->add(e, false, {std::move(fn), {}, {}, {}}); }
+Client::ListenerId Client::on(std::string_view e, ErrorListener fn) { return impl_->add(e, false, {{}, std::move(fn), {}, {}}); }
+Client::ListenerId Client::on(std::string_view e, MessageListener fn) { return impl_->add(e, false, {{}, {}, std::move(fn), {}}); }
+Client::ListenerId Client::on(std::string_view e, MessageInfoListener fn) { return impl_->add(e, false, {{}, {}, {}, std::move(fn)}); }
+Client::ListenerId Client::once(std::string_view e, Listener fn) { return impl_->add(e, true, {std::move(fn), {}, {}, {}}); }
+Client::ListenerId Client::once(std::string_view e, ErrorListener fn) { return impl_->add(e, true, {{}, std::move(fn), {}, {}}); }
+Client::ListenerId Client::once(std::string_view e, MessageListener fn) { return impl_->add(e, true, {{}, {}, std::move(fn), {}}); }
+Client::ListenerId Client::once(std::string_view e, MessageInfoListener fn) { return impl_->add(e, true, {{}, {}, {}, std::move(fn)}); }
+void Client::off(std::string_view e, ListenerId id) { impl_->remove(e, id, false); }
+void Client::off(std::string_view e) { impl_->remove(e, 0, true); }
+
+int Client::subscribe(const SubscribeOptions& o) {
+  return impl_->request(o.success, o.fail, [&](Token token) {
+    SubscribeRequest r;
+    r.topic = o.topic;
+    r.qos = o.qos;
+    r.no_local = o.no_local;
+    r.retain_as_published = o.retain_as_published;
+    r.retain_handling = o.retain_handling;
+    r.subscription_identifier = o.subscription_identifier;
+    for (auto& p : o.user_properties) r.user_properties.push_back({p.key, p.value});
+    return impl_->connection_->engine().subscribe(r, token);
+  });
+}
+
+int Client::unsubscribe(const UnsubscribeOptions& o) {
+  return impl_->request(o.success, o.fail, [&](Token token) {
+    UnsubscribeRequest r;
+    r.topic = o.topic;
+    for (auto& p : o.user_properties) r.user_properties.push_back({p.key, p.value});
+    return impl_->connection_->engine().unsubscribe(r, token);
+  });
+}
+
+int Client::publish(const PublishOptions& o) {
+  return impl_->request(o.success, o.fail, [&](Token token) {
+    if (!o.message.present) return ErrorCode::missing_message;
+    PublishRequest r;
+    r.topic = o.topic;
+    r.payload = Bytes(o.message.data, o.message.size);
+    r.qos = o.qos;
+    r.retain = o.retain;
+    r.properties = o.properties;
+    for (auto& p : o.user_properties) r.properties.user_properties.push_back({p.key, p.value});
+    return impl_->connection_->engine().publish(r, token);
+  });
+}
+
+int Client::close() {
+  int rc = 0;
+  impl_->on_loop([&] { rc = static_cast<int>(impl_->connection_->engine().close()); });
+  return rc;
+}
+
+State Client::state() const {
+  State s = State::closed;
+  impl_->on_loop([&] { s = impl_->connection_->engine().state(); });
+  return s;
+}
+
+std::string Client::client_id() const {
+  std::string id;
+  impl_->on_loop([&] { id = std::string(impl_->connection_->engine().client_id()); });
+  return id;
+}
+
+size_t Client::queued() const {
+  size_t n = 0;
+  impl_->on_loop([&] { n = impl_->connection_->engine().queued(); });
+  return n;
+}
+
+size_t Client::inflight() const {
+  size_t n = 0;
+  impl_->on_loop([&] { n = impl_->connection_->engine().inflight(); });
+  return n;
+}
+
+uint32_t Client::connection_attempts() const {
+  uint32_t n = 0;
+  impl_->on_loop([&] { n = impl_->connection_->attempts(); });
+  return n;
+}
+
+Loop& Client::loop() const { return impl_->loop_; }
+
+std::shared_ptr<Client> createClient(const Options& options) {
+  Loop& loop = options.loop ? *options.loop : Loop::background();
+  std::shared_ptr<Client> client;
+  auto create = [&] {
+    ErrorCode code = validate_options(options);
+    if (code != ErrorCode::ok) {
+      if (options.fail) {
+        ErrorInfo error;
+        error.code = code;
+        error.message = std::string(error_message(code));
+        options.fail(error);
+      }
+      return;
+    }
+    auto impl = std::make_shared<Client::Impl>(loop, options);
+    client = std::make_shared<Client>(impl);
+    code = impl->connection_->engine().connect(Client::Impl::kConnectToken);
+    if (code != ErrorCode::ok) client.reset();  // fail was called through on_complete
+  };
+  if (loop.in_loop_thread()) create();
+  else loop.call(create);
+  return client;
+}
+
+}  // namespace mqtt

@@ -1,0 +1,154 @@
+/* The native C API: the `mqtt` module of the API contract for firmware and programs written in C.
+ * Same names and meaning as the JavaScript and C++ APIs (mqtt_create_client = createClient...).
+ *
+ *   mqtt_options_t options = MQTT_OPTIONS_INIT;
+ *   options.host = "127.0.0.1";
+ *   mqtt_client_t* client = mqtt_create_client(&options);   // NULL: invalid options, fail called
+ *   mqtt_on(client, MQTT_EVENT_MESSAGE, on_message, NULL);
+ *
+ * Threads: with options.loop NULL the client runs on a background thread: the functions may be
+ * called from any thread and every callback runs on that thread. With a loop from
+ * mqtt_loop_create(), run it (mqtt_loop_run) and call everything on its thread.
+ *
+ * Strings passed in are copied or used before the call returns. Pointers handed to callbacks
+ * (topic, payload, messages) are valid only during the callback. */
+#ifndef MQTT_H
+#define MQTT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mqtt_errors.h" /* MQTT_ERR_*: generated from the core's error table (error.h) */
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct mqtt_client mqtt_client_t;
+typedef struct mqtt_loop mqtt_loop_t;
+
+/* What fail callbacks and the error/disconnect events carry. */
+typedef struct {
+  int code;                  /* MQTT_ERR_* */
+  const char* message;       /* names the problem, with the transport's or broker's detail */
+  int reason_code;           /* the broker's MQTT reason code, 0 when none */
+} mqtt_error_t;
+
+typedef void (*mqtt_success_cb)(mqtt_client_t* client, void* user);
+typedef void (*mqtt_fail_cb)(mqtt_client_t* client, const mqtt_error_t* error, void* user);
+
+typedef struct {
+  const char* host;             /* required */
+  int port;                     /* 0: 1883 (8883 for mqtts) */
+  const char* client_id;        /* NULL: generated */
+  const char* username;         /* NULL: none */
+  const char* password;         /* NULL: none */
+  int keepalive_interval;       /* seconds; -1: default (60); 0: off */
+  int protocol_version;         /* 0 or 4: MQTT 3.1.1; 5: MQTT 5.0 */
+  int clean;                    /* -1: default (clean session); 0: keep the session; 1: clean */
+  uint32_t session_expiry_interval; /* MQTT 5, seconds */
+  const char* url;              /* optional: mqtt://host:port or mqtts://host:port */
+  int tls;                      /* 1: TLS (mqtts) */
+  const char* ca_file;          /* TLS: trusted CAs (PEM); NULL: the system's store */
+  const char* cert_file;        /* TLS client certificate */
+  const char* key_file;         /* TLS client key */
+  int insecure;                 /* 1: do not verify the broker's certificate or name */
+  const char* will_topic;       /* last will: NULL for none */
+  const void* will_message;
+  size_t will_message_len;
+  int will_qos;
+  int will_retain;
+  int reconnect;                /* -1: default (on); 0: off; 1: on */
+  mqtt_loop_t* loop;            /* NULL: the background loop */
+  mqtt_success_cb success;      /* connected */
+  mqtt_fail_cb fail;            /* could not connect */
+  void* user;                   /* passed to success and fail */
+} mqtt_options_t;
+
+#define MQTT_OPTIONS_INIT \
+  { NULL, 0, NULL, NULL, NULL, -1, 0, -1, 0, NULL, 0, NULL, NULL, NULL, 0, NULL, NULL, 0, 0, 0, -1, NULL, NULL, NULL, NULL }
+
+typedef struct {
+  const char* topic;            /* required */
+  int qos;
+  mqtt_success_cb success;      /* SUBACK granted it */
+  mqtt_fail_cb fail;
+  void* user;
+} mqtt_subscribe_options_t;
+
+typedef struct {
+  const char* topic;            /* required */
+  mqtt_success_cb success;
+  mqtt_fail_cb fail;
+  void* user;
+} mqtt_unsubscribe_options_t;
+
+typedef struct {
+  const char* topic;            /* required */
+  const void* message;          /* required (may be "" with message_len 0) */
+  size_t message_len;
+  int qos;
+  int retain;
+  mqtt_success_cb success;      /* written (QoS 0), PUBACK (1), PUBCOMP (2) */
+  mqtt_fail_cb fail;
+  void* user;
+} mqtt_publish_options_t;
+
+typedef enum {
+  MQTT_EVENT_CONNECT = 0,
+  MQTT_EVENT_DISCONNECT = 1,
+  MQTT_EVENT_RECONNECT = 2,
+  MQTT_EVENT_MESSAGE = 3,
+  MQTT_EVENT_ERROR = 4,
+  MQTT_EVENT_CLOSE = 5
+} mqtt_event_type_t;
+
+typedef struct {
+  mqtt_event_type_t type;
+  const char* topic;            /* message: NUL-terminated */
+  const uint8_t* message;       /* message: exactly the payload bytes */
+  size_t message_len;
+  int qos, retain, dup;         /* message */
+  const mqtt_error_t* error;    /* disconnect, error */
+} mqtt_event_t;
+
+typedef void (*mqtt_event_cb)(mqtt_client_t* client, const mqtt_event_t* event, void* user);
+
+/* createClient: starts connecting. NULL when the options are invalid (fail was called). */
+mqtt_client_t* mqtt_create_client(const mqtt_options_t* options);
+/* Registers a listener; returns 0, or MQTT_ERR_INVALID_ARGUMENT for an unknown event. */
+int mqtt_on(mqtt_client_t* client, mqtt_event_type_t event, mqtt_event_cb cb, void* user);
+int mqtt_once(mqtt_client_t* client, mqtt_event_type_t event, mqtt_event_cb cb, void* user);
+/* Removes the listeners registered with this callback and user pointer. */
+int mqtt_off(mqtt_client_t* client, mqtt_event_type_t event, mqtt_event_cb cb, void* user);
+
+/* 0: accepted; otherwise an MQTT_ERR_* value, and fail was called. */
+int mqtt_subscribe(mqtt_client_t* client, const mqtt_subscribe_options_t* options);
+int mqtt_unsubscribe(mqtt_client_t* client, const mqtt_unsubscribe_options_t* options);
+int mqtt_publish(mqtt_client_t* client, const mqtt_publish_options_t* options);
+/* Sends DISCONNECT, releases the connection, emits close. Later calls return non-zero. */
+int mqtt_close(mqtt_client_t* client);
+/* Frees the client, closing it first if needed. Allowed inside its own callbacks (the release
+ * is then deferred to the loop). */
+void mqtt_destroy(mqtt_client_t* client);
+
+/* The generated client id (or the one given); valid until mqtt_destroy. */
+const char* mqtt_client_id(mqtt_client_t* client);
+
+/* The message of an error code ("unknown error" for values not in the table). */
+const char* mqtt_error_message(int code);
+/* Its name ("invalid_topic"). */
+const char* mqtt_error_name(int code);
+
+/* A loop you run yourself: many clients in one thread. */
+mqtt_loop_t* mqtt_loop_create(void);
+void mqtt_loop_destroy(mqtt_loop_t* loop);
+void mqtt_loop_run(mqtt_loop_t* loop);                /* until mqtt_loop_stop */
+void mqtt_loop_run_once(mqtt_loop_t* loop, int timeout_ms);
+void mqtt_loop_stop(mqtt_loop_t* loop);              /* thread-safe */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MQTT_H */

@@ -1,0 +1,158 @@
+// The native C++ API: the `mqtt` module of the API contract (createClient, on/once/off,
+// subscribe, unsubscribe, publish, close) with the same names and meaning. Every behaviour comes
+// from the core's mqtt::Engine; this layer adapts it to a socket loop and std::function.
+//
+//   mqtt::Options options;
+//   options.host = "127.0.0.1";
+//   options.success = [] { puts("connected"); };
+//   auto client = mqtt::createClient(options);      // null when the options are invalid
+//   client->on("message", [](const std::string& topic, const std::vector<uint8_t>& message) {});
+//   client->subscribe({"sensors/#", 1});
+//
+// Threads: each client lives on a Loop. By default that is Loop::background(), a loop on its
+// own thread; the methods may then be called from any thread (they run on the loop thread and
+// wait for it), and every callback runs on the loop thread. With `options.loop` set to a Loop
+// that you run yourself, call everything on that loop's thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mqtt/engine.h"
+#include "mqtt/loop.h"
+
+namespace mqtt {
+
+// What `fail` callbacks and the `error` and `disconnect` events receive (the contract's
+// Error-like object): a code from error.h and a message naming the problem, including what the
+// transport or the broker said.
+struct ErrorInfo {
+  ErrorCode code = ErrorCode::ok;
+  std::string message;
+  uint8_t reason_code = 0;    // the broker's reason code, when it gave one
+  std::string reason_string;  // MQTT 5 reason string, when the broker gave one
+
+  int value() const { return static_cast<int>(code); }
+  std::string_view name() const { return error_name(code); }
+};
+
+// A message body: text or bytes. Absent (default-constructed) means "no message given".
+struct Payload {
+  const uint8_t* data = nullptr;
+  size_t size = 0;
+  bool present = false;
+
+  Payload() = default;
+  Payload(std::string_view text)  // NOLINT: implicit, like the JavaScript String
+      : data(reinterpret_cast<const uint8_t*>(text.data())), size(text.size()), present(true) {}
+  Payload(const char* text) : Payload(std::string_view(text)) {}             // NOLINT
+  Payload(const std::string& text) : Payload(std::string_view(text)) {}      // NOLINT
+  Payload(const std::vector<uint8_t>& bytes)                                  // NOLINT: the ArrayBuffer
+      : data(bytes.data()), size(bytes.size()), present(true) {}
+  Payload(const uint8_t* bytes, size_t length) : data(bytes), size(length), present(true) {}
+};
+
+using SuccessCallback = std::function<void()>;
+using FailCallback = std::function<void(const ErrorInfo&)>;
+
+// createClient's options: the core's ClientOptions (host, port, client_id, username, password,
+// keepalive_interval, protocol_version, clean, will, url, tls, limits...) plus the callbacks.
+struct Options : ClientOptions {
+  SuccessCallback success;  // connected: CONNACK accepted
+  FailCallback fail;        // could not connect (also for invalid options)
+  Loop* loop = nullptr;     // null: Loop::background()
+};
+
+struct SubscribeOptions {
+  std::string topic;
+  int qos = 0;
+  SuccessCallback success;  // SUBACK granted it
+  FailCallback fail;
+  // MQTT 5 subscription options.
+  bool no_local = false;
+  bool retain_as_published = false;
+  int retain_handling = 0;
+  uint32_t subscription_identifier = 0;
+  std::vector<OwnedUserProperty> user_properties;
+};
+
+struct UnsubscribeOptions {
+  std::string topic;
+  SuccessCallback success;
+  FailCallback fail;
+  std::vector<OwnedUserProperty> user_properties;
+};
+
+struct PublishOptions {
+  std::string topic;
+  Payload message;
+  int qos = 0;
+  bool retain = false;
+  SuccessCallback success;  // written (QoS 0), PUBACK (1), PUBCOMP (2)
+  FailCallback fail;
+  // MQTT 5: payload_format_indicator, message_expiry_interval, content_type, response_topic,
+  // correlation_data (views, read before publish() returns) and these user properties.
+  Properties properties;
+  std::vector<OwnedUserProperty> user_properties;
+};
+
+// connect, reconnect, close (and any event whose arguments you do not need).
+using Listener = std::function<void()>;
+// disconnect (the reason), error.
+using ErrorListener = std::function<void(const ErrorInfo&)>;
+// message: topic and the exact payload bytes.
+using MessageListener = std::function<void(const std::string& topic, const std::vector<uint8_t>& message)>;
+// message with the extension argument: qos, retain, dup and MQTT 5 properties (views valid during
+// the call).
+using MessageInfoListener =
+    std::function<void(const std::string& topic, const std::vector<uint8_t>& message, const Message& info)>;
+
+class Client {
+ public:
+  using ListenerId = uint64_t;  // 0: not registered (unknown event name)
+
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // Events: "connect", "disconnect", "reconnect", "message", "error", "close".
+  ListenerId on(std::string_view event, Listener listener);
+  ListenerId on(std::string_view event, ErrorListener listener);
+  ListenerId on(std::string_view event, MessageListener listener);
+  ListenerId on(std::string_view event, MessageInfoListener listener);
+  ListenerId once(std::string_view event, Listener listener);
+  ListenerId once(std::string_view event, ErrorListener listener);
+  ListenerId once(std::string_view event, MessageListener listener);
+  ListenerId once(std::string_view event, MessageInfoListener listener);
+  void off(std::string_view event, ListenerId id);
+  void off(std::string_view event);  // every listener of that event
+
+  // 0: accepted. Otherwise an ErrorCode value, and `fail` was called.
+  int subscribe(const SubscribeOptions& options);
+  int unsubscribe(const UnsubscribeOptions& options);
+  int publish(const PublishOptions& options);
+  int close();
+
+  State state() const;
+  std::string client_id() const;
+  size_t queued() const;
+  size_t inflight() const;
+  uint32_t connection_attempts() const;
+  Loop& loop() const;
+
+  class Impl;
+  explicit Client(std::shared_ptr<Impl> impl);
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+// Creates a client and starts connecting. Returns null when the options are invalid (after
+// calling options.fail with the reason).
+std::shared_ptr<Client> createClient(const Options& options);
+
+}  // namespace mqtt

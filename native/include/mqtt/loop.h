@@ -1,0 +1,70 @@
+// The native event loop: one thread drives many MQTT clients (sockets, timers, deferred calls).
+//
+// Either run it yourself (Loop loop; ... loop.run();) and make every client call on that thread,
+// or let a client use Loop::background(), a loop on its own thread that the client methods reach
+// through post(). Every callback of a client runs on its loop's thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+namespace mqtt {
+
+class Loop {
+ public:
+  Loop();
+  ~Loop();
+  Loop(const Loop&) = delete;
+  Loop& operator=(const Loop&) = delete;
+
+  // Runs until stop() is called.
+  void run();
+  // Runs one round: waits at most timeout_ms (0: does not wait) for I/O, a timer or a post(),
+  // then handles everything that is ready.
+  void run_once(int timeout_ms);
+  // Runs rounds until `done()` is true (checked after every round) or timeout_ms passed.
+  // Returns done(). Handy for tools and tests: wait on a state, not on time.
+  bool run_until(const std::function<bool()>& done, int timeout_ms);
+  // Makes run() return. Thread-safe.
+  void stop();
+
+  // Queues `fn` to run on the loop's thread. Thread-safe; wakes a waiting loop.
+  void post(std::function<void()> fn);
+  // Runs `fn` on the loop's thread and waits for it (directly when already on that thread).
+  // Only for a loop that is running on another thread (background()).
+  void call(const std::function<void()>& fn);
+  // True on the thread running the loop (or when no thread runs it yet).
+  bool in_loop_thread() const;
+
+  // Monotonic milliseconds (CLOCK_MONOTONIC), the clock the clients' timers use.
+  uint64_t now_ms() const;
+
+  // A loop running on its own thread, started at the first call and kept for the process.
+  static Loop& background();
+
+  // Timers and file descriptors, for the runtime's own use.
+  using TimerId = uint64_t;
+  TimerId add_timer(uint64_t deadline_ms, std::function<void()> fn);
+  void cancel_timer(TimerId id);
+
+  class Source {
+   public:
+    virtual int poll_fd() const = 0;         // -1: nothing to watch now
+    virtual short poll_events() const = 0;   // POLLIN / POLLOUT
+    virtual void on_poll(short revents) = 0;
+    virtual bool ready_without_poll() const { return false; }  // e.g. TLS holds decrypted bytes
+
+   protected:
+    ~Source() = default;
+  };
+  void add_source(Source* source);
+  void remove_source(Source* source);
+
+  class Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mqtt

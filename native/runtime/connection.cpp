@@ -1,0 +1,184 @@
+#include "connection.h"
+
+#include <poll.h>
+
+namespace mqtt::native {
+
+namespace {
+constexpr size_t kReadChunk = 64 * 1024;
+constexpr int kReadsPerRound = 16;  // fairness between the clients of one loop
+}  // namespace
+
+Connection::Connection(Loop& loop, Events& events, ClientOptions options)
+    : loop_(loop), tls_(options.tls), random_(std::random_device{}()), alive_(std::make_shared<bool>(true)) {
+  engine_ = std::make_unique<Engine>(*this, events, std::move(options));
+  in_.resize(kReadChunk);
+  loop_.add_source(this);
+}
+
+Connection::~Connection() {
+  engine_.reset();  // may still call close() on us
+  *alive_ = false;
+  if (timer_) loop_.cancel_timer(timer_);
+  loop_.remove_source(this);
+}
+
+void Connection::open(const Endpoint& endpoint) {
+  drop_transport();
+  ++generation_;
+  ++attempts_;
+  phase_ = Phase::connecting;
+  uint64_t generation = generation_;
+  std::weak_ptr<bool> alive = alive_;
+  // The Engine is in the middle of a call: start (and maybe fail) from the loop instead.
+  loop_.post([this, alive, endpoint, generation] {
+    if (alive.expired() || generation != generation_) return;
+    start(endpoint, generation);
+  });
+}
+
+void Connection::start(const Endpoint& endpoint, uint64_t generation) {
+  StreamError error;
+  auto stream = open_stream(endpoint, tls_, error);
+  if (generation != generation_) return;
+  if (!stream) {
+    phase_ = Phase::idle;
+    report_closed(error.code, error.detail);
+    return;
+  }
+  stream_ = std::move(stream);
+  // A socket connected at once still goes through poll: advance() runs when it is writable.
+}
+
+void Connection::send(const uint8_t* data, size_t size) {
+  if (out_offset_ > 0 && out_offset_ == out_.size()) out_.clear(), out_offset_ = 0;
+  out_.insert(out_.end(), data, data + size);
+}
+
+void Connection::close() {
+  ++generation_;
+  drop_transport();
+}
+
+void Connection::drop_transport() {
+  stream_.reset();
+  phase_ = Phase::idle;
+  out_.clear();
+  out_offset_ = 0;
+}
+
+uint64_t Connection::now_ms() { return loop_.now_ms(); }
+
+void Connection::wake_at(uint64_t deadline_ms) {
+  if (timer_ && deadline_ms == timer_deadline_) return;
+  if (timer_) loop_.cancel_timer(timer_);
+  timer_ = 0;
+  if (deadline_ms == kNever) return;
+  timer_deadline_ = deadline_ms;
+  timer_ = loop_.add_timer(deadline_ms, [this] {
+    timer_ = 0;
+    engine_->on_wake();
+  });
+}
+
+uint32_t Connection::random() { return static_cast<uint32_t>(random_()); }
+
+int Connection::poll_fd() const { return stream_ ? stream_->fd() : -1; }
+
+short Connection::poll_events() const {
+  if (!stream_) return 0;
+  short events = 0;
+  if (phase_ == Phase::connecting) {
+    if (stream_->wants_read()) events |= POLLIN;
+    if (stream_->wants_write()) events |= POLLOUT;
+    return events;
+  }
+  events = POLLIN;
+  if (out_offset_ < out_.size() || stream_->wants_write()) events |= POLLOUT;
+  return events;
+}
+
+bool Connection::ready_without_poll() const {
+  return stream_ && phase_ == Phase::open && stream_->has_buffered_input();
+}
+
+void Connection::on_poll(short revents) {
+  if (!stream_) return;
+  uint64_t generation = generation_;
+  if (phase_ == Phase::connecting) {
+    Io step = stream_->advance();
+    if (step == Io::again) return;
+    if (step == Io::failed) {
+      StreamError error = stream_->error();
+      drop_transport();
+      report_closed(error.code, error.detail);
+      return;
+    }
+    phase_ = Phase::open;
+    last_failure_.clear();
+    last_failure_code_ = ErrorCode::ok;
+    engine_->on_open();
+    if (generation != generation_ || !stream_) return;
+    // Flush CONNECT right away instead of waiting for the next round.
+    flush();
+    return;
+  }
+  if (revents & (POLLOUT | POLLERR | POLLHUP)) {
+    if (!flush()) return;
+    if (generation != generation_ || !stream_) return;
+  }
+  read_available();
+  if (generation != generation_ || !stream_) return;
+  // Answers the Engine produced while reading (PUBACK, PUBREC...) go out now.
+  if (out_offset_ < out_.size()) flush();
+}
+
+void Connection::read_available() {
+  uint64_t generation = generation_;
+  for (int i = 0; i < kReadsPerRound; ++i) {
+    size_t n = 0;
+    Io io = stream_->read(in_.data(), in_.size(), n);
+    if (io == Io::ok) {
+      engine_->on_bytes(in_.data(), n);
+      if (generation != generation_ || !stream_) return;  // closed from inside
+      continue;
+    }
+    if (io == Io::again) return;
+    std::string detail = io == Io::eof ? "the broker closed the connection" : stream_->error().detail;
+    drop_transport();
+    report_closed(ErrorCode::connection_lost, detail);
+    return;
+  }
+}
+
+bool Connection::flush() {
+  while (out_offset_ < out_.size()) {
+    size_t n = 0;
+    Io io = stream_->write(out_.data() + out_offset_, out_.size() - out_offset_, n);
+    if (io == Io::ok) {
+      out_offset_ += n;
+      continue;
+    }
+    if (io == Io::again) break;
+    std::string detail = stream_->error().detail;
+    drop_transport();
+    report_closed(ErrorCode::connection_lost, detail);
+    return false;
+  }
+  if (out_offset_ == out_.size()) {
+    out_.clear();
+    out_offset_ = 0;
+  } else if (out_offset_ > (1u << 20) && out_offset_ > out_.size() / 2) {
+    out_.erase(out_.begin(), out_.begin() + static_cast<std::ptrdiff_t>(out_offset_));
+    out_offset_ = 0;
+  }
+  return true;
+}
+
+void Connection::report_closed(ErrorCode code, const std::string& detail) {
+  last_failure_ = detail;
+  last_failure_code_ = code;
+  engine_->on_closed(code);
+}
+
+}  // namespace mqtt::native

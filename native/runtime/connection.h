@@ -1,0 +1,78 @@
+// One MQTT client on a Loop: the Host the Engine asks for (transport, clock, timer, random),
+// with the Engine it drives. The API layer (api/) gives it the Events to deliver.
+//
+// Host calls from the Engine never call back into it: opening happens in a posted task,
+// send() only appends to the write buffer (flushed when the socket is writable, so the
+// Engine's many small sends go out as few writes), and close() reports nothing.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "mqtt/engine.h"
+#include "mqtt/loop.h"
+#include "../transport/stream.h"
+
+namespace mqtt::native {
+
+class Connection final : public Host, private Loop::Source {
+ public:
+  Connection(Loop& loop, Events& events, ClientOptions options);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  Engine& engine() { return *engine_; }
+  Loop& loop() { return loop_; }
+  // The transport's explanation of the last connection failure ("" when none): the error text
+  // the API adds to the Engine's code.
+  const std::string& last_failure() const { return last_failure_; }
+  ErrorCode last_failure_code() const { return last_failure_code_; }
+  // Connection attempts so far (open() calls): tests check there is no tight retry loop.
+  uint32_t attempts() const { return attempts_; }
+
+  // Host.
+  void open(const Endpoint& endpoint) override;
+  void send(const uint8_t* data, size_t size) override;
+  void close() override;
+  uint64_t now_ms() override;
+  void wake_at(uint64_t deadline_ms) override;
+  uint32_t random() override;
+
+ private:
+  enum class Phase : uint8_t { idle, connecting, open };
+
+  // Loop::Source.
+  int poll_fd() const override;
+  short poll_events() const override;
+  void on_poll(short revents) override;
+  bool ready_without_poll() const override;
+
+  void start(const Endpoint& endpoint, uint64_t generation);
+  void read_available();
+  bool flush();  // false: the connection failed (and was reported)
+  void drop_transport();
+  void report_closed(ErrorCode code, const std::string& detail);
+
+  Loop& loop_;
+  std::unique_ptr<Engine> engine_;
+  TlsOptions tls_;
+  std::unique_ptr<Stream> stream_;
+  Phase phase_ = Phase::idle;
+  uint64_t generation_ = 0;  // bumped by open()/close(): stale posted tasks see a newer one
+  std::vector<uint8_t> out_;
+  size_t out_offset_ = 0;
+  std::vector<uint8_t> in_;
+  Loop::TimerId timer_ = 0;
+  uint64_t timer_deadline_ = 0;
+  std::mt19937 random_;
+  std::string last_failure_;
+  ErrorCode last_failure_code_ = ErrorCode::ok;
+  uint32_t attempts_ = 0;
+  std::shared_ptr<bool> alive_;
+};
+
+}  // namespace mqtt::native

@@ -1,0 +1,199 @@
+// Non-blocking TCP: every resolved address (IPv6 and IPv4) is tried in turn, Nagle is off.
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "stream.h"
+
+namespace mqtt::native {
+namespace {
+
+std::string describe(const sockaddr* address) {
+  char text[INET6_ADDRSTRLEN] = "?";
+  uint16_t port = 0;
+  if (address->sa_family == AF_INET6) {
+    auto* in6 = reinterpret_cast<const sockaddr_in6*>(address);
+    inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof text);
+    port = ntohs(in6->sin6_port);
+    return std::string("[") + text + "]:" + std::to_string(port);
+  }
+  auto* in4 = reinterpret_cast<const sockaddr_in*>(address);
+  inet_ntop(AF_INET, &in4->sin_addr, text, sizeof text);
+  port = ntohs(in4->sin_port);
+  return std::string(text) + ":" + std::to_string(port);
+}
+
+class TcpStream final : public Stream {
+ public:
+  ~TcpStream() override { close_socket(); }
+
+  bool start(const std::string& host, uint16_t port) {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_ADDRCONFIG;
+    addrinfo* list = nullptr;
+    // IPv6 literals may come bracketed from a URL.
+    std::string name = host;
+    if (name.size() > 2 && name.front() == '[' && name.back() == ']') name = name.substr(1, name.size() - 2);
+    int rc = getaddrinfo(name.c_str(), std::to_string(port).c_str(), &hints, &list);
+    if (rc == EAI_ADDRFAMILY || rc == EAI_NONAME) {
+      // AI_ADDRCONFIG hides loopback-only families on hosts without a configured address.
+      hints.ai_flags = 0;
+      rc = getaddrinfo(name.c_str(), std::to_string(port).c_str(), &hints, &list);
+    }
+    if (rc != 0) {
+      fail(ErrorCode::dns_failed, "cannot resolve '" + name + "': " + gai_strerror(rc));
+      return false;
+    }
+    for (addrinfo* it = list; it; it = it->ai_next) {
+      Address a;
+      std::memcpy(&a.storage, it->ai_addr, it->ai_addrlen);
+      a.length = it->ai_addrlen;
+      a.family = it->ai_family;
+      addresses_.push_back(a);
+    }
+    freeaddrinfo(list);
+    return connect_next();
+  }
+
+  int fd() const override { return fd_; }
+
+  Io advance() override {
+    if (connected_) return Io::ok;
+    if (fd_ < 0) return Io::failed;
+    int so_error = 0;
+    socklen_t length = sizeof so_error;
+    if (getsockopt(fd_, SOL_SOCKET, SO_ERROR, &so_error, &length) != 0) so_error = errno;
+    if (so_error == 0) {
+      // Writable and no error: connected (a spurious wake-up would show as ENOTCONN here).
+      sockaddr_storage peer{};
+      socklen_t peer_length = sizeof peer;
+      if (getpeername(fd_, reinterpret_cast<sockaddr*>(&peer), &peer_length) == 0) {
+        connected_ = true;
+        return Io::ok;
+      }
+      if (errno != ENOTCONN) so_error = errno;
+      else return Io::again;
+    }
+    if (so_error == EINPROGRESS || so_error == EALREADY) return Io::again;
+    errors_ += (errors_.empty() ? "" : "; ") + describe(reinterpret_cast<const sockaddr*>(&addresses_[next_ - 1].storage)) +
+               ": " + std::strerror(so_error);
+    close_socket();
+    return connect_next() ? Io::again : Io::failed;
+  }
+
+  Io read(uint8_t* buffer, size_t capacity, size_t& n) override {
+    n = 0;
+    for (;;) {
+      ssize_t got = ::recv(fd_, buffer, capacity, 0);
+      if (got > 0) {
+        n = static_cast<size_t>(got);
+        return Io::ok;
+      }
+      if (got == 0) return Io::eof;
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return Io::again;
+      return fail(ErrorCode::connection_lost, std::string("recv: ") + std::strerror(errno));
+    }
+  }
+
+  Io write(const uint8_t* data, size_t size, size_t& n) override {
+    n = 0;
+    for (;;) {
+      ssize_t put = ::send(fd_, data, size, MSG_NOSIGNAL);
+      if (put >= 0) {
+        n = static_cast<size_t>(put);
+        return n > 0 || size == 0 ? Io::ok : Io::again;
+      }
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return Io::again;
+      return fail(ErrorCode::connection_lost, std::string("send: ") + std::strerror(errno));
+    }
+  }
+
+  bool wants_read() const override { return connected_; }
+  bool wants_write() const override { return !connected_; }
+
+ private:
+  struct Address {
+    sockaddr_storage storage{};
+    socklen_t length = 0;
+    int family = 0;
+  };
+
+  // Starts a non-blocking connect to the next address; false when none is left.
+  bool connect_next() {
+    while (next_ < addresses_.size()) {
+      const Address& a = addresses_[next_++];
+      const sockaddr* address = reinterpret_cast<const sockaddr*>(&a.storage);
+      fd_ = ::socket(a.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+      if (fd_ < 0) {
+        errors_ += (errors_.empty() ? "" : "; ") + std::string("socket: ") + std::strerror(errno);
+        continue;
+      }
+      int one = 1;
+      // Nagle off: MQTT packets are small and latency matters more than packet count.
+      setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      int rc;
+      do rc = ::connect(fd_, address, a.length);
+      while (rc != 0 && errno == EINTR);
+      if (rc == 0) {
+        connected_ = true;
+        return true;
+      }
+      if (errno == EINPROGRESS) return true;
+      errors_ += (errors_.empty() ? "" : "; ") + describe(address) + ": " + std::strerror(errno);
+      close_socket();
+    }
+    fail(ErrorCode::connect_failed, errors_.empty() ? std::string("no address to connect to") : errors_);
+    return false;
+  }
+
+  void close_socket() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+  std::vector<Address> addresses_;
+  size_t next_ = 0;
+  int fd_ = -1;
+  bool connected_ = false;
+  std::string errors_;
+};
+
+}  // namespace
+
+std::unique_ptr<Stream> open_tcp(const std::string& host, uint16_t port, StreamError& error) {
+  auto stream = std::make_unique<TcpStream>();
+  if (!stream->start(host, port)) {
+    error = stream->error();
+    return nullptr;
+  }
+  return stream;
+}
+
+std::unique_ptr<Stream> open_stream(const Endpoint& endpoint, const TlsOptions& tls, StreamError& error) {
+  if (endpoint.is_websocket()) {
+    error = {ErrorCode::not_supported, "the native host speaks MQTT over TCP and TLS (mqtt://, mqtts://), not WebSocket"};
+    return nullptr;
+  }
+  if (endpoint.host.empty()) {
+    error = {ErrorCode::missing_host, "no host"};
+    return nullptr;
+  }
+  auto tcp = open_tcp(endpoint.host, endpoint.effective_port(), error);
+  if (!tcp || !endpoint.is_tls()) return tcp;
+  return wrap_tls(std::move(tcp), endpoint.host, tls, error);
+}
+
+}  // namespace mqtt::native
