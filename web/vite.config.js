@@ -9,7 +9,8 @@ const wasmEntry = path.join(wasmPackage, 'js', 'browser.js');
 
 // The playground always runs the real WebAssembly package from ../wasm. Until it is built,
 // the import resolves to a module that says so (it does not pretend to be a client).
-const mqttWasm = fs.existsSync(wasmEntry) ? wasmEntry : path.resolve(here, 'src/runner/wasm-missing.js');
+const wasmBuilt = fs.existsSync(wasmEntry) && fs.existsSync(path.join(wasmPackage, 'dist', 'mqtt_wasm.mjs'));
+const mqttWasm = wasmBuilt ? wasmEntry : path.resolve(here, 'src/runner/wasm-missing.js');
 
 export default defineConfig({
   base: './',

@@ -30,7 +30,7 @@ function run(cmd, args, cwd, log) {
 }
 
 export function wasmBuilt() {
-  return fs.existsSync(path.join(wasmDir, 'dist', 'mqtt_wasm.wasm'));
+  return ['mqtt_wasm.wasm', 'mqtt_wasm.mjs'].every((f) => fs.existsSync(path.join(wasmDir, 'dist', f)));
 }
 
 export function ensureWasm({ log = console.log } = {}) {

@@ -35,12 +35,12 @@ export function instrumentMqtt(realMqtt, { rules, report, guard }) {
     const label = options.clientId || '(generated id)';
     const routed = { ...options };
     if (to) {
-      const url = new URL(to);
+      // The endpoint replaces the TCP address (and any protocol/path the script named).
       delete routed.host;
       delete routed.port;
+      delete routed.protocol;
+      delete routed.path;
       routed.url = to;
-      routed.protocol = url.protocol.replace(':', '');
-      routed.path = url.pathname;
     }
     const info = { type: 'client', id, label, from, to };
     let state = 'connecting';

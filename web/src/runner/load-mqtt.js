@@ -1,11 +1,8 @@
-// Loads the real WebAssembly package and returns the `mqtt` module object of the API
-// contract (the object with createClient).
-import * as pkg from 'mqtt-wasm';
+// Loads the real WebAssembly package: its browser entry instantiates the module with a
+// top-level await, so the default export is the ready `mqtt` module object of the contract.
+import mqtt from 'mqtt-wasm';
 
 export async function loadMqtt() {
-  let m = pkg.default && typeof pkg.default === 'object' ? pkg.default : pkg;
-  if (typeof pkg.init === 'function') await pkg.init();
-  if (m.ready && typeof m.ready.then === 'function') await m.ready;
-  if (typeof m.createClient !== 'function') throw new Error('the package has no createClient');
-  return m;
+  if (!mqtt || typeof mqtt.createClient !== 'function') throw new Error('the mqtt-wasm package has no createClient');
+  return mqtt;
 }

@@ -1,0 +1,212 @@
+// The playground in Chromium against a real Mosquitto: run, watch, stop, share, poke.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startStack, waitUntil, freePort } from './helpers/servers.mjs';
+import { launchBrowser, openPage, screenshot } from './helpers/browser.mjs';
+import { shareHash } from '../web/src/share/codec.js';
+
+const examplesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web', 'src', 'examples');
+
+let stack;
+let browser;
+
+before(async () => {
+  stack = await startStack();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+const consoleLine = (page, text) => page.getByTestId('console').getByText(text).first();
+const runState = (page) => page.getByTestId('run-state');
+
+async function openWithScript(code, options) {
+  return openPage(browser, `${stack.url}${await shareHash(code)}`, options);
+}
+
+async function run(page) {
+  await page.getByRole('button', { name: /Run|Restart/ }).click();
+  await page.locator('[data-testid="run-state"][data-state="running"]').waitFor();
+}
+
+async function stop(page) {
+  await page.getByRole('button', { name: /Stop/ }).click();
+  await page.locator('[data-testid="run-state"]:is([data-state="stopped"],[data-state="killed"])').waitFor();
+}
+
+async function editorText(page) {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'app.js');
+  return fs.readFileSync(await download.path(), 'utf8');
+}
+
+describe('playground', () => {
+  test('serves the page with a Content-Security-Policy', async () => {
+    const res = await fetch(stack.url);
+    const csp = res.headers.get('content-security-policy');
+    assert.match(csp, /default-src 'self'/);
+    assert.doesNotMatch(csp, /'unsafe-eval'/);
+    const scriptSrc = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src'));
+    assert.doesNotMatch(scriptSrc, /'unsafe-inline'/);
+  });
+
+  test('the default example connects, and its messages make the round trip', async () => {
+    const page = await openPage(browser, stack.url);
+    // The default script is the device example, unchanged.
+    assert.equal(await editorText(page), fs.readFileSync(path.join(examplesDir, 'haas-device.js'), 'utf8'));
+    await run(page);
+    await consoleLine(page, 'mqtt connected').waitFor();
+    const client = page.getByTestId('client').filter({ hasText: 'haas_amp_device' });
+    await client.locator('[data-state="connected"]').or(client.and(page.locator('[data-state="connected"]'))).first().waitFor();
+    await client.getByTestId('route').getByText(`test.mosquitto.org:1883 → ${stack.brokerWsUrl}`).waitFor();
+    await page.locator('[data-testid="subscription"][data-topic="/haas/amp/hello"]').waitFor();
+    await page.locator('[data-testid="message-row"][data-dir="out"][data-topic="/haas/amp/hello"]').first().waitFor();
+    const inbound = page.locator('[data-testid="message-row"][data-dir="in"][data-topic="/haas/amp/hello"]').first();
+    await inbound.waitFor();
+    assert.match(await inbound.textContent(), /hello from HaaS #1/);
+    await consoleLine(page, 'mqtt message: topic /haas/amp/hello, payload hello from HaaS #1').waitFor();
+    await screenshot(page, 'desktop-1280x800-light');
+
+    // Stop closes the client: the broker sees it leave.
+    await stop(page);
+    await waitUntil(() => /Client haas_amp_device disconnected/.test(stack.broker.log()), 'the broker to log the disconnect');
+    await client.locator('[data-testid="client-state"]').getByText('closed').waitFor();
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test('a syntax error is marked at its line and the script is not run', async () => {
+    const page = await openWithScript("var mqtt = require('mqtt');\n\nvar x = {;\nconsole.log('never');\n");
+    const status = page.getByTestId('syntax-status');
+    await page.locator('[data-testid="syntax-status"][data-error="true"]').waitFor();
+    assert.equal(await status.getAttribute('data-line'), '3');
+    assert.match(await status.textContent(), /line 3/);
+    await page.locator('.cm-lint-marker-error').first().waitFor();
+    await page.getByRole('button', { name: /Run/ }).click();
+    await consoleLine(page, /SyntaxError: .*line 3/).waitFor();
+    assert.equal(await runState(page).getAttribute('data-state'), 'stopped');
+    await page.context().close();
+  });
+
+  test('an endless loop is stopped and the page stays responsive', async () => {
+    const page = await openWithScript("console.log('spinning');\nwhile (true) {}\n");
+    await page.getByRole('button', { name: /Run/ }).click();
+    await consoleLine(page, /did not yield/).waitFor();
+    assert.equal(await runState(page).getAttribute('data-state'), 'killed');
+    // The page answers: the theme toggle works and the editor takes input.
+    const toggle = page.getByRole('button', { name: 'Toggle dark theme' });
+    const before = await toggle.getAttribute('aria-pressed');
+    await toggle.click();
+    assert.notEqual(await toggle.getAttribute('aria-pressed'), before);
+    assert.equal(await page.evaluate(() => 6 * 7), 42);
+    // A loop that starts later, in a timer, is caught too.
+    await page.context().close();
+    const later = await openWithScript("setTimeout(function () { for (;;) {} }, 50);\nconsole.log('armed');\n");
+    await later.getByRole('button', { name: /Run/ }).click();
+    await consoleLine(later, 'armed').waitFor();
+    await consoleLine(later, /did not yield/).waitFor();
+    await later.context().close();
+  });
+
+  test('the user script cannot reach the page: no DOM, storage, cookies or fetch', async () => {
+    const page = await openWithScript([
+      "console.log('isolation', typeof document, typeof window, typeof localStorage, typeof indexedDB,",
+      "  typeof caches, typeof fetch, typeof XMLHttpRequest, typeof importScripts);",
+      '',
+    ].join('\n'));
+    await run(page);
+    await consoleLine(page, 'isolation undefined undefined undefined undefined undefined undefined undefined undefined').waitFor();
+    await page.context().close();
+  });
+
+  test('a share link restores the script exactly', async () => {
+    const script = "// ünïcødé ✓ and tabs\n\tvar s = 'a\\'b' + \"`${x}`\";\r\nvar t = `line\n  two`;   \n\n";
+    const first = await openWithScript(script);
+    assert.equal(await editorText(first), script.replace(/\r\n/g, '\n'));
+    // The Share button makes a link that another browser (empty storage) opens to the same text.
+    const typed = "var mqtt = require('mqtt');\n// shared from the page\n";
+    await first.getByRole('combobox', { name: 'Example' }).selectOption('qos2');
+    await first.getByRole('button', { name: 'Share' }).click();
+    await first.getByTestId('share-note').getByText(/Share link/).waitFor();
+    const link = first.url();
+    assert.match(link, /#code=[A-Za-z0-9_-]+$/);
+    await first.context().close();
+    const second = await openPage(browser, link);
+    assert.equal(await editorText(second), fs.readFileSync(path.join(examplesDir, 'qos2.js'), 'utf8'));
+    // And what the user had survives a reload.
+    await second.reload();
+    await second.locator('body[data-ready="true"]').waitFor();
+    assert.equal(await editorText(second), fs.readFileSync(path.join(examplesDir, 'qos2.js'), 'utf8'));
+    assert.ok(typed);
+    await second.context().close();
+  });
+
+  test('the publish form reaches the running script', async () => {
+    const page = await openPage(browser, stack.url);
+    await page.getByRole('combobox', { name: 'Example' }).selectOption('sensor');
+    await run(page);
+    await page.locator('[data-testid="subscription"][data-topic="playground/sensor/cmd"]:not(:has(.badge))').waitFor();
+    const form = page.getByRole('form', { name: 'Publish a message' });
+    await form.getByRole('textbox', { name: 'Topic' }).fill('playground/sensor/cmd');
+    await form.getByRole('textbox', { name: 'Payload' }).fill('{"interval": 250}');
+    await form.getByRole('button', { name: 'Publish' }).click();
+    await consoleLine(page, 'interval now 250 ms').waitFor();
+    await page.locator('[data-testid="message-row"][data-dir="in"][data-topic="playground/sensor/data"]').first().waitFor();
+    await stop(page);
+    await page.context().close();
+  });
+
+  test('an unreachable broker gives a clear error', async () => {
+    const closedPort = await freePort();
+    const page = await openPage(browser, stack.url);
+    const routes = page.getByRole('textbox', { name: 'Routes' });
+    await page.getByText('Routing').click();
+    await routes.fill(`* -> ws://127.0.0.1:${closedPort}/mqtt`);
+    await routes.blur();
+    await run(page);
+    const client = page.getByTestId('client').filter({ hasText: 'haas_amp_device' });
+    await page.locator('[data-testid="client"][data-state="failed"]').waitFor();
+    await client.getByTestId('route').getByText(`test.mosquitto.org:1883 → ws://127.0.0.1:${closedPort}/mqtt`).waitFor();
+    const error = await client.getByTestId('client-error').textContent();
+    assert.ok(error.length > 5, `an error message, got "${error}"`);
+    await consoleLine(page, /mqtt connect failed/).waitFor();
+    await stop(page);
+    await page.context().close();
+  });
+
+  test('two pages talk to each other through the broker', async () => {
+    const chat = [
+      "var mqtt = require('mqtt');",
+      "var me = 'peer-' + Math.random().toString(36).slice(2, 8);",
+      "var client = mqtt.createClient({ host: 'chat.example', port: 1883, clientId: me });",
+      "client.on('connect', function () {",
+      "  client.subscribe({ topic: 'e2e/chat', qos: 1 });",
+      "  setInterval(function () { client.publish({ topic: 'e2e/chat', message: 'hello from ' + me, qos: 1 }); }, 200);",
+      '});',
+      "client.on('message', function (topic, message) {",
+      '  var text = new TextDecoder().decode(message);',
+      "  if (text.indexOf(me) < 0) console.log('heard: ' + text);",
+      '});',
+      '',
+    ].join('\n');
+    const a = await openWithScript(chat);
+    const b = await openWithScript(chat);
+    await run(a);
+    await run(b);
+    await consoleLine(a, /^heard: hello from peer-/).waitFor();
+    await consoleLine(b, /^heard: hello from peer-/).waitFor();
+    await stop(a);
+    await stop(b);
+    await a.context().close();
+    await b.context().close();
+  });
+});
