@@ -84,6 +84,12 @@ void Writer::varint(uint32_t v) {
   raw(Bytes(buf, put_varint(buf, v)));
 }
 
+void Writer::raw(Bytes b) {
+  if (!ok()) return;
+  if (out.size() - start + b.size > kMaxVarint) return fail(ErrorCode::payload_too_large);
+  out.insert(out.end(), b.data, b.data + b.size);
+}
+
 void Writer::binary(Bytes b) {
   if (b.size > 0xFFFF) return fail(ErrorCode::invalid_argument);
   u16(uint16_t(b.size));

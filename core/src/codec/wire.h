@@ -47,9 +47,10 @@ struct Reader {
 
 struct Writer {
   std::vector<uint8_t>& out;
+  const size_t start;  // where this packet's body begins in `out`
   ErrorCode err = ErrorCode::ok;
 
-  explicit Writer(std::vector<uint8_t>& o) : out(o) {}
+  explicit Writer(std::vector<uint8_t>& o) : out(o), start(o.size()) {}
 
   bool ok() const { return err == ErrorCode::ok; }
   void fail(ErrorCode e) {
@@ -60,7 +61,7 @@ struct Writer {
   void u16(uint16_t v);
   void u32(uint32_t v);
   void varint(uint32_t v);  // above kMaxVarint: invalid_argument
-  void raw(Bytes b) { out.insert(out.end(), b.data, b.data + b.size); }
+  void raw(Bytes b);  // a body over kMaxVarint bytes: payload_too_large, before copying
   void binary(Bytes b);          // over 65535 bytes: invalid_argument
   void string(std::string_view s);  // binary(), and invalid UTF-8: invalid_utf8
   // Inserts `value` as a variable byte integer at `pos` (used for lengths known only afterwards).
