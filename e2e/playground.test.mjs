@@ -210,3 +210,22 @@ describe('playground', () => {
     await b.context().close();
   });
 });
+
+describe('editor', () => {
+  test('completion and hover documentation for the mqtt API', async () => {
+    const page = await openPage(browser, stack.url);
+    // Hover first: CodeMirror renders only the lines in view.
+    await page.locator('.cm-content').getByText('createClient').first().hover();
+    const doc = page.getByTestId('hover-doc');
+    await doc.waitFor();
+    assert.match(await doc.textContent(), /keepalive_interval/);
+    const editor = page.getByRole('textbox', { name: 'Script editor' });
+    await editor.click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\nmqttClient.pu');
+    const completion = page.locator('.cm-tooltip-autocomplete');
+    await completion.getByText('publish').first().waitFor();
+    await page.keyboard.press('Escape');
+    await page.context().close();
+  });
+});

@@ -7,6 +7,7 @@
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -44,6 +45,17 @@ export const WORKER_CSP = [
   "connect-src 'self' ws: wss:",
 ].join('; ');
 
+const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.wasm', '.svg', '.txt']);
+const gzipCache = new Map(); // file -> { mtimeMs, data }
+
+function gzipped(file, data, mtimeMs) {
+  const hit = gzipCache.get(file);
+  if (hit && hit.mtimeMs === mtimeMs) return hit.data;
+  const gz = zlib.gzipSync(data, { level: 9 });
+  gzipCache.set(file, { mtimeMs, data: gz });
+  return gz;
+}
+
 function isWorkerScript(urlPath) {
   return /\/assets\/worker-[^/]*\.js$/.test(urlPath);
 }
@@ -79,8 +91,15 @@ export function servePlayground({ root, brokerWsUrl, port = 0, host = '127.0.0.1
       };
       if (ext === '.html') headers['content-security-policy'] = PAGE_CSP;
       if (isWorkerScript(urlPath)) headers['content-security-policy'] = WORKER_CSP;
+      let body = data;
+      if (COMPRESSIBLE.has(ext) && /\bgzip\b/.test(req.headers['accept-encoding'] || '')) {
+        body = gzipped(file, data, fs.statSync(file).mtimeMs);
+        headers['content-encoding'] = 'gzip';
+        headers.vary = 'accept-encoding';
+      }
+      headers['content-length'] = body.length;
       res.writeHead(200, headers);
-      res.end(req.method === 'HEAD' ? undefined : data);
+      res.end(req.method === 'HEAD' ? undefined : body);
     });
   });
   return new Promise((resolve, reject) => {

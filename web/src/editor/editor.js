@@ -64,6 +64,7 @@ export function createEditor({ parent, doc, dark, onChange, onSyntax, onRun }) {
           indentWithTab,
         ]),
         javascript(),
+        EditorView.lineWrapping,
         javascriptLanguage.data.of({ autocomplete: mqttCompletions }),
         mqttHover,
         syntaxLinter,

@@ -72,7 +72,13 @@ export function createRateChart({ canvas, legend }) {
     line('out', colOut);
     line('in', colIn);
     const last = series[series.length - 2] || { in: 0, out: 0 };
-    legend.textContent = `in ${last.in}/s · out ${last.out}/s`;
+    const inEl = document.createElement('span');
+    inEl.className = 'in';
+    inEl.textContent = `↓ in ${last.in}/s`;
+    const outEl = document.createElement('span');
+    outEl.className = 'out';
+    outEl.textContent = `↑ out ${last.out}/s`;
+    legend.replaceChildren(inEl, ' · ', outEl);
   }
 
   function schedule() {

@@ -65,7 +65,13 @@ export function instrumentMqtt(realMqtt, { rules, report, guard }) {
       if (typeof userFail === 'function') guard(() => userFail(err, ...rest), 'fail callback');
     };
 
-    const real = realMqtt.createClient(routed);
+    let real;
+    try {
+      real = realMqtt.createClient(routed);
+    } catch (err) {
+      setState('failed', { error: describeError(err) });
+      throw err;
+    }
     if (!real) {
       if (state !== 'failed') setState('failed', { error: 'createClient returned null' });
       return null;
