@@ -1,0 +1,467 @@
+// Connection life cycle: connect(), attempts over the endpoints, CONNECT/CONNACK, keep-alive,
+// loss and reconnection with back-off, close().
+#include <utility>
+
+#include "client/engine_impl.h"
+
+namespace mqtt {
+
+namespace {
+
+constexpr char kClientIdAlphabet[] = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+constexpr size_t kClientIdLength = 23;  // the length every broker must accept [MQTT-3.1.3-5]
+
+struct Refusal {
+  ErrorCode code;
+  bool permanent;    // retrying the same CONNECT cannot succeed: give up
+  bool credentials;  // retry no sooner than refused_retry_ms
+};
+
+Refusal classify_refusal(Version version, uint8_t rc) {
+  if (version == Version::v311) {
+    switch (rc) {
+      case 1:  // unacceptable protocol version
+      case 2:  // identifier rejected
+        return {ErrorCode::connection_refused, true, false};
+      case 4:  // bad user name or password
+      case 5:  // not authorized
+        return {ErrorCode::not_authorized, false, true};
+      default:  // 3 server unavailable, and anything unknown
+        return {ErrorCode::connection_refused, false, false};
+    }
+  }
+  switch (rc) {
+    case 0x86:  // bad user name or password
+    case 0x87:  // not authorized
+    case 0x8A:  // banned
+    case 0x8C:  // bad authentication method
+      return {ErrorCode::not_authorized, false, true};
+    case 0x81:  // malformed packet
+    case 0x82:  // protocol error
+    case 0x84:  // unsupported protocol version
+    case 0x85:  // client identifier not valid
+    case 0x90:  // topic name invalid (will)
+    case 0x95:  // packet too large
+    case 0x99:  // payload format invalid
+    case 0x9A:  // retain not supported
+    case 0x9B:  // QoS not supported
+      return {ErrorCode::connection_refused, true, false};
+    default:  // unavailable, busy, quota, use another server, rate exceeded …
+      return {ErrorCode::connection_refused, false, false};
+  }
+}
+
+#if MQTT_CONFIG_V5
+// The DISCONNECT reason code that tells the broker why we hang up [MQTT-4.13.2].
+uint8_t disconnect_reason(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::malformed_remaining_length:
+    case ErrorCode::malformed_packet:
+    case ErrorCode::invalid_flags:
+    case ErrorCode::malformed_utf8:
+    case ErrorCode::malformed_topic:
+    case ErrorCode::duplicate_property:
+    case ErrorCode::malformed_property:
+      return 0x81;
+    case ErrorCode::packet_too_large: return 0x95;
+    case ErrorCode::receive_maximum_exceeded: return 0x93;
+    case ErrorCode::topic_alias_invalid: return 0x94;
+    default: return 0x82;  // protocol error
+  }
+}
+#endif
+
+}  // namespace
+
+Engine::Impl::Impl(Host& host, Events& events, ClientOptions options)
+    : host_(host), events_(events), options_(std::move(options)) {
+  version_ = MQTT_CONFIG_V5 && options_.protocol_version == 5 ? Version::v5 : Version::v311;
+  queue_.set_limits(options_.queue_max_messages, options_.queue_max_bytes);
+  backoff_.configure(options_.reconnect_min_ms, options_.reconnect_max_ms, options_.reconnect_jitter_percent);
+  window_ = options_.max_inflight;
+}
+
+ErrorCode Engine::Impl::connect(Token token) {
+  if (state_ == State::closed) return fail_request(ErrorCode::closed, token);
+  if (state_ != State::idle) return fail_request(ErrorCode::busy, token);
+  ErrorCode rc = validate_options(options_);
+  if (rc != ErrorCode::ok) return fail_request(rc, token);
+
+  endpoints_.clear();
+  Endpoint first;
+  if (!options_.url.empty()) {
+    parse_url(options_.url, first);
+  } else {
+    first.scheme = options_.protocol;
+    first.host = options_.host;
+    first.port = static_cast<uint16_t>(options_.port);
+    first.path = options_.path;
+  }
+  endpoints_.push_back(std::move(first));
+  for (const std::string& server : options_.servers) {
+    Endpoint ep;
+    parse_url(server, ep);
+    endpoints_.push_back(std::move(ep));
+  }
+  client_id_ = options_.client_id;
+  if (client_id_.empty())
+    for (size_t i = 0; i < kClientIdLength; ++i) client_id_.push_back(kClientIdAlphabet[host_.random() % 62]);
+  decoder_.set_version(version_);
+  decoder_.set_max_packet_size(options_.max_packet_size);
+  connect_pending_ = true;
+  connect_token_ = token;
+  start_attempt();
+  return ErrorCode::ok;
+}
+
+void Engine::Impl::start_attempt() {
+  ++link_;
+  state_ = State::connecting;
+  transport_open_ = true;
+  connect_sent_ = false;
+  connack_ = false;
+  reconnect_at_ = kNever;
+  pingresp_deadline_ = kNever;
+  uint64_t now = host_.now_ms();
+  connect_deadline_ = options_.connect_timeout_ms ? now + options_.connect_timeout_ms : kNever;
+  host_.open(endpoints_[endpoint_]);
+  arm_timer();
+}
+
+void Engine::Impl::on_open() {
+  if (state_ != State::connecting || !transport_open_ || connect_sent_) return;
+  send_connect();
+}
+
+void Engine::Impl::send_connect() {
+  Connect c;
+  c.version = version_;
+  c.clean_start = options_.clean;
+  c.keep_alive = static_cast<uint16_t>(options_.keepalive_interval);
+  c.client_id = client_id_;
+  if (options_.will) {
+    const WillOptions& w = options_.will.value;
+    Will will;
+    will.topic = w.topic;
+    will.payload = Bytes(w.payload.data(), w.payload.size());
+    will.qos = static_cast<uint8_t>(w.qos);
+    will.retain = w.retain;
+#if MQTT_CONFIG_V5
+    if (v5() && w.delay_interval) will.properties.will_delay_interval = w.delay_interval;
+#endif
+    c.will = std::move(will);
+  }
+  if (options_.username) c.username = std::string_view(options_.username.value);
+  if (options_.password) c.password = Bytes::of(options_.password.value);
+#if MQTT_CONFIG_V5
+  if (v5()) {
+    Properties& p = c.properties;
+    if (options_.session_expiry_interval) p.session_expiry_interval = options_.session_expiry_interval;
+    if (options_.receive_maximum != 65535) p.receive_maximum = static_cast<uint16_t>(options_.receive_maximum);
+    p.maximum_packet_size = options_.max_packet_size;
+    if (options_.topic_alias_maximum)
+      p.topic_alias_maximum = static_cast<uint16_t>(options_.topic_alias_maximum);
+    for (const OwnedUserProperty& up : options_.user_properties) p.user_properties.push_back({up.key, up.value});
+    if (!options_.authentication_method.empty()) {
+      p.authentication_method = std::string_view(options_.authentication_method);
+      if (!options_.authentication_data.empty())
+        p.authentication_data = Bytes(options_.authentication_data.data(), options_.authentication_data.size());
+    }
+  }
+#endif
+  connect_sent_ = true;
+  scratch_.clear();
+  ErrorCode rc = encode(c, version_, scratch_);
+  if (rc != ErrorCode::ok) {  // options passed validation, so this is a limit of the codec: final
+    uint32_t link = link_;
+    events_.on_error(err(rc));
+    if (!alive(link)) return;
+    if (connect_pending_) {
+      connect_pending_ = false;
+      events_.on_complete(connect_token_, err(rc));
+      if (!alive(link)) return;
+    }
+    give_up();
+    return;
+  }
+  send_bytes(scratch_.data(), scratch_.size());
+}
+
+void Engine::Impl::handle_connack(const Connack& connack) {
+  if (connack_) return violation(ErrorCode::unexpected_packet);
+  if (connack.reason_code != 0) return refuse(connack);
+  // A broker must not claim a session it was told to discard [MQTT-3.2.2-4].
+  if (connack.session_present && options_.clean) return violation(ErrorCode::protocol_error);
+  connack_ = true;
+  state_ = State::connected;
+  connect_deadline_ = kNever;
+  round_start_ = endpoint_;
+  round_refused_ = false;
+  backoff_.reset();
+  keepalive_ms_ = static_cast<uint32_t>(options_.keepalive_interval) * 1000u;
+  window_ = options_.max_inflight;
+  broker_max_packet_ = 0;
+  broker_max_qos_ = 2;
+  broker_retain_ = true;
+#if MQTT_CONFIG_V5
+  aliases_out_.reset(0);
+  aliases_in_.reset(0);
+  if (v5()) {
+    const Properties& p = connack.properties;
+    if (p.assigned_client_identifier) client_id_ = std::string(*p.assigned_client_identifier);
+    if (p.server_keep_alive) keepalive_ms_ = static_cast<uint32_t>(*p.server_keep_alive) * 1000u;
+    if (p.receive_maximum && *p.receive_maximum < window_) window_ = *p.receive_maximum;
+    if (p.maximum_packet_size) broker_max_packet_ = *p.maximum_packet_size;
+    if (p.maximum_qos) broker_max_qos_ = *p.maximum_qos;
+    if (p.retain_available) broker_retain_ = *p.retain_available != 0;
+    if (p.topic_alias_maximum) aliases_out_.reset(*p.topic_alias_maximum);
+    aliases_in_.reset(static_cast<uint16_t>(options_.topic_alias_maximum));
+  }
+#endif
+  last_received_ = host_.now_ms();
+
+  uint32_t link = link_;
+  resume_session(connack.session_present);
+  if (!alive(link)) return;
+  bool first = !ever_connected_;
+  ever_connected_ = true;
+  if (first) events_.on_connect();
+  else events_.on_reconnect();
+  if (!alive(link)) return;
+  if (connect_pending_) {
+    connect_pending_ = false;
+    events_.on_complete(connect_token_, Error{});
+    if (!alive(link)) return;
+  }
+  pump();
+}
+
+void Engine::Impl::refuse(const Connack& connack) {
+  Refusal refusal = classify_refusal(version_, connack.reason_code);
+  Error error{refusal.code, connack.reason_code, {}};
+#if MQTT_CONFIG_V5
+  if (connack.properties.reason_string) error.reason_string = *connack.properties.reason_string;
+#endif
+  // The broker closes after a refusal; we close first so no stale bytes arrive [MQTT-3.2.2-5].
+  ++link_;
+  transport_open_ = false;
+  connect_deadline_ = kNever;
+  host_.close();
+  events_.on_error(error);
+  if (state_ == State::closed) return;
+  if (refusal.permanent) {
+    if (connect_pending_) {
+      connect_pending_ = false;
+      events_.on_complete(connect_token_, error);
+      if (state_ == State::closed) return;
+    }
+    give_up();
+    return;
+  }
+  if (refusal.credentials) round_refused_ = true;
+  attempt_failed(error);
+}
+
+void Engine::Impl::lose_connection(const Error& reason, bool we_close) {
+  bool was_connected = state_ == State::connected;
+  ++link_;
+  if (we_close && transport_open_) host_.close();
+  transport_open_ = false;
+  connect_sent_ = false;
+  connack_ = false;
+  connect_deadline_ = kNever;
+  pingresp_deadline_ = kNever;
+  if (!was_connected) {
+    attempt_failed(reason);
+    return;
+  }
+  state_ = State::waiting;
+  events_.on_disconnect(reason);
+  if (state_ == State::closed) return;
+  if (!options_.reconnect) {
+    give_up();
+    return;
+  }
+  schedule_reconnect(backoff_.next(host_.random()));
+}
+
+void Engine::Impl::attempt_failed(const Error& reason) {
+  state_ = State::waiting;
+  endpoint_ = (endpoint_ + 1) % endpoints_.size();
+  if (endpoint_ != round_start_) {  // failover: the next broker at once
+    start_attempt();
+    return;
+  }
+  bool refused = round_refused_;
+  round_refused_ = false;
+  if (connect_pending_) {  // every endpoint failed once: the first failure to connect
+    connect_pending_ = false;
+    events_.on_complete(connect_token_, reason);
+    if (state_ == State::closed) return;
+  }
+  if (!options_.reconnect) {
+    give_up();
+    return;
+  }
+  uint32_t delay = backoff_.next(host_.random());
+  if (refused && delay < options_.refused_retry_ms) delay = options_.refused_retry_ms;
+  schedule_reconnect(delay);
+}
+
+void Engine::Impl::schedule_reconnect(uint32_t delay_ms) {
+  state_ = State::waiting;
+  reconnect_at_ = host_.now_ms() + delay_ms;
+  arm_timer();
+}
+
+void Engine::Impl::on_closed(ErrorCode reason) {
+  if (!transport_open_ || state_ == State::closed) return;  // a connection we already ended
+  transport_open_ = false;
+  lose_connection(err(reason == ErrorCode::ok ? ErrorCode::connection_lost : reason), false);
+}
+
+void Engine::Impl::violation(ErrorCode code) {
+  uint32_t link = link_;
+  events_.on_error(err(code));
+  if (!alive(link)) return;
+#if MQTT_CONFIG_V5
+  if (v5() && connack_) {
+    Disconnect d;
+    d.reason_code = disconnect_reason(code);
+    send_packet(d);
+  }
+#endif
+  lose_connection(err(code), true);
+}
+
+ErrorCode Engine::Impl::close() {
+  if (state_ == State::closed) return ErrorCode::closed;
+  if (transport_open_ && connack_) send_packet(Disconnect{});
+  give_up();
+  return ErrorCode::ok;
+}
+
+void Engine::Impl::give_up() {
+  state_ = State::closed;
+  ++link_;
+  if (transport_open_) host_.close();
+  transport_open_ = false;
+  connect_deadline_ = pingresp_deadline_ = reconnect_at_ = kNever;
+  if (armed_ != kNever) host_.wake_at(kNever);
+  armed_ = kNever;
+  fail_all_pending(ErrorCode::closed);
+  finished_ = true;
+  events_.on_close();
+}
+
+void Engine::Impl::fail_all_pending(ErrorCode code) {
+  if (connect_pending_) {
+    connect_pending_ = false;
+    events_.on_complete(connect_token_, err(code));
+  }
+  std::vector<session::Request> inflight = inflight_.take_all();
+  std::vector<session::Request> queued = queue_.take_all();
+  ids_.clear();
+  for (const session::Request& r : inflight) complete(r, err(code));
+  for (const session::Request& r : queued) complete(r, err(code));
+}
+
+void Engine::Impl::on_wake() {
+  armed_ = kNever;
+  if (state_ == State::closed) return;
+  uint64_t now = host_.now_ms();
+  if (state_ == State::connecting && now >= connect_deadline_) {
+    lose_connection(err(ErrorCode::connect_timeout), true);
+  } else if (state_ == State::connected) {
+    if (pingresp_deadline_ != kNever) {
+      if (now >= pingresp_deadline_) lose_connection(err(ErrorCode::ping_timeout), true);
+    } else if (keepalive_ms_ != 0) {
+      // Ping after a keep-alive of silence either way: sending keeps the broker from dropping
+      // us [MQTT-3.1.2-23]; receiving nothing may mean the broker froze. The PINGRESP gets half a
+      // keep-alive, so a frozen broker is noticed within 1.5 × keep-alive of its last packet.
+      uint64_t quiet_since = last_sent_ < last_received_ ? last_sent_ : last_received_;
+      if (now >= quiet_since + keepalive_ms_) {
+        send_packet(Ping{PacketType::pingreq});
+        uint32_t grace = keepalive_ms_ / 2 ? keepalive_ms_ / 2 : 1;
+        pingresp_deadline_ = now + grace;
+      }
+    }
+  } else if (state_ == State::waiting && now >= reconnect_at_) {
+    start_attempt();
+  }
+  if (state_ != State::closed) arm_timer();
+}
+
+// Lazy timers: the host holds one wake-up. It is moved only when a deadline comes earlier than
+// the one it holds; a wake-up that finds nothing due just re-arms the next deadline.
+void Engine::Impl::arm_timer() {
+  uint64_t next = kNever;
+  if (state_ == State::connecting) {
+    next = connect_deadline_;
+  } else if (state_ == State::connected) {
+    if (pingresp_deadline_ != kNever) {
+      next = pingresp_deadline_;
+    } else if (keepalive_ms_ != 0) {
+      uint64_t quiet_since = last_sent_ < last_received_ ? last_sent_ : last_received_;
+      next = quiet_since + keepalive_ms_;
+    }
+  } else if (state_ == State::waiting) {
+    next = reconnect_at_;
+  }
+  if (next < armed_) {
+    armed_ = next;
+    host_.wake_at(next);
+  }
+}
+
+void Engine::Impl::send_bytes(const uint8_t* data, size_t size) {
+  host_.send(data, size);
+  last_sent_ = host_.now_ms();
+}
+
+bool Engine::Impl::send_packet(const Packet& packet) {
+  scratch_.clear();
+  if (encode(packet, version_, scratch_) != ErrorCode::ok) return false;
+  send_bytes(scratch_.data(), scratch_.size());
+  return true;
+}
+
+void Engine::Impl::on_bytes(const uint8_t* data, size_t size) {
+  if (!transport_open_ || state_ == State::closed) return;
+  if (decoder_link_ != link_) {  // bytes of an earlier connection must not prefix these
+    decoder_.reset();
+    decoder_link_ = link_;
+  }
+  last_received_ = host_.now_ms();
+  uint32_t link = link_;
+  ErrorCode rc = decoder_.feed(data, size, *this);
+  if (!alive(link)) {  // the connection ended inside a callback: drop what is left
+    decoder_.reset();
+    return;
+  }
+  if (rc != ErrorCode::ok) {
+    decoder_.reset();
+    violation(rc);
+    return;
+  }
+  arm_timer();
+}
+
+ErrorCode Engine::Impl::auth(uint8_t reason_code, Bytes data) {
+  if (state_ == State::closed) return ErrorCode::closed;
+#if MQTT_CONFIG_V5
+  if (!v5()) return ErrorCode::not_supported;
+  if (options_.authentication_method.empty()) return ErrorCode::invalid_argument;
+  if (!transport_open_ || !connect_sent_) return ErrorCode::not_connected;
+  Auth a;
+  a.reason_code = reason_code;
+  a.properties.authentication_method = std::string_view(options_.authentication_method);
+  if (!data.empty()) a.properties.authentication_data = data;
+  return send_packet(a) ? ErrorCode::ok : ErrorCode::invalid_argument;
+#else
+  (void)reason_code, (void)data;
+  return ErrorCode::not_supported;
+#endif
+}
+
+}  // namespace mqtt

@@ -1,0 +1,153 @@
+// The Engine's state: one connection attempt or connection at a time, the session that outlives
+// connections, and the timers. Split over connection.cpp (connect, CONNACK, keep-alive, loss,
+// reconnection, close), requests.cpp (publish/subscribe/unsubscribe, queue and window) and
+// receive.cpp (what the broker sends).
+//
+// Reentrancy: every application callback may call back into the engine (publish, close …).
+// `link_` counts connections: code that calls out and then goes on compares it with the value it
+// saw before, and stops if the connection ended (or the engine closed) in the meantime. Requests
+// are moved out of the tables before they are completed, so callbacks never see a half-changed
+// table.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "mqtt/codec.h"
+#include "mqtt/engine.h"
+#include "session/backoff.h"
+#include "session/incoming_qos2.h"
+#include "session/inflight.h"
+#include "session/offline_queue.h"
+#include "session/packet_id_pool.h"
+#include "session/subscriptions.h"
+#include "session/topic_alias.h"
+
+namespace mqtt {
+
+inline Error err(ErrorCode code) {
+  Error e;
+  e.code = code;
+  return e;
+}
+
+class Engine::Impl final : public PacketSink {
+ public:
+  Impl(Host& host, Events& events, ClientOptions options);
+
+  // Application side.
+  ErrorCode connect(Token token);
+  ErrorCode subscribe(const SubscribeRequest& request, Token token);
+  ErrorCode unsubscribe(const UnsubscribeRequest& request, Token token);
+  ErrorCode publish(const PublishRequest& request, Token token);
+  ErrorCode close();
+  ErrorCode auth(uint8_t reason_code, Bytes data);
+
+  // Host side.
+  void on_open();
+  void on_bytes(const uint8_t* data, size_t size);
+  void on_closed(ErrorCode reason);
+  void on_wake();
+
+  bool on_packet(const Packet& packet) override;
+
+  State state() const { return state_; }
+  std::string_view client_id() const { return client_id_; }
+  const ClientOptions& options() const { return options_; }
+  size_t queued() const { return queue_.size(); }
+  size_t inflight() const { return inflight_.publishes(); }
+
+ private:
+  // connection.cpp
+  void start_attempt();
+  void send_connect();
+  void handle_connack(const Connack& connack);
+  void refuse(const Connack& connack);
+  void resume_session(bool session_present);
+  void lose_connection(const Error& reason, bool we_close);
+  void attempt_failed(const Error& reason);
+  void schedule_reconnect(uint32_t delay_ms);
+  void give_up();
+  void violation(ErrorCode code);
+  void run_timers(uint64_t now);
+  void arm_timer();
+  void note_sent();
+  void send_bytes(const uint8_t* data, size_t size);
+  bool send_packet(const Packet& packet);
+  void fail_all_pending(ErrorCode code);
+
+  // requests.cpp
+  ErrorCode fail_request(ErrorCode code, Token token);
+  ErrorCode enqueue(session::Request&& request);
+  bool can_send_now(const session::Request& request) const;
+  void pump();
+  void transmit(session::Request&& request);
+  void send_publish_bytes(session::Request& request);
+  void retransmit(session::Request& request, bool dup);
+  void restore_subscriptions();
+  void complete(const session::Request& request, const Error& result);
+  ErrorCode check_broker_limits(const session::Request& request) const;
+
+  // receive.cpp
+  void handle_publish(const Publish& publish);
+  void handle_ack(const Ack& ack);
+  void handle_suback(const Suback& suback);
+  void handle_disconnect(const Disconnect& disconnect);
+  void handle_auth(const Auth& auth);
+  void send_ack(PacketType type, uint16_t packet_id, uint8_t reason_code);
+  void request_done(const Error& result, session::Request&& request);
+
+  bool alive(uint32_t link) const { return link == link_ && state_ != State::closed; }
+  bool v5() const { return MQTT_CONFIG_V5 && version_ == Version::v5; }
+
+  Host& host_;
+  Events& events_;
+  ClientOptions options_;
+  Version version_ = Version::v311;
+  State state_ = State::idle;
+  std::string client_id_;
+  std::vector<Endpoint> endpoints_;
+  size_t endpoint_ = 0;        // the one being tried / used
+  size_t round_start_ = 0;     // first endpoint of the current round of attempts
+  bool round_refused_ = false;  // credentials were refused in this round: retry slowly
+  Decoder decoder_;
+  std::vector<uint8_t> scratch_;  // encode buffer for packets sent at once
+
+  // The current connection.
+  uint32_t link_ = 0;
+  uint32_t decoder_link_ = 0;  // the connection whose bytes the decoder holds
+  bool transport_open_ = false;  // open() called, neither side has closed it since
+  bool connect_sent_ = false;
+  bool connack_ = false;
+  bool ever_connected_ = false;
+  bool finished_ = false;  // on_close was emitted: no callback may follow, calls just return `closed`
+  bool connect_pending_ = false;  // connect token not completed yet
+  Token connect_token_ = 0;
+
+  // Timers (kNever when not running) and the wake-up the host holds.
+  uint64_t connect_deadline_ = kNever;
+  uint64_t pingresp_deadline_ = kNever;
+  uint64_t reconnect_at_ = kNever;
+  uint64_t last_sent_ = 0;
+  uint64_t last_received_ = 0;
+  uint64_t armed_ = kNever;
+  uint32_t keepalive_ms_ = 0;
+
+  // What the broker allows (CONNACK; 3.1.1 defaults otherwise).
+  uint32_t window_ = 0;             // min(max_inflight, broker Receive Maximum)
+  uint32_t broker_max_packet_ = 0;  // 0: no limit
+  uint8_t broker_max_qos_ = 2;
+  bool broker_retain_ = true;
+
+  session::PacketIdPool ids_;
+  session::OfflineQueue queue_;
+  session::InflightTable inflight_;
+  session::SubscriptionRegistry subscriptions_;
+  session::IncomingQos2 incoming_qos2_;
+  session::OutgoingTopicAliases aliases_out_;
+  session::IncomingTopicAliases aliases_in_;
+  session::Backoff backoff_;
+};
+
+}  // namespace mqtt

@@ -1,0 +1,282 @@
+// Application requests: validation, encoding into the session's own buffer, the offline queue,
+// the in-flight window, sending and retransmission.
+#include <utility>
+
+#include "client/engine_impl.h"
+
+namespace mqtt {
+
+using session::Request;
+using session::RequestKind;
+using session::Stage;
+
+ErrorCode Engine::Impl::fail_request(ErrorCode code, Token token) {
+  // After `close` nothing is called (the events contract wins): the return value is the answer.
+  if (finished_) return code;
+  events_.on_complete(token, err(code));
+  // A refused request is also an `error` event (API: "a bad argument"), except once closed:
+  // nothing may follow `close`.
+  if (code != ErrorCode::closed && state_ != State::closed) events_.on_error(err(code));
+  return code;
+}
+
+ErrorCode Engine::Impl::publish(const PublishRequest& req, Token token) {
+  if (state_ == State::closed) return fail_request(ErrorCode::closed, token);
+  if (req.topic.empty()) return fail_request(ErrorCode::missing_topic, token);
+  ErrorCode rc = validate_topic_name(req.topic);
+  if (rc != ErrorCode::ok) return fail_request(rc, token);
+  if (req.qos < 0 || req.qos > 2) return fail_request(ErrorCode::invalid_qos, token);
+  if (req.payload.size != 0 && req.payload.data == nullptr) return fail_request(ErrorCode::missing_message, token);
+
+  Publish p;
+  p.qos = static_cast<uint8_t>(req.qos);
+  p.retain = req.retain;
+  p.topic = req.topic;
+  p.payload = req.payload;
+  p.packet_id = req.qos > 0 ? 1 : 0;  // placeholder, the real one is patched in when sent
+#if MQTT_CONFIG_V5
+  if (v5()) {
+    // Topic aliases and subscription identifiers belong to the client and the broker.
+    if (req.properties.topic_alias || !req.properties.subscription_identifiers.empty())
+      return fail_request(ErrorCode::invalid_property, token);
+    p.properties = req.properties;
+  }
+#endif
+  Request r;
+  r.kind = RequestKind::publish;
+  r.qos = p.qos;
+  r.has_token = true;
+  r.token = token;
+  rc = encode(p, version_, r.packet);
+  if (rc != ErrorCode::ok) return fail_request(rc, token);
+  if (p.qos > 0) r.id_offset = session::fixed_header_size(r.packet) + 2 + static_cast<uint32_t>(req.topic.size());
+  return enqueue(std::move(r));
+}
+
+ErrorCode Engine::Impl::subscribe(const SubscribeRequest& req, Token token) {
+  if (state_ == State::closed) return fail_request(ErrorCode::closed, token);
+  if (req.topic.empty()) return fail_request(ErrorCode::missing_topic, token);
+  ErrorCode rc = validate_topic_filter(req.topic);
+  if (rc != ErrorCode::ok) return fail_request(rc, token);
+  if (req.qos < 0 || req.qos > 2) return fail_request(ErrorCode::invalid_qos, token);
+  if (req.retain_handling < 0 || req.retain_handling > 2) return fail_request(ErrorCode::invalid_argument, token);
+  if (req.subscription_identifier > 268435455u) return fail_request(ErrorCode::invalid_property, token);
+
+  Subscribe s;
+  s.packet_id = 1;  // placeholder
+  SubscribeTopic t;
+  t.filter = req.topic;
+  t.qos = static_cast<uint8_t>(req.qos);
+  Request r;
+  r.kind = RequestKind::subscribe;
+  r.qos = t.qos;
+  r.has_token = true;
+  r.token = token;
+  r.filter.assign(req.topic.data(), req.topic.size());
+#if MQTT_CONFIG_V5
+  if (v5()) {
+    t.no_local = req.no_local;
+    t.retain_as_published = req.retain_as_published;
+    t.retain_handling = static_cast<uint8_t>(req.retain_handling);
+    if (req.subscription_identifier) s.properties.subscription_identifiers.push_back(req.subscription_identifier);
+    s.properties.user_properties = req.user_properties;
+    r.sub_flags = static_cast<uint8_t>((req.no_local ? 1 : 0) | (req.retain_as_published ? 2 : 0) |
+                                       (req.retain_handling << 2));
+    r.subscription_identifier = req.subscription_identifier;
+  }
+#endif
+  s.topics.push_back(t);
+  rc = encode(s, version_, r.packet);
+  if (rc != ErrorCode::ok) return fail_request(rc, token);
+  r.id_offset = session::fixed_header_size(r.packet);
+  return enqueue(std::move(r));
+}
+
+ErrorCode Engine::Impl::unsubscribe(const UnsubscribeRequest& req, Token token) {
+  if (state_ == State::closed) return fail_request(ErrorCode::closed, token);
+  if (req.topic.empty()) return fail_request(ErrorCode::missing_topic, token);
+  ErrorCode rc = validate_topic_filter(req.topic);
+  if (rc != ErrorCode::ok) return fail_request(rc, token);
+  Unsubscribe u;
+  u.packet_id = 1;  // placeholder
+  u.filters.push_back(req.topic);
+#if MQTT_CONFIG_V5
+  if (v5()) u.properties.user_properties = req.user_properties;
+#endif
+  Request r;
+  r.kind = RequestKind::unsubscribe;
+  r.has_token = true;
+  r.token = token;
+  r.filter.assign(req.topic.data(), req.topic.size());
+  rc = encode(u, version_, r.packet);
+  if (rc != ErrorCode::ok) return fail_request(rc, token);
+  r.id_offset = session::fixed_header_size(r.packet);
+  return enqueue(std::move(r));
+}
+
+ErrorCode Engine::Impl::check_broker_limits(const Request& r) const {
+  if (state_ != State::connected) return ErrorCode::ok;  // limits are known only once connected
+  if (broker_max_packet_ != 0 && r.packet.size() > broker_max_packet_) return ErrorCode::payload_too_large;
+  if (r.kind == RequestKind::publish) {
+    if (r.qos > broker_max_qos_) return ErrorCode::not_supported;                  // [MQTT-3.3.2-11]
+    if ((r.packet[0] & 0x01) && !broker_retain_) return ErrorCode::not_supported;  // [MQTT-3.3.1-14]
+  }
+  return ErrorCode::ok;
+}
+
+ErrorCode Engine::Impl::enqueue(Request&& r) {
+  ErrorCode rc = check_broker_limits(r);
+  if (rc != ErrorCode::ok) return fail_request(rc, r.token);
+  if (can_send_now(r)) {
+    transmit(std::move(r));
+    return ErrorCode::ok;
+  }
+  Token token = r.token;
+  if (!queue_.push(r)) return fail_request(ErrorCode::queue_full, token);
+  return ErrorCode::ok;
+}
+
+bool Engine::Impl::can_send_now(const Request& r) const {
+  if (state_ != State::connected || !queue_.empty()) return false;  // keep the order of requests
+  if (r.is_windowed() && inflight_.publishes() >= window_) return false;
+  return !r.needs_packet_id() || ids_.used() < 65535;
+}
+
+void Engine::Impl::pump() {
+  uint32_t link = link_;
+  while (alive(link) && state_ == State::connected && !queue_.empty()) {
+    Request& next = queue_.front();
+    if (next.is_windowed() && inflight_.publishes() >= window_) break;
+    if (next.needs_packet_id() && ids_.used() >= 65535) break;
+    transmit(queue_.pop());
+  }
+}
+
+void Engine::Impl::transmit(Request&& r) {
+  ErrorCode rc = check_broker_limits(r);
+  if (rc != ErrorCode::ok) {
+    uint32_t link = link_;
+    complete(r, err(rc));
+    if (alive(link)) events_.on_error(err(rc));
+    return;
+  }
+  if (r.needs_packet_id()) r.set_packet_id(ids_.acquire());
+  r.stage = Stage::sent;
+  if (r.kind == RequestKind::publish) send_publish_bytes(r);
+  else send_bytes(r.packet.data(), r.packet.size());
+  if (r.kind == RequestKind::publish && r.qos == 0) {
+    complete(r, Error{});  // QoS 0 succeeds once written
+    return;
+  }
+  inflight_.add(std::move(r));
+}
+
+// The stored packet always carries the full topic; on its first transmission over a 5.0
+// connection it may go out with a topic alias instead.
+void Engine::Impl::send_publish_bytes(Request& r) {
+#if MQTT_CONFIG_V5
+  if (v5()) {
+    uint32_t header = session::fixed_header_size(r.packet);
+    Packet decoded;
+    Publish* p = nullptr;
+    if (decode(r.packet[0], Bytes(r.packet.data() + header, r.packet.size() - header), version_, decoded) ==
+            ErrorCode::ok &&
+        (p = std::get_if<Publish>(&decoded)) != nullptr) {
+      bool known = false;
+      uint16_t alias = aliases_out_.lookup_or_assign(p->topic, known);
+      if (alias != 0) {
+        p->properties.topic_alias = alias;
+        if (known) p->topic = std::string_view();
+        scratch_.clear();
+        if (encode(*p, version_, scratch_) == ErrorCode::ok &&
+            (broker_max_packet_ == 0 || scratch_.size() <= broker_max_packet_)) {
+          send_bytes(scratch_.data(), scratch_.size());
+          return;
+        }
+      }
+    }
+  }
+#endif
+  send_bytes(r.packet.data(), r.packet.size());
+}
+
+void Engine::Impl::retransmit(Request& r, bool dup) {
+  if (r.kind == RequestKind::publish) {
+    if (r.stage == Stage::released) {
+      send_ack(PacketType::pubrel, r.packet_id, 0);
+      return;
+    }
+    r.set_dup(dup);  // [MQTT-3.3.1-1]; a message resent into a new session is a new message
+  }
+  send_bytes(r.packet.data(), r.packet.size());
+}
+
+// After CONNACK: the in-flight requests go out again, in their original order.
+// Session present: publishes with DUP, PUBREL for those past PUBREC [MQTT-4.4.0-1].
+// No session: the broker forgot everything. Publishes past PUBREC were accepted by it, so they
+// succeed; the others are sent again as new messages; the subscriptions are made again first.
+void Engine::Impl::resume_session(bool session_present) {
+  std::vector<Request> accepted;
+  if (!session_present) {
+    incoming_qos2_.clear();
+    for (size_t i = 0; i < inflight_.size();) {
+      Request& r = inflight_.at(i);
+      if (r.kind == RequestKind::publish && r.stage == Stage::released) {
+        ids_.release(r.packet_id);
+        accepted.push_back(inflight_.take(&r));
+      } else {
+        ++i;
+      }
+    }
+  }
+  size_t earlier = inflight_.size();
+  if (!session_present) restore_subscriptions();
+  // Restored subscriptions went out first, so a message published below cannot miss them.
+  for (size_t i = 0; i < earlier; ++i) retransmit(inflight_.at(i), session_present);
+  uint32_t link = link_;
+  for (const Request& r : accepted) {
+    complete(r, Error{});
+    if (!alive(link)) return;
+  }
+}
+
+void Engine::Impl::restore_subscriptions() {
+  for (const session::Subscription& s : subscriptions_.all()) {
+    if (ids_.used() >= 65535) break;
+    Subscribe sub;
+    SubscribeTopic t;
+    t.filter = s.filter;
+    t.qos = s.qos;
+#if MQTT_CONFIG_V5
+    if (v5()) {
+      t.no_local = (s.flags & 1) != 0;
+      t.retain_as_published = (s.flags & 2) != 0;
+      t.retain_handling = static_cast<uint8_t>((s.flags >> 2) & 3);
+      if (s.subscription_identifier) sub.properties.subscription_identifiers.push_back(s.subscription_identifier);
+    }
+#endif
+    sub.topics.push_back(t);
+    sub.packet_id = ids_.acquire();
+    Request r;
+    r.kind = RequestKind::subscribe;
+    r.stage = Stage::sent;
+    r.qos = s.qos;
+    r.packet_id = sub.packet_id;
+    r.filter = s.filter;
+    r.sub_flags = s.flags;
+    r.subscription_identifier = s.subscription_identifier;
+    if (encode(sub, version_, r.packet) != ErrorCode::ok) {
+      ids_.release(sub.packet_id);
+      continue;
+    }
+    r.id_offset = session::fixed_header_size(r.packet);
+    send_bytes(r.packet.data(), r.packet.size());
+    inflight_.add(std::move(r));
+  }
+}
+
+void Engine::Impl::complete(const Request& r, const Error& result) {
+  if (r.has_token) events_.on_complete(r.token, result);
+}
+
+}  // namespace mqtt

@@ -1,0 +1,51 @@
+// One application request (publish, subscribe, unsubscribe) as the session keeps it: already
+// encoded, so the caller's views can go away when the call returns, and so a retransmission is
+// the same bytes with the DUP bit and packet identifier patched in place.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mqtt::session {
+
+enum class RequestKind : uint8_t { publish, subscribe, unsubscribe };
+
+enum class Stage : uint8_t {
+  queued,    // waiting for a connection or an in-flight slot
+  sent,      // on the wire, waiting for PUBACK/PUBREC/SUBACK/UNSUBACK
+  released,  // QoS 2: PUBREC received and PUBREL sent, waiting for PUBCOMP
+};
+
+struct Request {
+  RequestKind kind = RequestKind::publish;
+  Stage stage = Stage::queued;
+  uint8_t qos = 0;  // publish QoS, or the requested subscription QoS
+  bool has_token = false;  // false for the client's own requests (subscription restore)
+  uint32_t token = 0;
+  uint16_t packet_id = 0;
+  uint32_t id_offset = 0;  // where the packet identifier sits in `packet`; 0: none
+  std::vector<uint8_t> packet;
+  // Subscribe/unsubscribe: the filter and options, for the subscription registry.
+  std::string filter;
+  uint8_t sub_flags = 0;  // bit 0 no_local, bit 1 retain_as_published, bits 2-3 retain handling
+  uint32_t subscription_identifier = 0;
+
+  bool needs_packet_id() const { return id_offset != 0; }
+  bool is_windowed() const { return kind == RequestKind::publish && qos > 0; }
+
+  void set_packet_id(uint16_t id) {
+    packet_id = id;
+    packet[id_offset] = static_cast<uint8_t>(id >> 8);
+    packet[id_offset + 1] = static_cast<uint8_t>(id & 0xFF);
+  }
+  void set_dup(bool dup) {
+    if (dup) packet[0] |= 0x08;
+    else packet[0] &= static_cast<uint8_t>(~0x08u);
+  }
+};
+
+// Offset of the first byte after the fixed header (type byte + remaining length).
+uint32_t fixed_header_size(const std::vector<uint8_t>& packet);
+
+}  // namespace mqtt::session

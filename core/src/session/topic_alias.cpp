@@ -1,0 +1,42 @@
+#include "session/topic_alias.h"
+
+namespace mqtt::session {
+
+void OutgoingTopicAliases::reset(uint16_t broker_maximum) {
+  topics_.clear();
+  maximum_ = broker_maximum < MQTT_TOPIC_ALIAS_OUT_MAX ? broker_maximum
+                                                        : static_cast<uint16_t>(MQTT_TOPIC_ALIAS_OUT_MAX);
+}
+
+uint16_t OutgoingTopicAliases::lookup_or_assign(std::string_view topic, bool& known) {
+  for (size_t i = 0; i < topics_.size(); ++i) {
+    if (topics_[i] == topic) {
+      known = true;
+      return static_cast<uint16_t>(i + 1);
+    }
+  }
+  known = false;
+  if (topics_.size() >= maximum_) return 0;
+  topics_.emplace_back(topic);
+  return static_cast<uint16_t>(topics_.size());
+}
+
+void IncomingTopicAliases::reset(uint16_t our_maximum) {
+  topics_.clear();
+  maximum_ = our_maximum;
+}
+
+bool IncomingTopicAliases::resolve(uint16_t alias, std::string_view topic, std::string_view& resolved) {
+  if (alias == 0 || alias > maximum_) return false;
+  if (topics_.size() < alias) topics_.resize(alias);
+  std::string& slot = topics_[alias - 1];
+  if (!topic.empty()) {
+    slot.assign(topic.data(), topic.size());
+  } else if (slot.empty()) {
+    return false;
+  }
+  resolved = slot;
+  return true;
+}
+
+}  // namespace mqtt::session
