@@ -76,7 +76,7 @@ TEST_P(EngineConnectInvalid, FailsSynchronouslyWithOneCompletion) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Options, EngineConnectInvalid,
+    EngineOptions, EngineConnectInvalid,
     ::testing::Values(
         BadOption{"missing_host", [](ClientOptions& o) { o.host.clear(); }, ErrorCode::missing_host},
         BadOption{"port_high", [](ClientOptions& o) { o.port = 65536; }, ErrorCode::invalid_port},
@@ -211,7 +211,7 @@ TEST_P(EngineConnectRefusal, FailsTheTokenAndRetriesAsTheCodeSays) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Codes, EngineConnectRefusal,
+    EngineCodes, EngineConnectRefusal,
     ::testing::Values(RefusalCase{4, 1, ErrorCode::connection_refused, true, false},
                       RefusalCase{4, 2, ErrorCode::connection_refused, true, false},
                       RefusalCase{4, 3, ErrorCode::connection_refused, false, false},

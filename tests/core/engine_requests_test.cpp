@@ -1,0 +1,181 @@
+// Engine: invalid requests (refused synchronously, completed once before the call returns),
+// protocol violations by the broker, and the order of events over a whole life.
+#include <gtest/gtest.h>
+
+#include "support/scripted_broker.h"
+
+namespace mqtt::test {
+namespace {
+
+// Calls `request` and checks: non-zero return, exactly one completion with that code, delivered
+// before the call returned, an `error` event, and nothing sent.
+template <class F>
+void expect_refused(Harness& h, Token token, ErrorCode expected, F request) {
+  bool returned = false;
+  bool early = false;
+  h.events.complete_hook = [&](Token t, const Error&) { early = t == token && !returned; };
+  size_t sent = h.host.sent.size();
+  ErrorCode rc = request(token);
+  returned = true;
+  h.events.complete_hook = nullptr;
+  EXPECT_EQ(rc, expected) << error_name(rc);
+  EXPECT_EQ(h.events.count(token), 1u);
+  EXPECT_EQ(h.events.result(token), expected);
+  EXPECT_TRUE(early) << "on_complete must come before the call returns";
+  EXPECT_EQ(h.events.errors.back().code, expected);
+  EXPECT_EQ(h.host.sent.size(), sent);
+}
+
+TEST(EngineRequests, InvalidPublishes) {
+  Harness h(basic_options());
+  h.connect_ok();
+  Engine& e = *h.engine;
+  expect_refused(h, 1, ErrorCode::invalid_qos, [&](Token t) { return e.publish(make_publish("t", "x", 3), t); });
+  expect_refused(h, 2, ErrorCode::invalid_qos, [&](Token t) { return e.publish(make_publish("t", "x", -1), t); });
+  expect_refused(h, 3, ErrorCode::invalid_topic, [&](Token t) { return e.publish(make_publish("a/+", "x"), t); });
+  expect_refused(h, 4, ErrorCode::invalid_topic, [&](Token t) { return e.publish(make_publish("a/#", "x"), t); });
+  expect_refused(h, 5, ErrorCode::missing_topic, [&](Token t) { return e.publish(make_publish("", "x"), t); });
+  expect_refused(h, 6, ErrorCode::invalid_utf8,
+                 [&](Token t) { return e.publish(make_publish("bad\xc3\x28", "x"), t); });
+  expect_refused(h, 7, ErrorCode::invalid_utf8,
+                 [&](Token t) { return e.publish(make_publish(std::string_view("nul\0", 4), "x"), t); });
+  std::string huge(65536, 'a');
+  expect_refused(h, 8, ErrorCode::topic_too_long, [&](Token t) { return e.publish(make_publish(huge, "x"), t); });
+  EXPECT_EQ(h.engine->state(), State::connected);
+}
+
+TEST(EngineRequests, InvalidSubscriptions) {
+  Harness h(basic_options());
+  h.connect_ok();
+  Engine& e = *h.engine;
+  expect_refused(h, 1, ErrorCode::invalid_qos, [&](Token t) { return e.subscribe(make_subscribe("t", 3), t); });
+  expect_refused(h, 2, ErrorCode::invalid_topic_filter,
+                 [&](Token t) { return e.subscribe(make_subscribe("a/#/b"), t); });
+  expect_refused(h, 3, ErrorCode::invalid_topic_filter, [&](Token t) { return e.subscribe(make_subscribe("a+"), t); });
+  expect_refused(h, 4, ErrorCode::missing_topic, [&](Token t) { return e.subscribe(make_subscribe(""), t); });
+  expect_refused(h, 5, ErrorCode::invalid_utf8, [&](Token t) { return e.subscribe(make_subscribe("\xff"), t); });
+  expect_refused(h, 6, ErrorCode::missing_topic, [&](Token t) { return e.unsubscribe({"", {}}, t); });
+  expect_refused(h, 7, ErrorCode::invalid_topic_filter, [&](Token t) { return e.unsubscribe({"#/a", {}}, t); });
+  // Valid wildcard filters are fine.
+  EXPECT_EQ(e.subscribe(make_subscribe("+/a/#", 2), 8), ErrorCode::ok);
+  EXPECT_EQ(h.expect<Subscribe>().topics[0].filter, "+/a/#");
+}
+
+TEST(EngineRequests, InvalidRequestsOfflineAreRefusedToo) {
+  Harness h(basic_options());
+  expect_refused(h, 1, ErrorCode::invalid_qos,
+                 [&](Token t) { return h.engine->publish(make_publish("t", "x", 7), t); });
+  EXPECT_EQ(h.engine->queued(), 0u);
+}
+
+TEST(EngineRequests, BinaryPayloadsAreKeptExactly) {
+  Harness h(basic_options());
+  h.connect_ok();
+  std::string all;
+  for (int i = 0; i < 256; ++i) all.push_back(static_cast<char>(i));
+  h.engine->publish(make_publish("bin", all, 1), 1);
+  EXPECT_EQ(h.expect<Publish>().payload.as_string(), all);
+  h.engine->publish(make_publish("empty", ""), 2);
+  EXPECT_EQ(h.expect<Publish>().payload.size, 0u);
+  h.publish("in", all);
+  EXPECT_EQ(h.events.messages.back().payload, all);
+}
+
+TEST(EngineRequests, PacketBeforeConnackIsAViolation) {
+  ClientOptions o = basic_options();
+  o.reconnect_min_ms = 1000;
+  Harness h(o);
+  h.engine->connect(1);
+  h.engine->on_open();
+  h.expect<Connect>();
+  h.publish("t", "early");
+  EXPECT_EQ(h.events.errors.back().code, ErrorCode::unexpected_packet);
+  EXPECT_EQ(h.events.result(1), ErrorCode::unexpected_packet);
+  EXPECT_TRUE(h.events.messages.empty());
+  EXPECT_EQ(h.host.closes, 1u);
+  h.advance(1000);
+  EXPECT_EQ(h.host.opens.size(), 2u);
+}
+
+TEST(EngineRequests, SecondConnackIsAViolation) {
+  Harness h(basic_options());
+  h.connect_ok();
+  h.connack();
+  EXPECT_EQ(h.events.events(),
+            (std::vector<std::string>{"connect", "error:unexpected_packet", "disconnect:unexpected_packet"}));
+}
+
+TEST(EngineRequests, MalformedBytesAreAViolationNamingTheRule) {
+  Harness h(basic_options());
+  h.connect_ok();
+  h.deliver_bytes({0x30, 0xFF, 0xFF, 0xFF, 0xFF, 0x01});  // remaining length of 5 bytes
+  EXPECT_EQ(h.events.errors.back().code, ErrorCode::malformed_remaining_length);
+  EXPECT_EQ(h.engine->state(), State::waiting);
+  EXPECT_EQ(h.host.closes, 1u);
+}
+
+TEST(EngineRequests, SessionPresentAfterCleanStartIsAViolation) {
+  Harness h(basic_options());
+  h.engine->connect(1);
+  h.engine->on_open();
+  h.expect<Connect>();
+  h.connack(true);
+  EXPECT_EQ(h.events.errors.back().code, ErrorCode::protocol_error);
+}
+
+TEST(EngineRequests, PacketsSplitAndJoinedArriveTheSame) {
+  Harness h(basic_options());
+  h.connect_ok();
+  std::vector<uint8_t> bytes;
+  for (int i = 0; i < 3; ++i) {
+    Publish p;
+    p.topic = "t";
+    p.payload = Bytes::of("abc");
+    p.qos = 1;
+    p.packet_id = static_cast<uint16_t>(i + 1);
+    encode(p, Version::v311, bytes);
+  }
+  for (uint8_t b : bytes) h.engine->on_bytes(&b, 1);
+  EXPECT_EQ(h.events.messages.size(), 3u);
+  for (int i = 0; i < 3; ++i) h.expect_ack(PacketType::puback);
+}
+
+TEST(EngineRequests, EveryEventInItsOrder) {
+  ClientOptions o = basic_options();
+  o.reconnect_min_ms = 1000;
+  Harness h(o);
+  h.connect_ok();
+  h.publish("t", "m1");
+  h.engine->subscribe(make_subscribe("x"), 2);
+  h.suback(h.expect<Subscribe>().packet_id, 0x80);  // error
+  h.engine->on_closed(ErrorCode::connection_lost);  // disconnect
+  h.advance(1000);
+  h.open_and_connack();  // reconnect
+  h.publish("t", "m2");
+  h.engine->on_closed(ErrorCode::connection_lost);
+  h.advance(2000);
+  h.open_and_connack();
+  h.engine->close();
+  EXPECT_EQ(h.events.events(),
+            (std::vector<std::string>{"connect", "error:subscribe_refused", "disconnect:connection_lost",
+                                      "reconnect", "disconnect:connection_lost", "reconnect", "close"}));
+  std::vector<std::string> messages;
+  for (const std::string& s : h.events.log)
+    if (s.rfind("message:", 0) == 0) messages.push_back(s);
+  EXPECT_EQ(messages.size(), 2u);
+  EXPECT_EQ(h.events.after_close, 0u);
+}
+
+TEST(EngineRequests, PermanentRefusalIsErrorThenClose) {
+  Harness h(basic_options());
+  h.engine->publish(make_publish("t", "x", 1), 2);
+  h.engine->connect(1);
+  h.engine->on_open();
+  h.expect<Connect>();
+  h.connack(false, 1);  // unacceptable protocol version
+  EXPECT_EQ(h.events.log, (std::vector<std::string>{"error:connection_refused", "complete:1:connection_refused",
+                                                    "complete:2:closed", "close"}));
+}
+
+}  // namespace
+}  // namespace mqtt::test
