@@ -48,7 +48,7 @@ TEST(EngineSession, RetransmitsWithDupWhenTheSessionIsPresent) {
   for (Token t : {1u, 2u, 3u}) EXPECT_EQ(h.events.result(t), ErrorCode::ok);
 }
 
-TEST(EngineSession, WithoutSessionResendsAsNewAndCompletesWhatThBrokerAccepted) {
+TEST(EngineSession, WithoutSessionResendsAsNewAndCompletesWhatTheBrokerAccepted) {
   Harness h(basic_options());  // clean: the broker never keeps the session
   h.connect_ok();
   h.engine->subscribe(make_subscribe("s/#", 1), 10);
