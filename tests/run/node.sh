@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Suite: Node tests (node:test). Always the fixtures' own tests (tests/fixtures/*.test.mjs);
+# when wasm/package.json exists, builds the WebAssembly package (npm run build --prefix wasm)
+# and runs tests/js/**/*.test.mjs against it.
+source "$(dirname "$0")/lib.sh"
+
+mapfile -t files < <(find tests/fixtures -maxdepth 1 -name '*.test.mjs' | sort)
+if [[ -f wasm/package.json ]]; then
+  step "build the wasm package (npm run build --prefix wasm)"
+  npm run build --prefix wasm
+  if [[ -d tests/js ]]; then
+    mapfile -t -O "${#files[@]}" files < <(find tests/js -name '*.test.mjs' -not -path '*/node_modules/*' | sort)
+  fi
+else
+  echo "note: wasm/package.json not present yet: only the fixture tests run"
+fi
+((${#files[@]})) || skip "*.test.mjs files"
+step "node --test (${#files[@]} files)"
+printf '  %s\n' "${files[@]}"
+node --test --test-concurrency=2 "${files[@]}"
