@@ -34,6 +34,7 @@ struct Stream {
 class CodecDecoderStream : public ::testing::TestWithParam<Stream> {};
 
 TEST_P(CodecDecoderStream, ManyPacketsInOneFeed) {
+  if (!kV5 && GetParam().version == Version::v5) GTEST_SKIP() << "3.1.1-only build";
   const auto vectors = read_vectors(GetParam().file);
   const auto want = decode_each(vectors, GetParam().version);
   const auto stream = all_bytes(vectors);
@@ -45,6 +46,7 @@ TEST_P(CodecDecoderStream, ManyPacketsInOneFeed) {
 }
 
 TEST_P(CodecDecoderStream, OneByteAtATime) {
+  if (!kV5 && GetParam().version == Version::v5) GTEST_SKIP() << "3.1.1-only build";
   const auto vectors = read_vectors(GetParam().file);
   const auto want = decode_each(vectors, GetParam().version);
   const auto stream = all_bytes(vectors);
@@ -61,6 +63,7 @@ TEST_P(CodecDecoderStream, OneByteAtATime) {
 }
 
 TEST_P(CodecDecoderStream, EverySplitPointAndChunkSize) {
+  if (!kV5 && GetParam().version == Version::v5) GTEST_SKIP() << "3.1.1-only build";
   const auto vectors = read_vectors(GetParam().file);
   const auto want = decode_each(vectors, GetParam().version);
   const auto stream = all_bytes(vectors);
@@ -141,7 +144,7 @@ TEST(CodecDecoder, MaximumPacketSizeIsEnforcedBeforeBuffering) {
   {
     // A 4-byte remaining length of 268,435,455 with the default limit: refused at once.
     const uint8_t huge[] = {0x30, 0xFF, 0xFF, 0xFF, 0x7F};
-    Decoder d(Version::v5);
+    Decoder d(Version::v311);
     Collector sink;
     EXPECT_EQ(d.feed(huge, sizeof huge, sink), ErrorCode::packet_too_large);
     EXPECT_EQ(d.buffered(), 0u);
@@ -181,6 +184,7 @@ TEST(CodecDecoder, ResetForgetsAPartialPacket) {
 }
 
 TEST(CodecDecoder, SetVersionChangesHowPacketsAreRead) {
+  if (!kV5) GTEST_SKIP() << "3.1.1-only build";
   const uint8_t disconnect_with_reason[] = {0xE0, 0x01, 0x04};
   Decoder d(Version::v311);
   Collector sink;

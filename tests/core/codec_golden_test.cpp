@@ -262,6 +262,7 @@ bool split(const Vector& v, uint8_t& header, Bytes& body) {
 class CodecGolden : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(CodecGolden, DecodesToTheSpelledOutPacketAndEncodesBack) {
+  if (!kV5 && std::string(GetParam()) == "packets_v5.txt") GTEST_SKIP() << "3.1.1-only build";
   const auto expected = expected_packets();
   const auto vectors = read_vectors(GetParam());
   ASSERT_GE(vectors.size(), 15u);

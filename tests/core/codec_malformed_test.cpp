@@ -24,6 +24,7 @@ TEST(CodecMalformed, EachRecordIsRefusedWithItsError) {
     ASSERT_TRUE(v.error.empty()) << v.error;
     ASSERT_NE(v.expect, "ok");
     EXPECT_TRUE(names.insert(v.name).second) << "duplicate name";
+    if (!kV5 && v.version == 5) continue;  // covered by CodecBuild.V5IsNotSupportedWithoutIt
 
     Decoder whole = decoder_for(v);
     Collector sink;

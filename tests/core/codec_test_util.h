@@ -12,6 +12,9 @@
 
 namespace mqtt::test {
 
+// Whether this build has MQTT 5.0 (MQTT_CONFIG_V5); without it every 5.0 case expects not_supported.
+constexpr bool kV5 = MQTT_CONFIG_V5 != 0;
+
 inline std::string hex(const uint8_t* p, size_t n) {
   static const char* digits = "0123456789abcdef";
   std::string s;

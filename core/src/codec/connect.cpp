@@ -67,7 +67,8 @@ void decode_connect(Reader& r, Connect& p) {
   if (v5) read_properties(r, p.properties, where(PacketType::connect));
   p.client_id = r.string();
   if (flags & kWillFlag) {
-    Will will;
+    p.will.present = true;
+    Will& will = p.will.value;
     will.qos = will_qos;
     will.retain = flags & kWillRetain;
     if (v5) read_properties(r, will.properties, kWillProperties);
@@ -76,7 +77,6 @@ void decode_connect(Reader& r, Connect& p) {
     if (r.ok() && validate_topic_name(will.topic) != ErrorCode::ok) {
       return r.fail(ErrorCode::malformed_topic);
     }
-    p.will = will;
   }
   if (flags & kUsername) p.username = r.string();
   if (flags & kPassword) p.password = r.binary();

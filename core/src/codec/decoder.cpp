@@ -76,7 +76,7 @@ ErrorCode Decoder::feed(const uint8_t* data, size_t size, PacketSink& sink) {
       if (header_len != 0) buffer_.reserve(header_len + remaining);
       if (header_len == 0 || remaining != 0) continue;
     }
-    const size_t take = std::min(size, header_len + remaining - buffer_.size());
+    const size_t take = std::min<size_t>(size, header_len + remaining - buffer_.size());
     buffer_.insert(buffer_.end(), data, data + take);
     data += take;
     size -= take;
