@@ -57,6 +57,15 @@ void Connection::send(const uint8_t* data, size_t size) {
 
 void Connection::close() {
   ++generation_;
+  // What the Engine sent last (DISCONNECT) goes out if the socket takes it now; a closed
+  // connection never waits for a slow peer.
+  if (stream_ && phase_ == Phase::open) {
+    while (out_offset_ < out_.size()) {
+      size_t n = 0;
+      if (stream_->write(out_.data() + out_offset_, out_.size() - out_offset_, n) != Io::ok) break;
+      out_offset_ += n;
+    }
+  }
   drop_transport();
 }
 

@@ -68,6 +68,10 @@ struct Options : ClientOptions {
 };
 
 struct SubscribeOptions {
+  SubscribeOptions() = default;
+  SubscribeOptions(std::string topic_, int qos_ = 0, SuccessCallback success_ = {}, FailCallback fail_ = {})
+      : topic(std::move(topic_)), qos(qos_), success(std::move(success_)), fail(std::move(fail_)) {}
+
   std::string topic;
   int qos = 0;
   SuccessCallback success;  // SUBACK granted it
@@ -81,6 +85,10 @@ struct SubscribeOptions {
 };
 
 struct UnsubscribeOptions {
+  UnsubscribeOptions() = default;
+  UnsubscribeOptions(std::string topic_, SuccessCallback success_ = {}, FailCallback fail_ = {})
+      : topic(std::move(topic_)), success(std::move(success_)), fail(std::move(fail_)) {}
+
   std::string topic;
   SuccessCallback success;
   FailCallback fail;
@@ -88,6 +96,11 @@ struct UnsubscribeOptions {
 };
 
 struct PublishOptions {
+  PublishOptions() = default;
+  PublishOptions(std::string topic_, Payload message_, int qos_ = 0, SuccessCallback success_ = {},
+                 FailCallback fail_ = {})
+      : topic(std::move(topic_)), message(message_), qos(qos_), success(std::move(success_)), fail(std::move(fail_)) {}
+
   std::string topic;
   Payload message;
   int qos = 0;

@@ -1,0 +1,149 @@
+// What needs no broker: the loop, error constants, option and argument checks.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "harness.h"
+#include "mqtt.h"
+
+namespace mqtt::test {
+namespace {
+
+TEST(Loop, TimersRunInDeadlineOrderAndCancel) {
+  Loop loop;
+  std::vector<int> order;
+  uint64_t now = loop.now_ms();
+  loop.add_timer(now + 30, [&] { order.push_back(3); });
+  loop.add_timer(now + 10, [&] { order.push_back(1); });
+  auto cancelled = loop.add_timer(now + 20, [&] { order.push_back(2); });
+  loop.cancel_timer(cancelled);
+  ASSERT_TRUE(loop.run_until([&] { return order.size() == 2; }, 1000));
+  EXPECT_EQ(order, (std::vector<int>{1, 3}));
+  EXPECT_GE(loop.now_ms(), now + 30);
+}
+
+TEST(Loop, PostFromAnotherThreadWakesTheLoop) {
+  Loop loop;
+  loop.run_once(0);  // this thread owns the loop
+  std::atomic<bool> ran{false};
+  std::thread t([&] { loop.post([&] { ran = true; }); });
+  uint64_t start = loop.now_ms();
+  loop.run_once(5000);
+  t.join();
+  loop.run_until([&] { return ran.load(); }, 1000);
+  EXPECT_TRUE(ran);
+  EXPECT_LT(loop.now_ms() - start, 1000u);
+}
+
+TEST(Errors, CConstantsMatchTheCoreTable) {
+#define CHECK_ONE(name, c_constant)                                                     \
+  EXPECT_EQ(static_cast<int>(ErrorCode::name), c_constant);                              \
+  EXPECT_STREQ(mqtt_error_message(c_constant), std::string(error_message(ErrorCode::name)).c_str()); \
+  EXPECT_STREQ(mqtt_error_name(c_constant), #name);
+  MQTT_ERR_TABLE(CHECK_ONE)
+#undef CHECK_ONE
+  EXPECT_STREQ(mqtt_error_message(9999), "unknown error");
+}
+
+TEST(CreateClient, InvalidOptionsReturnNullAndCallFail) {
+  Loop loop;
+  struct Case {
+    Options options;
+    ErrorCode expected;
+  };
+  std::vector<Case> cases(4);
+  cases[0].expected = ErrorCode::missing_host;
+  cases[1].options.host = "h";
+  cases[1].options.port = 70000;
+  cases[1].expected = ErrorCode::invalid_port;
+  cases[2].options.host = "h";
+  cases[2].options.protocol_version = 6;
+  cases[2].expected = ErrorCode::invalid_protocol_version;
+  cases[3].options.host = "h";
+  cases[3].options.keepalive_interval = 70000;
+  cases[3].expected = ErrorCode::invalid_keepalive;
+  for (auto& c : cases) {
+    ErrorInfo got;
+    int calls = 0;
+    c.options.loop = &loop;
+    c.options.fail = [&](const ErrorInfo& e) {
+      got = e;
+      ++calls;
+    };
+    EXPECT_EQ(createClient(c.options), nullptr);
+    EXPECT_EQ(calls, 1);
+    EXPECT_EQ(got.code, c.expected) << got.message;
+    EXPECT_FALSE(got.message.empty());
+  }
+}
+
+TEST(Requests, BadArgumentsReturnNonZeroAndCallFailWithoutABroker) {
+  Loop loop;
+  Options o;
+  o.host = "127.0.0.1";
+  o.port = 1;  // nothing there: requests are queued or refused, never sent
+  o.loop = &loop;
+  auto client = createClient(o);
+  ASSERT_NE(client, nullptr);
+  struct Case {
+    std::string topic;
+    int qos;
+    bool message;
+    ErrorCode expected;
+  };
+  const std::vector<Case> cases = {
+      {"a/+", 0, true, ErrorCode::invalid_topic},
+      {"a/#", 0, true, ErrorCode::invalid_topic},
+      {"", 0, true, ErrorCode::invalid_topic},
+      {"a", 3, true, ErrorCode::invalid_qos},
+      {"a", 0, false, ErrorCode::missing_message},
+      {std::string("bad\xff", 4), 0, true, ErrorCode::invalid_utf8},
+  };
+  for (auto& c : cases) {
+    ErrorInfo got;
+    PublishOptions p;
+    p.topic = c.topic;
+    if (c.message) p.message = "x";
+    p.qos = c.qos;
+    p.fail = [&](const ErrorInfo& e) { got = e; };
+    int rc = client->publish(p);
+    EXPECT_NE(rc, 0) << c.topic;
+    EXPECT_EQ(rc, static_cast<int>(got.code)) << c.topic << ": " << got.message;
+    if (c.expected != ErrorCode::invalid_topic) {
+      EXPECT_EQ(got.code, c.expected) << got.message;
+    }
+  }
+  ErrorInfo got;
+  EXPECT_NE(client->subscribe({"a/#/b", 0, nullptr, [&](const ErrorInfo& e) { got = e; }}), 0);
+  EXPECT_EQ(got.code, ErrorCode::invalid_topic_filter) << got.message;
+  EXPECT_NE(client->subscribe({"a", 3, nullptr, [&](const ErrorInfo& e) { got = e; }}), 0);
+  EXPECT_EQ(got.code, ErrorCode::invalid_qos);
+  EXPECT_EQ(client->close(), 0);
+  EXPECT_NE(client->close(), 0);
+  EXPECT_NE(client->publish({"a", "b"}), 0);
+}
+
+TEST(Events, OnceOffAndUnknownNames) {
+  Loop loop;
+  Options o;
+  o.host = "127.0.0.1";
+  o.port = 1;
+  o.loop = &loop;
+  o.reconnect = false;
+  auto client = createClient(o);
+  ASSERT_NE(client, nullptr);
+  EXPECT_EQ(client->on("no-such-event", Listener([] {})), 0u);
+  int closes = 0, removed = 0;
+  client->once("close", Listener([&] { ++closes; }));
+  auto id = client->on("close", Listener([&] { ++removed; }));
+  EXPECT_NE(id, 0u);
+  client->off("close", id);
+  client->close();
+  loop.run_until([] { return false; }, 50);
+  EXPECT_EQ(closes, 1);
+  EXPECT_EQ(removed, 0);
+}
+
+}  // namespace
+}  // namespace mqtt::test

@@ -1,0 +1,128 @@
+/* The C API used from C, as firmware would: connect, subscribe, publish binary, receive, close.
+ * Returns 0 on success, or the number of the step that went wrong. */
+#include <string.h>
+
+#include "mqtt.h"
+
+struct scenario {
+  mqtt_loop_t* loop;
+  int connected, subscribed, published, closed, failed;
+  int received;
+  size_t received_len;
+  unsigned char received_bytes[8];
+  char topic[64];
+  int invalid_fail_code;
+};
+
+static void on_success(mqtt_client_t* c, void* user) {
+  struct scenario* s = (struct scenario*)user;
+  (void)c;
+  s->connected = 1;
+}
+
+static void on_fail(mqtt_client_t* c, const mqtt_error_t* e, void* user) {
+  struct scenario* s = (struct scenario*)user;
+  (void)c;
+  s->failed = e->code;
+}
+
+static void on_subscribed(mqtt_client_t* c, void* user) {
+  (void)c;
+  ((struct scenario*)user)->subscribed = 1;
+}
+
+static void on_published(mqtt_client_t* c, void* user) {
+  (void)c;
+  ((struct scenario*)user)->published = 1;
+}
+
+static void on_invalid(mqtt_client_t* c, const mqtt_error_t* e, void* user) {
+  (void)c;
+  ((struct scenario*)user)->invalid_fail_code = e->code;
+}
+
+static void on_event(mqtt_client_t* c, const mqtt_event_t* e, void* user) {
+  struct scenario* s = (struct scenario*)user;
+  (void)c;
+  if (e->type == MQTT_EVENT_MESSAGE) {
+    s->received++;
+    s->received_len = e->message_len;
+    if (e->message_len <= sizeof s->received_bytes) memcpy(s->received_bytes, e->message, e->message_len);
+    strncpy(s->topic, e->topic, sizeof s->topic - 1);
+  } else if (e->type == MQTT_EVENT_CLOSE) {
+    s->closed = 1;
+  }
+}
+
+#define WAIT(cond)                                                  \
+  do {                                                              \
+    int i_;                                                         \
+    for (i_ = 0; i_ < 500 && !(cond); ++i_) mqtt_loop_run_once(s.loop, 10); \
+  } while (0)
+
+int c_api_scenario(int port) {
+  struct scenario s;
+  mqtt_options_t options = MQTT_OPTIONS_INIT;
+  mqtt_subscribe_options_t sub;
+  mqtt_publish_options_t pub;
+  mqtt_client_t* client;
+  static const unsigned char payload[5] = {0x00, 0xff, 0x10, 0x00, 0x7f};
+
+  memset(&s, 0, sizeof s);
+  s.loop = mqtt_loop_create();
+
+  /* Invalid options: NULL, and fail tells why. */
+  options.loop = s.loop;
+  options.user = &s;
+  options.fail = on_fail;
+  if (mqtt_create_client(&options) != NULL) return 1;
+  if (s.failed != MQTT_ERR_MISSING_HOST) return 2;
+  s.failed = 0;
+
+  options.host = "127.0.0.1";
+  options.port = port;
+  options.success = on_success;
+  client = mqtt_create_client(&options);
+  if (!client) return 3;
+  if (strlen(mqtt_client_id(client)) == 0) return 4;
+  if (mqtt_on(client, MQTT_EVENT_MESSAGE, on_event, &s) != 0) return 5;
+  if (mqtt_on(client, MQTT_EVENT_CLOSE, on_event, &s) != 0) return 6;
+  WAIT(s.connected || s.failed);
+  if (!s.connected) return 7;
+
+  memset(&sub, 0, sizeof sub);
+  sub.topic = "c/api";
+  sub.qos = 1;
+  sub.success = on_subscribed;
+  sub.user = &s;
+  if (mqtt_subscribe(client, &sub) != 0) return 8;
+  WAIT(s.subscribed);
+  if (!s.subscribed) return 9;
+
+  memset(&pub, 0, sizeof pub);
+  pub.topic = "c/api";
+  pub.message = payload;
+  pub.message_len = sizeof payload;
+  pub.qos = 2;
+  pub.success = on_published;
+  pub.user = &s;
+  if (mqtt_publish(client, &pub) != 0) return 10;
+  WAIT(s.published && s.received);
+  if (!s.published || s.received != 1) return 11;
+  if (s.received_len != sizeof payload || memcmp(s.received_bytes, payload, sizeof payload) != 0) return 12;
+  if (strcmp(s.topic, "c/api") != 0) return 13;
+
+  /* A wildcard in a publish topic: non-zero, fail called with the same code. */
+  pub.topic = "c/+";
+  pub.fail = on_invalid;
+  if (mqtt_publish(client, &pub) != MQTT_ERR_INVALID_TOPIC) return 14;
+  if (s.invalid_fail_code != MQTT_ERR_INVALID_TOPIC) return 15;
+
+  if (mqtt_close(client) != 0) return 16;
+  WAIT(s.closed);
+  if (!s.closed) return 17;
+  if (mqtt_close(client) == 0) return 18;
+  mqtt_destroy(client);
+  mqtt_loop_destroy(s.loop);
+  return 0;
+}
