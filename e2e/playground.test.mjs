@@ -78,7 +78,7 @@ describe('playground', () => {
 
     // Stop closes the client: the broker sees it leave.
     await stop(page);
-    await waitUntil(() => /Client haas_amp_device disconnected/.test(stack.broker.log()), 'the broker to log the disconnect');
+    await waitUntil(() => /Client haas_amp_device disconnected\./.test(stack.brokerLog()), 'the broker to log the DISCONNECT');
     await client.locator('[data-testid="client-state"]').getByText('closed').waitFor();
     assert.deepEqual(page.errors, []);
     await page.context().close();
@@ -160,7 +160,8 @@ describe('playground', () => {
     await form.getByRole('textbox', { name: 'Payload' }).fill('{"interval": 250}');
     await form.getByRole('button', { name: 'Publish' }).click();
     await consoleLine(page, 'interval now 250 ms').waitFor();
-    await page.locator('[data-testid="message-row"][data-dir="in"][data-topic="playground/sensor/data"]').first().waitFor();
+    await page.locator('[data-testid="message-row"][data-dir="out"][data-topic="playground/sensor/data"]').first().waitFor();
+    await page.locator('[data-testid="message-row"][data-dir="in"][data-topic="playground/sensor/cmd"]').first().waitFor();
     await stop(page);
     await page.context().close();
   });
@@ -169,7 +170,7 @@ describe('playground', () => {
     const closedPort = await freePort();
     const page = await openPage(browser, stack.url);
     const routes = page.getByRole('textbox', { name: 'Routes' });
-    await page.getByText('Routing').click();
+    await page.getByText('Routing', { exact: true }).click();
     await routes.fill(`* -> ws://127.0.0.1:${closedPort}/mqtt`);
     await routes.blur();
     await run(page);

@@ -1,5 +1,7 @@
 // Starts what the playground tests need, on free loopback ports: a Mosquitto (TCP +
 // WebSocket) from tests/fixtures, the built playground served with its config endpoint.
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -16,16 +18,22 @@ export async function startStack() {
   const quiet = (line) => process.stderr.write(`# ${line}\n`);
   if (!process.env.PLAYGROUND_SKIP_WASM) ensureWasm({ log: quiet });
   ensurePlayground({ log: quiet });
-  const broker = await startBroker();
+  // Mosquitto's stdout is block-buffered when it is a file; its own log file is written line
+  // by line, so the tests can watch clients come and go.
+  const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'playground-e2e-'));
+  const logFile = path.join(logDir, 'broker.log');
+  const broker = await startBroker({ extraConfig: `log_dest file ${logFile}` });
   const brokerWsUrl = `ws://${broker.host}:${broker.wsPort}/mqtt`;
   const server = await servePlayground({ root: distDir, brokerWsUrl, port: 0 });
   return {
     broker,
     brokerWsUrl,
     url: server.url,
+    brokerLog: () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : ''),
     async stop() {
       await server.close();
       await broker.stop();
+      fs.rmSync(logDir, { recursive: true, force: true });
     },
   };
 }

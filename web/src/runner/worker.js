@@ -9,7 +9,6 @@ import { formatArgs, scriptLocation, describeError } from './format.js';
 import { parseRoutes } from './routing.js';
 import { instrumentMqtt } from './instrument.js';
 import { createNetworkModule } from './network-shim.js';
-import { loadMqtt } from './load-mqtt.js';
 
 const post = self.postMessage.bind(self);
 const nativeSetTimeout = self.setTimeout.bind(self);
@@ -118,6 +117,9 @@ let instrumented = null;
 async function run({ code, routes }) {
   let realMqtt;
   try {
+    // Imported here, not at the top: the package instantiates WebAssembly with a top-level
+    // await, and the worker must answer the page (ping, stop) while that happens.
+    const { loadMqtt } = await import('./load-mqtt.js');
     realMqtt = await loadMqtt();
   } catch (err) {
     report({ type: 'console', level: 'error', text: `could not load the mqtt WebAssembly module: ${describeError(err)}` });
