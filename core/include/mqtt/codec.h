@@ -9,6 +9,22 @@
 // decoder's own buffer, valid only during the on_packet call. Validation is strict: every rule it
 // checks yields a distinct ErrorCode (see error.h), and a remaining length above the maximum packet
 // size is refused before anything is buffered.
+//
+// The errors, one per rule (the codec's units cite the specification for each):
+//  - encode(): invalid_utf8; invalid_argument (a string or binary field over 65535 bytes, a zero
+//    packet identifier where one is required, SUBSCRIBE/UNSUBSCRIBE without topics, a `type` that
+//    does not fit the struct); invalid_topic, topic_too_long, invalid_topic_filter (the rules of
+//    validate_topic_name/validate_topic_filter); invalid_qos; property_not_allowed;
+//    invalid_property (a value out of range); payload_too_large (remaining length over
+//    268,435,455); not_supported (AUTH in 3.1.1, 5.0 in a build with MQTT_CONFIG_V5=0);
+//    invalid_protocol_version (a Version other than v311 and v5).
+//    The packet's views must not point into `out`.
+//  - decode() and Decoder::feed(): malformed_remaining_length, packet_too_large (the whole packet,
+//    fixed header included, above the maximum packet size), malformed_packet, invalid_packet_type,
+//    invalid_flags, invalid_qos_from_server, malformed_utf8, malformed_topic, zero_packet_id,
+//    duplicate_property, property_not_allowed, malformed_property, invalid_reason_code,
+//    protocol_error (CONNECT protocol name, CONNACK session present with a refusal), not_supported.
+//    CONNECT is read by its own protocol level; every other packet by the decoder's version.
 #pragma once
 
 #include <cstddef>
