@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startStack, waitUntil, freePort } from './helpers/servers.mjs';
-import { launchBrowser, openPage, screenshot } from './helpers/browser.mjs';
+import { startStack, waitUntil, freePort, distDir } from './helpers/servers.mjs';
+import { artifactsDir, launchBrowser, openPage, screenshot } from './helpers/browser.mjs';
 import { shareHash } from '../web/src/share/codec.js';
 
 const examplesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web', 'src', 'examples');
@@ -110,10 +110,17 @@ describe('playground', () => {
     assert.equal(await page.evaluate(() => 6 * 7), 42);
     // A loop that starts later, in a timer, is caught too.
     await page.context().close();
-    const later = await openWithScript("setTimeout(function () { for (;;) {} }, 50);\nconsole.log('armed');\n");
+    // A loop that starts later, in a callback of a connected client: the worker is ended,
+    // and with it the client's WebSocket: the broker sees the client go.
+    const later = await openWithScript([
+      "var client = require('mqtt').createClient({ host: 'broker.local', clientId: 'spinner' });",
+      "client.on('connect', function () { console.log('armed'); setTimeout(function () { for (;;) {} }, 50); });",
+      '',
+    ].join('\n'));
     await later.getByRole('button', { name: /Run/ }).click();
     await consoleLine(later, 'armed').waitFor();
     await consoleLine(later, /did not yield/).waitFor();
+    await waitUntil(() => /Client spinner (closed its connection|disconnected)/.test(stack.brokerLog()), 'the broker to see the spinner go');
     await later.context().close();
   });
 
@@ -228,5 +235,63 @@ describe('editor', () => {
     await completion.getByText('publish').first().waitFor();
     await page.keyboard.press('Escape');
     await page.context().close();
+  });
+});
+
+describe('layout and size', () => {
+  test('phone width (390×844), dark theme: no horizontal scrolling, screenshots kept', async () => {
+    const phone = await openPage(browser, stack.url, { viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+    assert.equal(await phone.locator('html').getAttribute('data-theme'), 'dark');
+    await run(phone);
+    await consoleLine(phone, 'mqtt connected').waitFor();
+    await phone.locator('[data-testid="message-row"][data-dir="in"]').first().waitFor();
+    const overflow = await phone.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
+    await screenshot(phone, 'phone-390x844-dark');
+    await phone.screenshot({ path: path.join(artifactsDir, 'phone-390x844-dark-full.png'), fullPage: true });
+    await stop(phone);
+    await phone.context().close();
+
+    const desk = await openPage(browser, stack.url, { colorScheme: 'dark' });
+    await run(desk);
+    await desk.locator('[data-testid="message-row"][data-dir="in"]').first().waitFor();
+    await screenshot(desk, 'desktop-1280x800-dark');
+    // The toggle overrides the system preference, and the choice survives a reload.
+    await desk.getByRole('button', { name: 'Toggle dark theme' }).click();
+    assert.equal(await desk.locator('html').getAttribute('data-theme'), 'light');
+    await stop(desk);
+    await desk.reload();
+    await desk.locator('body[data-ready="true"]').waitFor();
+    assert.equal(await desk.locator('html').getAttribute('data-theme'), 'light');
+    await desk.context().close();
+  });
+
+  test('first load transfers little (gzip), measured in the browser', async (t) => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    const urls = new Map();
+    const sizes = [];
+    cdp.on('Network.responseReceived', (e) => urls.set(e.requestId, e.response.url));
+    cdp.on('Network.loadingFinished', (e) => sizes.push({ url: urls.get(e.requestId), bytes: e.encodedDataLength }));
+    await page.goto(stack.url);
+    await page.locator('body[data-ready="true"]').waitFor();
+    const firstLoad = sizes.reduce((n, s) => n + s.bytes, 0);
+    // What Run adds: the worker and the WebAssembly client, as the server sends them.
+    const runAssets = [];
+    for (const name of fs.readdirSync(path.join(distDir(), 'assets'))) {
+      if (!/^(worker|load-mqtt|instrument|routing|format).*\.js$|\.wasm$/.test(name)) continue;
+      const res = await fetch(`${stack.url}assets/${name}`, { headers: { 'accept-encoding': 'gzip' } });
+      runAssets.push({ name, bytes: Number(res.headers.get('content-length')) });
+    }
+    const onRun = runAssets.reduce((n, s) => n + s.bytes, 0);
+    const report = { firstLoadBytes: firstLoad, firstLoad: sizes, onRunBytes: onRun, onRun: runAssets };
+    fs.mkdirSync(artifactsDir, { recursive: true });
+    fs.writeFileSync(path.join(artifactsDir, 'transfer-size.json'), JSON.stringify(report, null, 2));
+    t.diagnostic(`first load: ${(firstLoad / 1024).toFixed(1)} KiB transferred (gzip); Run adds ${(onRun / 1024).toFixed(1)} KiB`);
+    assert.ok(firstLoad < 350 * 1024, `first load ${firstLoad} bytes`);
+    await context.close();
   });
 });

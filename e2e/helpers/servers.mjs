@@ -9,10 +9,11 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
 
 const { startBroker, freePort } = await import(pathToFileURL(path.join(repo, 'tests', 'fixtures', 'broker.mjs')).href);
-const { ensureWasm, ensurePlayground, distDir } = await import(pathToFileURL(path.join(repo, 'web', 'scripts', 'build-if-needed.mjs')).href);
+const { ensureWasm, ensurePlayground, distDir: webDist } = await import(pathToFileURL(path.join(repo, 'web', 'scripts', 'build-if-needed.mjs')).href);
 const { servePlayground } = await import(pathToFileURL(path.join(repo, 'web', 'scripts', 'serve.mjs')).href);
 
 export { freePort };
+export const distDir = () => webDist;
 
 export async function startStack() {
   const quiet = (line) => process.stderr.write(`# ${line}\n`);
@@ -24,7 +25,7 @@ export async function startStack() {
   const logFile = path.join(logDir, 'broker.log');
   const broker = await startBroker({ extraConfig: `log_dest file ${logFile}` });
   const brokerWsUrl = `ws://${broker.host}:${broker.wsPort}/mqtt`;
-  const server = await servePlayground({ root: distDir, brokerWsUrl, port: 0 });
+  const server = await servePlayground({ root: webDist, brokerWsUrl, port: 0 });
   return {
     broker,
     brokerWsUrl,

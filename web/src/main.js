@@ -1,7 +1,6 @@
 // Wires the playground: editor, runner (sandboxed worker), panels, examples, sharing.
 import './style.css';
 import { createEditor } from './editor/editor.js';
-import { checkSyntax } from './editor/syntax.js';
 import { Runner } from './runner/runner.js';
 import { defaultRoutes } from './runner/routing.js';
 import { createConsolePanel } from './panels/console.js';
@@ -138,8 +137,9 @@ const runner = new Runner({
   },
 });
 
-function run() {
+async function run() {
   const code = editor.code;
+  const { checkSyntax } = await import('./editor/syntax.js');
   const err = checkSyntax(code);
   if (err) {
     consolePanel.add({ level: 'error', text: `SyntaxError: ${err.message} (app.js line ${err.line}, column ${err.column}) — not run`, line: err.line });

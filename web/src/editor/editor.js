@@ -9,7 +9,6 @@ import { oneDark } from '@codemirror/theme-one-dark';
 import { indentWithTab } from '@codemirror/commands';
 import { mqttCompletions } from './completions.js';
 import { HOVER_DOCS } from './mqtt-api.js';
-import { checkSyntax } from './syntax.js';
 
 const mqttHover = hoverTooltip((view, pos) => {
   const line = view.state.doc.lineAt(pos);
@@ -44,7 +43,9 @@ const mqttHover = hoverTooltip((view, pos) => {
 
 export function createEditor({ parent, doc, dark, onChange, onSyntax, onRun }) {
   const theme = new Compartment();
-  const syntaxLinter = linter((view) => {
+  // The parser (acorn) is loaded on the first lint, after the page is up.
+  const syntaxLinter = linter(async (view) => {
+    const { checkSyntax } = await import('./syntax.js');
     const err = checkSyntax(view.state.doc.toString());
     onSyntax(err);
     if (!err) return [];

@@ -24,7 +24,8 @@ export function createClientsPanel({ list, subsList, emptyHint }) {
         h('span', { class: 'dot', 'aria-hidden': 'true' }),
         h('strong', {}, c.label),
         h('span', { class: 'client-state', 'data-testid': 'client-state' }, STATE_TEXT[state] || state)),
-      c.from ? h('div', { class: 'route', 'data-testid': 'route' }, `${c.from} → ${c.to ?? 'no route'}`) : null,
+      c.from ? h('div', { class: 'route', 'data-testid': 'route', title: 'the script\'s address → the WebSocket endpoint used' },
+        h('span', {}, c.from), ' → ', h('span', {}, c.to ?? 'no route')) : null,
       c.error ? h('div', { class: 'client-error', 'data-testid': 'client-error' }, c.error) : null);
   }
 
