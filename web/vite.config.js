@@ -12,8 +12,21 @@ const wasmEntry = path.join(wasmPackage, 'js', 'browser.js');
 const wasmBuilt = fs.existsSync(wasmEntry) && fs.existsSync(path.join(wasmPackage, 'dist', 'mqtt_wasm.mjs'));
 const mqttWasm = wasmBuilt ? wasmEntry : path.resolve(here, 'src/runner/wasm-missing.js');
 
+// In the dev server (`node scripts/start.mjs --dev`), /config.json tells the page where the
+// broker is, as the static server does.
+const devConfig = {
+  name: 'playground-config',
+  configureServer(server) {
+    server.middlewares.use('/config.json', (req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ brokerWsUrl: process.env.PLAYGROUND_BROKER_WS || 'ws://127.0.0.1:9001/mqtt' }));
+    });
+  },
+};
+
 export default defineConfig({
   base: './',
+  plugins: [devConfig],
   resolve: { alias: { 'mqtt-wasm': mqttWasm } },
   worker: { format: 'es' },
   build: {
