@@ -97,6 +97,17 @@ describe('playground', () => {
     await page.context().close();
   });
 
+  test('a runtime error names its line, and the link goes there', async () => {
+    const page = await openWithScript("console.log('start');\n\nsetTimeout(function () {\n  undefinedFunction();\n}, 10);\n");
+    await run(page);
+    const line = consoleLine(page, /ReferenceError: undefinedFunction is not defined \(app\.js line 4\)/);
+    await line.waitFor();
+    await page.getByTestId('console').getByRole('button', { name: 'line 4' }).click();
+    await page.locator('.cm-activeLine', { hasText: 'undefinedFunction();' }).waitFor();
+    await stop(page);
+    await page.context().close();
+  });
+
   test('an endless loop is stopped and the page stays responsive', async () => {
     const page = await openWithScript("console.log('spinning');\nwhile (true) {}\n");
     await page.getByRole('button', { name: /Run/ }).click();
@@ -293,5 +304,59 @@ describe('layout and size', () => {
     t.diagnostic(`first load: ${(firstLoad / 1024).toFixed(1)} KiB transferred (gzip); Run adds ${(onRun / 1024).toFixed(1)} KiB`);
     assert.ok(firstLoad < 350 * 1024, `first load ${firstLoad} bytes`);
     await context.close();
+  });
+});
+
+describe('examples', () => {
+  async function runExample(id) {
+    const page = await openPage(browser, stack.url);
+    await page.getByRole('combobox', { name: 'Example' }).selectOption(id);
+    assert.equal(await editorText(page), fs.readFileSync(path.join(examplesDir, `${id}.js`), 'utf8'));
+    await run(page);
+    return page;
+  }
+
+  test('publish / subscribe', async () => {
+    const page = await runExample('pubsub');
+    await consoleLine(page, 'playground/demo/a → first').waitFor();
+    await consoleLine(page, 'playground/demo/b → second').waitFor();
+    await stop(page);
+    await page.context().close();
+  });
+
+  test('QoS 2: every publish completes, every message arrives once', async () => {
+    const page = await runExample('qos2');
+    await consoleLine(page, 'all 10 PUBCOMPs received').waitFor();
+    await consoleLine(page, 'received exactly once #10 qos 2').waitFor();
+    const rows = page.locator('[data-testid="message-row"][data-dir="in"][data-topic="playground/qos2"]');
+    await waitUntil(async () => (await rows.count()) === 10, '10 messages in');
+    await stop(page);
+    await page.context().close();
+  });
+
+  test('binary payloads round trip intact and show as hex; the log filters', async () => {
+    const page = await runExample('binary');
+    await consoleLine(page, 'playground/binary/all-bytes 256 bytes intact').waitFor();
+    await consoleLine(page, 'playground/binary/empty 0 bytes intact').waitFor();
+    const allBytes = page.locator('[data-testid="message-row"][data-dir="in"][data-topic="playground/binary/all-bytes"]');
+    assert.match(await allBytes.locator('.col-payload').textContent(), /^00 01 02 03/);
+    assert.equal(await allBytes.locator('.col-size').textContent(), '256 B');
+    const empty = page.locator('[data-testid="message-row"][data-dir="in"][data-topic="playground/binary/empty"]');
+    assert.equal(await empty.locator('.col-payload').textContent(), '(empty)');
+    await page.getByRole('searchbox', { name: 'Filter messages' }).fill('empty');
+    await waitUntil(async () => (await page.getByTestId('message-row').count()) === 2, 'the filter to leave the 2 empty messages');
+    await stop(page);
+    await page.context().close();
+  });
+
+  test('simulated sensor: JSON readings, shown as JSON', async () => {
+    const page = await runExample('sensor');
+    const row = page.locator('[data-testid="message-row"][data-dir="out"][data-topic="playground/sensor/data"]').first();
+    await row.waitFor();
+    await page.getByRole('combobox', { name: 'Payload view' }).selectOption('json');
+    const payload = JSON.parse(await row.locator('.col-payload').textContent());
+    assert.equal(typeof payload.temperature, 'number');
+    await stop(page);
+    await page.context().close();
   });
 });

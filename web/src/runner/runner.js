@@ -24,6 +24,7 @@ export class Runner {
     const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'app.js' });
     this.worker = worker;
     this.lastPong = performance.now();
+    this.lastCheck = undefined;
     this.pingSeq = 0;
     this.setState('starting');
     worker.addEventListener('message', (e) => this.onMessage(worker, e.data));
@@ -64,8 +65,12 @@ export class Runner {
 
   checkAlive(worker) {
     if (worker !== this.worker) return;
-    const silent = performance.now() - this.lastPong;
-    if (silent > WATCHDOG_LIMIT_MS) {
+    const now = performance.now();
+    // If the page itself was stalled, the worker's answers may still be queued: wait a round.
+    const pageStalled = this.lastCheck !== undefined && now - this.lastCheck > 3 * WATCHDOG_INTERVAL_MS;
+    this.lastCheck = now;
+    const silent = now - this.lastPong;
+    if (silent > WATCHDOG_LIMIT_MS && !pageStalled) {
       this.onEvent({
         type: 'console', level: 'error',
         text: `stopped: script did not yield for ${(silent / 1000).toFixed(1)} s (an endless loop?) — the worker was terminated`,
