@@ -88,8 +88,9 @@ INSTANTIATE_TEST_SUITE_P(CodecFiles, CodecDecoderStream,
                                            Stream{"packets_v5.txt", Version::v5}));
 
 // PUBLISH qos 0 "a/b" payload "hello", twice.
-const uint8_t kTwoPublishes[] = {0x30, 0x0a, 0x00, 0x03, 0x61, 0x2f, 0x62, 0x68, 0x65, 0x6c, 0x6c, 0x6f,
-                                 0x30, 0x0a, 0x00, 0x03, 0x61, 0x2f, 0x62, 0x68, 0x65, 0x6c, 0x6c, 0x6f};
+const uint8_t kTwoPublishes[] = {0x30, 0x0a, 0x00, 0x03, 0x61, 0x2f, 0x62, 0x68,
+                                 0x65, 0x6c, 0x6c, 0x6f, 0x30, 0x0a, 0x00, 0x03,
+                                 0x61, 0x2f, 0x62, 0x68, 0x65, 0x6c, 0x6c, 0x6f};
 
 TEST(CodecDecoder, WholePacketsAreViewsIntoTheFedBytesNotCopies) {
   Decoder d(Version::v311);
@@ -112,7 +113,8 @@ TEST(CodecDecoder, OnlyTheSplitPacketIsBuffered) {
   ASSERT_EQ(d.feed(kTwoPublishes + 17, sizeof kTwoPublishes - 17, sink), ErrorCode::ok);
   ASSERT_EQ(sink.payloads.size(), 2u);
   // The second was reassembled in the decoder's own buffer.
-  EXPECT_FALSE(sink.payloads[1] >= kTwoPublishes && sink.payloads[1] < kTwoPublishes + sizeof kTwoPublishes);
+  EXPECT_FALSE(sink.payloads[1] >= kTwoPublishes &&
+               sink.payloads[1] < kTwoPublishes + sizeof kTwoPublishes);
   EXPECT_EQ(sink.packets[0], sink.packets[1]);
   EXPECT_EQ(d.buffered(), 0u);
 }

@@ -293,7 +293,8 @@ TEST_P(CodecGolden, DecodesToTheSpelledOutPacketAndEncodesBack) {
     }
   }
   const unsigned last = std::string(GetParam()).find("v5") != std::string::npos ? 15 : 14;
-  for (unsigned t = 1; t <= last; ++t) EXPECT_TRUE(types.count(t)) << "no vector of packet type " << t;
+  for (unsigned t = 1; t <= last; ++t)
+    EXPECT_TRUE(types.count(t)) << "no vector of packet type " << t;
 }
 
 INSTANTIATE_TEST_SUITE_P(CodecFiles, CodecGolden,

@@ -13,28 +13,29 @@ namespace {
 TEST(CodecUtf8, AcceptsWellFormedText) {
   EXPECT_TRUE(is_valid_utf8(""));
   EXPECT_TRUE(is_valid_utf8("plain ascii"));
-  EXPECT_TRUE(is_valid_utf8("\xC3\xA9"));              // U+00E9
-  EXPECT_TRUE(is_valid_utf8("\xE2\x82\xAC"));          // U+20AC
-  EXPECT_TRUE(is_valid_utf8("\xF0\x9F\x98\x80"));      // U+1F600
-  EXPECT_TRUE(is_valid_utf8("\xF4\x8F\xBF\xBF"));      // U+10FFFF, the last code point
-  EXPECT_TRUE(is_valid_utf8("\xEF\xBB\xBF"));          // U+FEFF is allowed [MQTT-1.5.4-3]
-  EXPECT_TRUE(is_valid_utf8("\xED\x9F\xBF\xEE\x80\x80"));  // U+D7FF and U+E000 around the surrogates
+  EXPECT_TRUE(is_valid_utf8("\xC3\xA9"));          // U+00E9
+  EXPECT_TRUE(is_valid_utf8("\xE2\x82\xAC"));      // U+20AC
+  EXPECT_TRUE(is_valid_utf8("\xF0\x9F\x98\x80"));  // U+1F600
+  EXPECT_TRUE(is_valid_utf8("\xF4\x8F\xBF\xBF"));  // U+10FFFF, the last code point
+  EXPECT_TRUE(is_valid_utf8("\xEF\xBB\xBF"));      // U+FEFF is allowed [MQTT-1.5.4-3]
+  EXPECT_TRUE(
+      is_valid_utf8("\xED\x9F\xBF\xEE\x80\x80"));  // U+D7FF and U+E000 around the surrogates
 }
 
 TEST(CodecUtf8, RefusesMalformedText) {
   EXPECT_FALSE(is_valid_utf8(std::string_view("a\0b", 3)));  // U+0000 [MQTT-1.5.4-2]
-  EXPECT_FALSE(is_valid_utf8("\xC0\x80"));             // overlong U+0000
-  EXPECT_FALSE(is_valid_utf8("\xC1\xBF"));             // overlong 2-byte
-  EXPECT_FALSE(is_valid_utf8("\xE0\x9F\xBF"));         // overlong 3-byte
-  EXPECT_FALSE(is_valid_utf8("\xF0\x8F\xBF\xBF"));     // overlong 4-byte
-  EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));         // U+D800 surrogate
-  EXPECT_FALSE(is_valid_utf8("\xED\xBF\xBF"));         // U+DFFF surrogate
-  EXPECT_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));     // above U+10FFFF
-  EXPECT_FALSE(is_valid_utf8("\xF8\x88\x80\x80\x80"));  // 5-byte form
-  EXPECT_FALSE(is_valid_utf8("\x80"));                 // lone continuation byte
-  EXPECT_FALSE(is_valid_utf8("\xC3"));                 // truncated
-  EXPECT_FALSE(is_valid_utf8("\xE2\x82"));             // truncated
-  EXPECT_FALSE(is_valid_utf8("\xE2\x28\xA1"));         // bad continuation
+  EXPECT_FALSE(is_valid_utf8("\xC0\x80"));                   // overlong U+0000
+  EXPECT_FALSE(is_valid_utf8("\xC1\xBF"));                   // overlong 2-byte
+  EXPECT_FALSE(is_valid_utf8("\xE0\x9F\xBF"));               // overlong 3-byte
+  EXPECT_FALSE(is_valid_utf8("\xF0\x8F\xBF\xBF"));           // overlong 4-byte
+  EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));               // U+D800 surrogate
+  EXPECT_FALSE(is_valid_utf8("\xED\xBF\xBF"));               // U+DFFF surrogate
+  EXPECT_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));           // above U+10FFFF
+  EXPECT_FALSE(is_valid_utf8("\xF8\x88\x80\x80\x80"));       // 5-byte form
+  EXPECT_FALSE(is_valid_utf8("\x80"));                       // lone continuation byte
+  EXPECT_FALSE(is_valid_utf8("\xC3"));                       // truncated
+  EXPECT_FALSE(is_valid_utf8("\xE2\x82"));                   // truncated
+  EXPECT_FALSE(is_valid_utf8("\xE2\x28\xA1"));               // bad continuation
   EXPECT_FALSE(is_valid_utf8("\xFF"));
 }
 
@@ -56,9 +57,8 @@ TEST(CodecTopic, Filters) {
                          "$share/g/a/#", "$share/g/#", "$share/g/+", "$sharex/+", "$SYS/#"}) {
     EXPECT_EQ(validate_topic_filter(ok), ErrorCode::ok) << ok;
   }
-  for (const char* bad : {"", "a#", "#/a", "a/#/b", "a+", "+a", "a/b+", "##", "++",
-                          "$share/", "$share/g", "$share/g/", "$share//a", "$share/g+/a",
-                          "$share/#/a"}) {
+  for (const char* bad : {"", "a#", "#/a", "a/#/b", "a+", "+a", "a/b+", "##", "++", "$share/",
+                          "$share/g", "$share/g/", "$share//a", "$share/g+/a", "$share/#/a"}) {
     EXPECT_EQ(validate_topic_filter(bad), ErrorCode::invalid_topic_filter) << bad;
   }
   EXPECT_EQ(validate_topic_filter("\xED\xA0\x80"), ErrorCode::invalid_utf8);
@@ -77,11 +77,11 @@ TEST(CodecErrors, NamesMessagesAndClasses) {
   // Every entry of the table: a distinct name and value, a non-empty message.
   std::set<std::string_view> names;
   std::set<unsigned> values;
-#define MQTT_CHECK_ERROR(name, value, fatal, message)                       \
-  EXPECT_EQ(error_name(ErrorCode::name), #name);                            \
-  EXPECT_EQ(error_message(ErrorCode::name), message);                       \
-  EXPECT_EQ(error_is_fatal(ErrorCode::name), fatal != 0);                   \
-  EXPECT_TRUE(names.insert(#name).second);                                  \
+#define MQTT_CHECK_ERROR(name, value, fatal, message)     \
+  EXPECT_EQ(error_name(ErrorCode::name), #name);          \
+  EXPECT_EQ(error_message(ErrorCode::name), message);     \
+  EXPECT_EQ(error_is_fatal(ErrorCode::name), fatal != 0); \
+  EXPECT_TRUE(names.insert(#name).second);                \
   EXPECT_TRUE(values.insert(value).second) << #name;
   MQTT_ERRORS(MQTT_CHECK_ERROR)
 #undef MQTT_CHECK_ERROR

@@ -54,7 +54,8 @@ std::vector<Packet> sample_packets(Version v) {
     }
     out.push_back(p);
   }
-  for (PacketType t : {PacketType::puback, PacketType::pubrec, PacketType::pubrel, PacketType::pubcomp}) {
+  for (PacketType t :
+       {PacketType::puback, PacketType::pubrec, PacketType::pubrel, PacketType::pubcomp}) {
     Ack a;
     a.type = t;
     a.packet_id = 42;
@@ -123,15 +124,17 @@ TEST_P(CodecRoundTrip, EveryPacketTypeSurvivesEncodeDecodeEncode) {
     Packet decoded;
     size_t header_len = 2;
     while (wire[header_len - 1] & 0x80) ++header_len;
-    ASSERT_EQ(decode(wire[0], Bytes(wire.data() + header_len, wire.size() - header_len), v, decoded),
-              ErrorCode::ok);
+    ASSERT_EQ(
+        decode(wire[0], Bytes(wire.data() + header_len, wire.size() - header_len), v, decoded),
+        ErrorCode::ok);
     std::vector<uint8_t> again;
     ASSERT_EQ(encode(decoded, v, again), ErrorCode::ok);
     EXPECT_EQ(hex(again), hex(wire));
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(CodecVersions, CodecRoundTrip, ::testing::Values(Version::v311, Version::v5));
+INSTANTIATE_TEST_SUITE_P(CodecVersions, CodecRoundTrip,
+                         ::testing::Values(Version::v311, Version::v5));
 
 TEST(CodecEncode, V311LeavesOutEveryV5Field) {
   Publish p;
@@ -189,7 +192,8 @@ std::vector<Refusal> refusals() {
     r.push_back({"qos 1 without packet id", q, Version::v311, ErrorCode::invalid_argument});
     q = p;
     q.properties.session_expiry_interval = 1u;
-    r.push_back({"property not allowed in PUBLISH", q, Version::v5, ErrorCode::property_not_allowed});
+    r.push_back(
+        {"property not allowed in PUBLISH", q, Version::v5, ErrorCode::property_not_allowed});
     q = p;
     q.properties.subscription_identifiers = {0};
     r.push_back({"subscription identifier 0", q, Version::v5, ErrorCode::invalid_property});
@@ -206,7 +210,8 @@ std::vector<Refusal> refusals() {
     r.push_back({"client id over 65535 bytes", c, Version::v311, ErrorCode::invalid_argument});
     c.client_id = "c";
     c.password = Bytes::of("p");
-    r.push_back({"3.1.1 password without user name", c, Version::v311, ErrorCode::invalid_argument});
+    r.push_back(
+        {"3.1.1 password without user name", c, Version::v311, ErrorCode::invalid_argument});
     c.password = Opt<Bytes>();
     c.properties.topic_alias = uint16_t(1);
     r.push_back({"topic alias in CONNECT", c, Version::v5, ErrorCode::property_not_allowed});
@@ -235,7 +240,8 @@ TEST(CodecEncode, RefusesWhatItCannotWriteAndLeavesOutUnchanged) {
   for (const Refusal& r : refusals()) {
     SCOPED_TRACE(r.what);
     std::vector<uint8_t> out = {1, 2, 3};
-    const ErrorCode expected = kV5 || r.version == Version::v311 ? r.expected : ErrorCode::not_supported;
+    const ErrorCode expected =
+        kV5 || r.version == Version::v311 ? r.expected : ErrorCode::not_supported;
     EXPECT_EQ(error_name(encode(r.packet, r.version, out)), error_name(expected));
     EXPECT_EQ(hex(out), "01 02 03");
   }

@@ -12,7 +12,8 @@
 
 namespace mqtt::test {
 
-// Whether this build has MQTT 5.0 (MQTT_CONFIG_V5); without it every 5.0 case expects not_supported.
+// Whether this build has MQTT 5.0 (MQTT_CONFIG_V5); without it every 5.0 case expects
+// not_supported.
 constexpr bool kV5 = MQTT_CONFIG_V5 != 0;
 
 inline std::string hex(const uint8_t* p, size_t n) {

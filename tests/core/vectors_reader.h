@@ -44,7 +44,8 @@ inline std::vector<Vector> read_vectors(const std::string& file) {
     const std::string line = trim(raw.substr(0, raw.find('#')));
     if (line.empty()) continue;
     const size_t colon = line.find(':');
-    if (colon != std::string::npos && line.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") == colon) {
+    if (colon != std::string::npos &&
+        line.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") == colon) {
       const std::string key = line.substr(0, colon), value = trim(line.substr(colon + 1));
       if (key == "name") {
         out.push_back({});
@@ -55,18 +56,24 @@ inline std::vector<Vector> read_vectors(const std::string& file) {
       }
       if (out.empty()) return {Vector{file, line_no, "", 0, "", true, 0, {}, "key before name:"}};
       Vector& v = out.back();
-      if (key == "version") v.version = std::atoi(value.c_str());
-      else if (key == "expect") v.expect = value;
-      else if (key == "canonical") v.canonical = value != "no";
-      else if (key == "max_packet_size") v.max_packet_size = uint32_t(std::strtoul(value.c_str(), nullptr, 10));
-      else v.error = "unknown key " + key + " at line " + std::to_string(line_no);
+      if (key == "version")
+        v.version = std::atoi(value.c_str());
+      else if (key == "expect")
+        v.expect = value;
+      else if (key == "canonical")
+        v.canonical = value != "no";
+      else if (key == "max_packet_size")
+        v.max_packet_size = uint32_t(std::strtoul(value.c_str(), nullptr, 10));
+      else
+        v.error = "unknown key " + key + " at line " + std::to_string(line_no);
       continue;
     }
     if (out.empty()) return {Vector{file, line_no, "", 0, "", true, 0, {}, "bytes before name:"}};
     size_t pos = 0;
     while (pos < line.size()) {
       const size_t end = line.find_first_of(" \t", pos);
-      const std::string tok = line.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+      const std::string tok =
+          line.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
       char* stop = nullptr;
       const unsigned long b = std::strtoul(tok.c_str(), &stop, 16);
       if (tok.size() != 2 || *stop != '\0' || b > 0xFF) {

@@ -10,7 +10,8 @@ namespace mqtt {
 using namespace codec;
 
 ErrorCode decode(uint8_t header, Bytes body, Version version, Packet& out) {
-  if (version != Version::v311 && version != Version::v5) return ErrorCode::invalid_protocol_version;
+  if (version != Version::v311 && version != Version::v5)
+    return ErrorCode::invalid_protocol_version;
   if (version == Version::v5 && !MQTT_CONFIG_V5) return ErrorCode::not_supported;
   const auto type = PacketType(header >> 4);
   const uint8_t flags = header & 0x0F;
@@ -25,21 +26,41 @@ ErrorCode decode(uint8_t header, Bytes body, Version version, Packet& out) {
 
   Reader r(body);
   switch (type) {
-    case PacketType::connect: decode_connect(r, out.emplace<Connect>()); break;
-    case PacketType::connack: decode_connack(r, version, out.emplace<Connack>()); break;
-    case PacketType::publish: decode_publish(flags, r, version, out.emplace<Publish>()); break;
+    case PacketType::connect:
+      decode_connect(r, out.emplace<Connect>());
+      break;
+    case PacketType::connack:
+      decode_connack(r, version, out.emplace<Connack>());
+      break;
+    case PacketType::publish:
+      decode_publish(flags, r, version, out.emplace<Publish>());
+      break;
     case PacketType::puback:
     case PacketType::pubrec:
     case PacketType::pubrel:
-    case PacketType::pubcomp: decode_ack(type, r, version, out.emplace<Ack>()); break;
-    case PacketType::subscribe: decode_subscribe(r, version, out.emplace<Subscribe>()); break;
+    case PacketType::pubcomp:
+      decode_ack(type, r, version, out.emplace<Ack>());
+      break;
+    case PacketType::subscribe:
+      decode_subscribe(r, version, out.emplace<Subscribe>());
+      break;
     case PacketType::suback:
-    case PacketType::unsuback: decode_suback(type, r, version, out.emplace<Suback>()); break;
-    case PacketType::unsubscribe: decode_unsubscribe(r, version, out.emplace<Unsubscribe>()); break;
+    case PacketType::unsuback:
+      decode_suback(type, r, version, out.emplace<Suback>());
+      break;
+    case PacketType::unsubscribe:
+      decode_unsubscribe(r, version, out.emplace<Unsubscribe>());
+      break;
     case PacketType::pingreq:
-    case PacketType::pingresp: out.emplace<Ping>().type = type; break;
-    case PacketType::disconnect: decode_disconnect(r, version, out.emplace<Disconnect>()); break;
-    case PacketType::auth: decode_auth(r, version, out.emplace<Auth>()); break;
+    case PacketType::pingresp:
+      out.emplace<Ping>().type = type;
+      break;
+    case PacketType::disconnect:
+      decode_disconnect(r, version, out.emplace<Disconnect>());
+      break;
+    case PacketType::auth:
+      decode_auth(r, version, out.emplace<Auth>());
+      break;
   }
   if (r.ok() && !r.empty()) r.fail(ErrorCode::malformed_packet);  // bytes after the last field
   return r.err;
@@ -52,9 +73,9 @@ PacketType packet_type(const Packet& packet) {
   // The other alternatives are in PacketType order: Connect, Connack, Publish, (Ack), Subscribe,
   // (Suback), Unsubscribe, (Ping), Disconnect, Auth.
   constexpr PacketType kByIndex[] = {
-      PacketType::connect,     PacketType::connack, PacketType::publish,    PacketType::puback,
-      PacketType::subscribe,   PacketType::suback,  PacketType::unsubscribe, PacketType::pingreq,
-      PacketType::disconnect,  PacketType::auth};
+      PacketType::connect,    PacketType::connack, PacketType::publish,     PacketType::puback,
+      PacketType::subscribe,  PacketType::suback,  PacketType::unsubscribe, PacketType::pingreq,
+      PacketType::disconnect, PacketType::auth};
   const size_t i = packet.index();
   return i < sizeof kByIndex ? kByIndex[i] : PacketType::connect;
 }

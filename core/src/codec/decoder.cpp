@@ -60,7 +60,8 @@ ErrorCode Decoder::feed(const uint8_t* data, size_t size, PacketSink& sink) {
         continue;
       }
       if (header_len != 0) buffer_.reserve(header_len + remaining);
-      buffer_.assign(data, data + size);  // the start of a packet (at most 4 bytes without a header)
+      buffer_.assign(data,
+                     data + size);  // the start of a packet (at most 4 bytes without a header)
       return ErrorCode::ok;
     }
     // Continuing a buffered packet: complete its header a byte at a time, then its body.

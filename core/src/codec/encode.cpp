@@ -9,7 +9,8 @@ namespace mqtt {
 using namespace codec;
 
 ErrorCode encode(const Packet& packet, Version version, std::vector<uint8_t>& out) {
-  if (version != Version::v311 && version != Version::v5) return ErrorCode::invalid_protocol_version;
+  if (version != Version::v311 && version != Version::v5)
+    return ErrorCode::invalid_protocol_version;
   if (version == Version::v5 && !MQTT_CONFIG_V5) return ErrorCode::not_supported;
   const size_t start = out.size();
   Writer w(out);

@@ -24,35 +24,37 @@ constexpr Where ACKS = where(PacketType::puback) | where(PacketType::pubrec) |
                        where(PacketType::suback) | where(PacketType::unsuback);
 constexpr Where ALL = 0xFFFF & ~Where(1u << 12 | 1u << 13);  // not PINGREQ, PINGRESP
 
+// clang-format off: one property per line
 constexpr Info kTable[] = {
-    {0x01, kByte, PUBLISH | W},     // payload format indicator
-    {0x02, kU32, PUBLISH | W},      // message expiry interval
-    {0x03, kString, PUBLISH | W},   // content type
-    {0x08, kString, PUBLISH | W},   // response topic
-    {0x09, kBinary, PUBLISH | W},   // correlation data
-    {0x0B, kVarint, PUBLISH | SUBSCRIBE},               // subscription identifier
-    {0x11, kU32, CONNECT | CONNACK | DISCONNECT},       // session expiry interval
-    {0x12, kString, CONNACK},                           // assigned client identifier
-    {0x13, kU16, CONNACK},                              // server keep alive
-    {0x15, kString, CONNECT | CONNACK | AUTH},          // authentication method
-    {0x16, kBinary, CONNECT | CONNACK | AUTH},          // authentication data
-    {0x17, kByte, CONNECT},                             // request problem information
-    {0x18, kU32, W},                                    // will delay interval
-    {0x19, kByte, CONNECT},                             // request response information
-    {0x1A, kString, CONNACK},                           // response information
-    {0x1C, kString, CONNACK | DISCONNECT},              // server reference
+    {0x01, kByte, PUBLISH | W},                           // payload format indicator
+    {0x02, kU32, PUBLISH | W},                            // message expiry interval
+    {0x03, kString, PUBLISH | W},                         // content type
+    {0x08, kString, PUBLISH | W},                         // response topic
+    {0x09, kBinary, PUBLISH | W},                         // correlation data
+    {0x0B, kVarint, PUBLISH | SUBSCRIBE},                 // subscription identifier
+    {0x11, kU32, CONNECT | CONNACK | DISCONNECT},         // session expiry interval
+    {0x12, kString, CONNACK},                             // assigned client identifier
+    {0x13, kU16, CONNACK},                                // server keep alive
+    {0x15, kString, CONNECT | CONNACK | AUTH},            // authentication method
+    {0x16, kBinary, CONNECT | CONNACK | AUTH},            // authentication data
+    {0x17, kByte, CONNECT},                               // request problem information
+    {0x18, kU32, W},                                      // will delay interval
+    {0x19, kByte, CONNECT},                               // request response information
+    {0x1A, kString, CONNACK},                             // response information
+    {0x1C, kString, CONNACK | DISCONNECT},                // server reference
     {0x1F, kString, CONNACK | ACKS | DISCONNECT | AUTH},  // reason string
-    {0x21, kU16, CONNECT | CONNACK},                    // receive maximum
-    {0x22, kU16, CONNECT | CONNACK},                    // topic alias maximum
-    {0x23, kU16, PUBLISH},                              // topic alias
-    {0x24, kByte, CONNACK},                             // maximum qos
-    {0x25, kByte, CONNACK},                             // retain available
-    {0x26, kPair, ALL},                                 // user property
-    {0x27, kU32, CONNECT | CONNACK},                    // maximum packet size
-    {0x28, kByte, CONNACK},                             // wildcard subscription available
-    {0x29, kByte, CONNACK},                             // subscription identifier available
-    {0x2A, kByte, CONNACK},                             // shared subscription available
+    {0x21, kU16, CONNECT | CONNACK},                      // receive maximum
+    {0x22, kU16, CONNECT | CONNACK},                      // topic alias maximum
+    {0x23, kU16, PUBLISH},                                // topic alias
+    {0x24, kByte, CONNACK},                               // maximum qos
+    {0x25, kByte, CONNACK},                               // retain available
+    {0x26, kPair, ALL},                                   // user property
+    {0x27, kU32, CONNECT | CONNACK},                      // maximum packet size
+    {0x28, kByte, CONNACK},                               // wildcard subscription available
+    {0x29, kByte, CONNACK},                               // subscription identifier available
+    {0x2A, kByte, CONNACK},                               // shared subscription available
 };
+// clang-format on
 
 const Info* find(uint32_t id) {
   for (const Info& info : kTable) {
@@ -63,6 +65,7 @@ const Info* find(uint32_t id) {
 
 // Range rules of the integer properties (5.0 section 3.1.2.11 and 3.2.2.3).
 bool value_valid(uint8_t id, uint32_t v) {
+  // clang-format off
   switch (id) {
     case 0x0B:  // subscription identifier: 1 .. 268,435,455 [MQTT-3.3.4-6]
       return v != 0 && v <= kMaxVarint;
@@ -75,6 +78,7 @@ bool value_valid(uint8_t id, uint32_t v) {
     default:
       return true;
   }
+  // clang-format on
 }
 
 // Repeated properties: user property anywhere, subscription identifier only in PUBLISH.
@@ -94,10 +98,18 @@ struct PropertyWriter {
     if (!v || !start(id)) return;
     if (!value_valid(id, v.value)) return w.fail(ErrorCode::invalid_property);
     switch (find(id)->kind) {
-      case kByte: w.u8(uint8_t(v.value)); break;
-      case kU16: w.u16(uint16_t(v.value)); break;
-      case kU32: w.u32(uint32_t(v.value)); break;
-      default: w.varint(uint32_t(v.value)); break;
+      case kByte:
+        w.u8(uint8_t(v.value));
+        break;
+      case kU16:
+        w.u16(uint16_t(v.value));
+        break;
+      case kU32:
+        w.u32(uint32_t(v.value));
+        break;
+      default:
+        w.varint(uint32_t(v.value));
+        break;
     }
   }
   void string(uint8_t id, const Opt<std::string_view>& v) {
@@ -110,6 +122,7 @@ struct PropertyWriter {
 
 void store(Properties& p, uint8_t id, uint32_t num, std::string_view key, std::string_view str,
            Bytes bin) {
+  // clang-format off
   switch (id) {
     case 0x01: p.payload_format_indicator = uint8_t(num); break;
     case 0x02: p.message_expiry_interval = num; break;
@@ -140,6 +153,7 @@ void store(Properties& p, uint8_t id, uint32_t num, std::string_view key, std::s
     case 0x2A: p.shared_subscription_available = uint8_t(num); break;
     default: break;
   }
+  // clang-format on
 }
 
 }  // namespace
@@ -204,13 +218,27 @@ void read_properties(Reader& r, Properties& p, Where where) {
     std::string_view key, str;
     Bytes bin;
     switch (info->kind) {
-      case kByte: num = pr.u8(); break;
-      case kU16: num = pr.u16(); break;
-      case kU32: num = pr.u32(); break;
-      case kVarint: num = pr.varint(); break;
-      case kString: str = pr.string(); break;
-      case kBinary: bin = pr.binary(); break;
-      case kPair: key = pr.string(), str = pr.string(); break;
+      case kByte:
+        num = pr.u8();
+        break;
+      case kU16:
+        num = pr.u16();
+        break;
+      case kU32:
+        num = pr.u32();
+        break;
+      case kVarint:
+        num = pr.varint();
+        break;
+      case kString:
+        str = pr.string();
+        break;
+      case kBinary:
+        bin = pr.binary();
+        break;
+      case kPair:
+        key = pr.string(), str = pr.string();
+        break;
     }
     if (!pr.ok()) break;
     if (!value_valid(info->id, num)) return r.fail(ErrorCode::malformed_property);

@@ -6,7 +6,7 @@ namespace mqtt::codec {
 
 uint8_t encode_publish(const Publish& p, Version v, Writer& w) {
   if (p.qos > 2) w.fail(ErrorCode::invalid_qos);
-  if (p.qos == 0 && p.dup) w.fail(ErrorCode::invalid_argument);     // [MQTT-3.3.1-2]
+  if (p.qos == 0 && p.dup) w.fail(ErrorCode::invalid_argument);            // [MQTT-3.3.1-2]
   if (p.qos > 0 && p.packet_id == 0) w.fail(ErrorCode::invalid_argument);  // [MQTT-2.2.1-3]
   // In 5.0 an empty topic name means "the topic of this alias" (section 3.3.2.3.4).
   const bool alias_only = p.topic.empty() && is_v5(v) && p.properties.topic_alias;

@@ -7,7 +7,7 @@ namespace {
 
 constexpr uint8_t kSubackV311[] = {0x00, 0x01, 0x02, 0x80};
 constexpr uint8_t kSubackV5[] = {0x00, 0x01, 0x02, 0x80, 0x83, 0x87,
-                                 0x8F, 0x91, 0x97, 0x9E, 0xA1, 0xA2};  // 5.0 table 3-8
+                                 0x8F, 0x91, 0x97, 0x9E, 0xA1, 0xA2};          // 5.0 table 3-8
 constexpr uint8_t kUnsubackV5[] = {0x00, 0x11, 0x80, 0x83, 0x87, 0x8F, 0x91};  // table 3-9
 
 bool has_codes(PacketType type, Version v) { return type == PacketType::suback || is_v5(v); }
@@ -38,7 +38,8 @@ void decode_suback(PacketType type, Reader& r, Version v, Suback& p) {
   p.reason_codes = r.rest();
   const bool sub = type == PacketType::suback;
   const uint8_t* allowed = sub ? (is_v5(v) ? kSubackV5 : kSubackV311) : kUnsubackV5;
-  const size_t count = sub ? (is_v5(v) ? sizeof kSubackV5 : sizeof kSubackV311) : sizeof kUnsubackV5;
+  const size_t count =
+      sub ? (is_v5(v) ? sizeof kSubackV5 : sizeof kSubackV311) : sizeof kUnsubackV5;
   for (size_t i = 0; i < p.reason_codes.size; ++i) {
     if (!reason_allowed(p.reason_codes.data[i], allowed, count)) {
       return r.fail(ErrorCode::invalid_reason_code);

@@ -30,7 +30,7 @@ void decode_subscribe(Reader& r, Version v, Subscribe& p) {
   if (r.ok() && p.packet_id == 0) return r.fail(ErrorCode::zero_packet_id);
   if (is_v5(v)) read_properties(r, p.properties, where(PacketType::subscribe));
   if (r.ok() && r.empty()) return r.fail(ErrorCode::malformed_packet);  // [MQTT-3.8.3-3]
-  // Reserved option bits: 7-2 in 3.1.1 [MQTT-3-8.3-4], 7-6 in 5.0 [MQTT-3.8.3-5].
+  // Reserved option bits: 7-2 in 3.1.1 [MQTT-3.8.3-4], 7-6 in 5.0 [MQTT-3.8.3-5].
   const uint8_t reserved = is_v5(v) ? 0xC0 : 0xFC;
   while (r.ok() && !r.empty()) {
     SubscribeTopic t;

@@ -5,7 +5,8 @@
 namespace mqtt::codec {
 
 uint8_t encode_unsubscribe(const Unsubscribe& p, Version v, Writer& w) {
-  if (p.packet_id == 0 || p.filters.empty()) w.fail(ErrorCode::invalid_argument);  // [MQTT-3.10.3-2]
+  if (p.packet_id == 0 || p.filters.empty())
+    w.fail(ErrorCode::invalid_argument);  // [MQTT-3.10.3-2]
   w.u16(p.packet_id);
   if (is_v5(v)) write_properties(w, p.properties, where(PacketType::unsubscribe));
   for (std::string_view filter : p.filters) {

@@ -40,7 +40,7 @@ struct Reader {
   uint32_t u32();
   uint32_t varint();  // refuses more than 4 bytes and non-minimal encodings [MQTT-1.5.5-1]
   Bytes take(size_t count);
-  Bytes binary();           // two-byte length, then the bytes
+  Bytes binary();             // two-byte length, then the bytes
   std::string_view string();  // binary() that must be valid UTF-8, else malformed_utf8
   Bytes rest() { return take(n); }
 };
@@ -61,8 +61,8 @@ struct Writer {
   void u16(uint16_t v);
   void u32(uint32_t v);
   void varint(uint32_t v);  // above kMaxVarint: invalid_argument
-  void raw(Bytes b);  // a body over kMaxVarint bytes: payload_too_large, before copying
-  void binary(Bytes b);          // over 65535 bytes: invalid_argument
+  void raw(Bytes b);        // a body over kMaxVarint bytes: payload_too_large, before copying
+  void binary(Bytes b);     // over 65535 bytes: invalid_argument
   void string(std::string_view s);  // binary(), and invalid UTF-8: invalid_utf8
   // Inserts `value` as a variable byte integer at `pos` (used for lengths known only afterwards).
   void insert_varint(size_t pos, uint32_t value);
