@@ -81,6 +81,7 @@ describe('playground', () => {
     await waitUntil(() => /Client haas_amp_device disconnected\./.test(stack.brokerLog()), 'the broker to log the DISCONNECT');
     await client.locator('[data-testid="client-state"]').getByText('closed').waitFor();
     assert.deepEqual(page.errors, []);
+    assert.deepEqual(page.browserErrors, []);
     await page.context().close();
   });
 
@@ -178,9 +179,16 @@ describe('playground', () => {
     await form.getByRole('textbox', { name: 'Payload' }).fill('{"interval": 250}');
     await form.getByRole('button', { name: 'Publish' }).click();
     await consoleLine(page, 'interval now 250 ms').waitFor();
+    // The form's own client subscribes too; what it receives is logged under its name.
+    const subForm = page.getByRole('form', { name: 'Subscribe' });
+    await subForm.getByRole('textbox', { name: 'Topic filter' }).fill('playground/sensor/data');
+    await subForm.getByRole('button', { name: 'Subscribe' }).click();
+    await page.getByTestId('publish-status').getByText('subscribed to playground/sensor/data').waitFor();
+    await page.locator('[data-testid="message-row"][data-dir="in"][data-topic="playground/sensor/data"]', { hasText: 'playground-' }).first().waitFor();
     await page.locator('[data-testid="message-row"][data-dir="out"][data-topic="playground/sensor/data"]').first().waitFor();
     await page.locator('[data-testid="message-row"][data-dir="in"][data-topic="playground/sensor/cmd"]').first().waitFor();
     await stop(page);
+    assert.deepEqual(page.browserErrors, []);
     await page.context().close();
   });
 

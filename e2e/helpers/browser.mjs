@@ -23,6 +23,12 @@ export async function openPage(browser, url, { viewport = { width: 1280, height:
   const page = await context.newPage();
   page.errors = [];
   page.on('pageerror', (err) => page.errors.push(err));
+  // Messages the browser itself logs as errors (a refused resource, a policy violation), from
+  // the page and from its workers.
+  page.browserErrors = [];
+  const collect = (msg) => { if (msg.type() === 'error') page.browserErrors.push(msg.text()); };
+  page.on('console', collect);
+  page.on('worker', (worker) => worker.on('console', collect));
   await page.goto(url);
   await page.locator('body[data-ready="true"]').waitFor();
   return page;

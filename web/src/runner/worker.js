@@ -137,7 +137,8 @@ async function run({ code, routes }) {
     throw new Error(`module '${name}' is not available in the playground (available: ${Object.keys(modules).join(', ')})`);
   };
   const module = { exports: {} };
-  Object.assign(self, userTimers);
+  // The script's timers are its own parameters (tracked, cleared by Stop); the global ones stay
+  // native for the WebAssembly client's own timers.
   self.console = userConsole;
 
   let fn;
