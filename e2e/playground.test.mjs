@@ -206,6 +206,8 @@ describe('playground', () => {
     const error = await client.getByTestId('client-error').textContent();
     assert.ok(error.length > 5, `an error message, got "${error}"`);
     await consoleLine(page, /mqtt connect failed/).waitFor();
+    await consoleLine(page, new RegExp(`^haas_amp_device: could not connect to test\\.mosquitto\\.org:1883, routed to ws://127\\.0\\.0\\.1:${closedPort}/mqtt: .+`)).waitFor();
+    await screenshot(page, 'unreachable-broker');
     await stop(page);
     await page.context().close();
   });

@@ -101,7 +101,10 @@ function handleEvent(source, ev) {
       break;
     case 'client':
       clientsPanel.update(source, ev);
-      if (ev.state === 'failed' && ev.error) consolePanel.add({ level: 'error', text: `${ev.label} (${ev.from} → ${ev.to ?? 'no route'}): ${ev.error}` });
+      if (ev.state === 'failed' && ev.error && !ev.closed) {
+        const where = ev.to ? `${ev.from}, routed to ${ev.to}` : ev.from;
+        consolePanel.add({ level: 'error', text: `${ev.label}: could not connect to ${where}: ${ev.error}` });
+      }
       break;
     case 'client-error':
       consolePanel.add({ level: 'warn', text: `${ev.label}: ${ev.error}` });

@@ -81,6 +81,8 @@ export function scriptLocation(error) {
 
 export function describeError(error) {
   if (error && typeof error === 'object') {
+    // The client's errors carry a named code (e.g. WEBSOCKET_FAILED): say it in words first.
+    if (error.name === 'MqttError') return `${error.message} (${error.codeName ?? error.code})`;
     const name = error.name || 'Error';
     const code = error.code !== undefined ? ` [${error.code}]` : '';
     return `${name}${code}: ${error.message ?? String(error)}`;
