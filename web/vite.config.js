@@ -33,6 +33,7 @@ export default defineConfig({
     target: 'es2022',
     assetsInlineLimit: 0,
     reportCompressedSize: false,
+    chunkSizeWarningLimit: 800,
     modulePreload: { polyfill: false },
   },
   server: { host: '127.0.0.1', fs: { allow: [here, wasmPackage] } },

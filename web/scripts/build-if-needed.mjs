@@ -25,7 +25,8 @@ function newestMtime(p) {
 
 function run(cmd, args, cwd, log) {
   log(`$ ${cmd} ${args.join(' ')}`);
-  const r = spawnSync(cmd, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
+  // Output goes to stderr: under the test runner, stdout is the TAP stream.
+  const r = spawnSync(cmd, args, { cwd, stdio: ['ignore', 2, 2] });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status})`);
 }
 
