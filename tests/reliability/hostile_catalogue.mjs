@@ -1,0 +1,257 @@
+// The hostile-broker catalogue: one scripted fake broker per case, each sending one malformed,
+// out-of-order or hostile packet. `expect` is the error code name the client must report (as an
+// `error` event, or through `fail` when the connection was not up yet) before it closes the
+// connection; `expect: null` marks packets that are legal and must NOT end the connection
+// (then `check(conn)` verifies the client's answer).
+//
+// `client` holds the client options of the case: version, receiveMaximum, maximumPacketSize,
+// topicAliasMaximum, connectTimeout (mapped to rel_client flags or createClient options).
+import { pkt, packet, props, u16, str, varint } from '../fixtures/fake_broker.mjs';
+
+const connackFor = (conn) => pkt.connack({ version: conn.version });
+
+// Answer CONNECT, then send `bytes` (a Buffer or a function of the connection).
+const afterConnack = (bytes) => async (conn) => {
+  await conn.expect('connect');
+  conn.send(connackFor(conn));
+  conn.send(typeof bytes === 'function' ? bytes(conn) : bytes);
+  await conn.closed;
+};
+
+export const catalogue = [
+  {
+    name: 'remaining length of 5 bytes',
+    expect: 'malformed_remaining_length',
+    script: afterConnack(Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0x01])),
+  },
+  {
+    name: 'packet over the maximum packet size (header only: refused before buffering)',
+    client: { maximumPacketSize: 1024 },
+    expect: 'packet_too_large',
+    script: afterConnack(Buffer.concat([Buffer.from([0x30]), varint(1024 * 1024)])),
+  },
+  {
+    name: 'packet over the maximum packet size, MQTT 5 (told to the broker in CONNECT)',
+    client: { version: 5, maximumPacketSize: 1024 },
+    expect: 'packet_too_large',
+    script: afterConnack((conn) => pkt.publish({ version: conn.version, topic: 'big', payload: Buffer.alloc(2000, 7) })),
+  },
+  {
+    name: 'invalid UTF-8 in a PUBLISH topic',
+    expect: 'malformed_utf8',
+    script: afterConnack(pkt.publish({ topicBytes: Buffer.from([0x61, 0xc3, 0x28]) })),
+  },
+  {
+    name: 'U+0000 in a PUBLISH topic',
+    expect: 'malformed_utf8',
+    script: afterConnack(pkt.publish({ topicBytes: Buffer.from([0x61, 0x00, 0x62]) })),
+  },
+  {
+    name: 'reserved flag bits set (PUBACK 0x42)',
+    expect: 'invalid_flags',
+    script: afterConnack(packet(0x42, u16(1))),
+  },
+  {
+    name: 'reserved flag bits set (PINGRESP 0xD1)',
+    expect: 'invalid_flags',
+    script: afterConnack(Buffer.from([0xd1, 0x00])),
+  },
+  {
+    name: 'PUBACK for a packet identifier not in flight',
+    expect: 'unknown_packet_id',
+    script: afterConnack(pkt.ack('puback', 0x1234)),
+  },
+  {
+    name: 'PUBCOMP for a packet identifier not in flight',
+    expect: 'unknown_packet_id',
+    script: afterConnack(pkt.ack('pubcomp', 0x0042)),
+  },
+  {
+    name: 'SUBACK for a packet identifier not in flight',
+    expect: 'unknown_packet_id',
+    script: afterConnack(pkt.suback(0x0999, [0])),
+  },
+  {
+    name: 'a second CONNACK',
+    expect: 'unexpected_packet',
+    script: afterConnack(pkt.connack()),
+  },
+  {
+    name: 'PUBLISH before CONNACK',
+    expect: 'unexpected_packet',
+    script: async (conn) => {
+      await conn.expect('connect');
+      conn.send(pkt.publish({ topic: 'early', payload: 'x' }));
+      conn.send(pkt.connack({ version: conn.version }));
+      await conn.closed;
+    },
+  },
+  {
+    name: 'SUBACK before CONNACK',
+    expect: 'unexpected_packet',
+    script: async (conn) => {
+      await conn.expect('connect');
+      conn.send(pkt.suback(1, [0]));
+      await conn.closed;
+    },
+  },
+  {
+    name: 'a client packet type from the broker (SUBSCRIBE)',
+    expect: 'unexpected_packet',
+    script: afterConnack(packet(0x82, u16(1), str('a'), Buffer.from([0]))),
+  },
+  {
+    name: 'reserved packet type 0',
+    expect: 'invalid_packet_type',
+    script: afterConnack(Buffer.from([0x00, 0x00])),
+  },
+  {
+    name: 'AUTH in MQTT 3.1.1',
+    expect: 'invalid_packet_type',
+    script: afterConnack(Buffer.from([0xf0, 0x00])),
+  },
+  {
+    name: 'length that does not match the contents (PUBACK of 3 bytes in 3.1.1)',
+    expect: 'malformed_packet',
+    script: afterConnack(packet(0x40, u16(1), Buffer.from([0]))),
+  },
+  {
+    name: 'QoS 3 in PUBLISH',
+    expect: 'invalid_qos_from_server',
+    script: afterConnack(packet(0x36, str('t'), u16(1), Buffer.from('x'))),
+  },
+  {
+    name: 'packet identifier 0 in a QoS 1 PUBLISH',
+    expect: 'zero_packet_id',
+    script: afterConnack(pkt.publish({ topic: 't', qos: 1, id: 0, payload: 'x' })),
+  },
+  {
+    name: 'wildcard in a PUBLISH topic',
+    expect: 'malformed_topic',
+    script: afterConnack(pkt.publish({ topic: 'a/+/b', payload: 'x' })),
+  },
+  {
+    name: 'duplicated property in CONNACK (Receive Maximum twice, MQTT 5)',
+    client: { version: 5 },
+    expect: 'duplicate_property',
+    script: async (conn) => {
+      await conn.expect('connect');
+      conn.send(pkt.connack({ version: 5, properties: [[0x21, 0, 10], [0x21, 0, 20]] }));
+      await conn.closed;
+    },
+  },
+  {
+    name: 'duplicated property in PUBLISH (Message Expiry twice, MQTT 5)',
+    client: { version: 5 },
+    expect: 'duplicate_property',
+    script: afterConnack(pkt.publish({ version: 5, topic: 't', payload: 'x',
+      properties: [[0x02, 0, 0, 0, 9], [0x02, 0, 0, 0, 9]] })),
+  },
+  {
+    name: 'property not allowed in the packet (Session Expiry in PUBLISH, MQTT 5)',
+    client: { version: 5 },
+    expect: 'property_not_allowed',
+    script: afterConnack(pkt.publish({ version: 5, topic: 't', payload: 'x', properties: [[0x11, 0, 0, 0, 9]] })),
+  },
+  {
+    name: 'topic alias when the client allows none (MQTT 5)',
+    client: { version: 5 },
+    expect: 'topic_alias_invalid',
+    script: afterConnack(pkt.publish({ version: 5, topic: '', payload: 'x', properties: [[0x23, 0, 5]] })),
+  },
+  {
+    name: 'topic alias above the client Topic Alias Maximum (MQTT 5)',
+    client: { version: 5, topicAliasMaximum: 2 },
+    expect: 'topic_alias_invalid',
+    script: afterConnack(pkt.publish({ version: 5, topic: 't', payload: 'x', properties: [[0x23, 0, 3]] })),
+  },
+  {
+    name: 'unknown topic alias (never set, MQTT 5)',
+    client: { version: 5, topicAliasMaximum: 5 },
+    expect: 'topic_alias_invalid',
+    script: afterConnack(pkt.publish({ version: 5, topic: '', payload: 'x', properties: [[0x23, 0, 1]] })),
+  },
+  {
+    name: 'CONNACK reason code not allowed (MQTT 5, 0x05)',
+    client: { version: 5 },
+    expect: 'invalid_reason_code',
+    script: async (conn) => {
+      await conn.expect('connect');
+      conn.send(pkt.connack({ version: 5, rc: 0x05 }));
+      await conn.closed;
+    },
+  },
+  {
+    name: 'QoS 2 flood without PUBREL beyond our Receive Maximum (MQTT 5, receive maximum 10)',
+    client: { version: 5, receiveMaximum: 10 },
+    expect: 'receive_maximum_exceeded',
+    script: afterConnack((conn) => Buffer.concat(Array.from({ length: 11 }, (_, i) =>
+      pkt.publish({ version: conn.version, topic: 'flood', qos: 2, id: i + 1, payload: `m${i}` })))),
+  },
+  {
+    name: 'QoS 2 flood without PUBREL beyond the held-identifier limit (3.1.1, receive maximum 10)',
+    client: { receiveMaximum: 10 },
+    expect: 'receive_maximum_exceeded',
+    script: afterConnack((conn) => Buffer.concat(Array.from({ length: 11 }, (_, i) =>
+      pkt.publish({ version: conn.version, topic: 'flood', qos: 2, id: i + 1, payload: `m${i}` })))),
+  },
+  {
+    name: 'QoS 1 flood of 500 PUBLISH in one write (receive maximum 10): acknowledged, not a violation',
+    client: { version: 5, receiveMaximum: 10 },
+    expect: null,
+    messages: 500,
+    script: async (conn) => {
+      await conn.expect('connect');
+      conn.send(connackFor(conn));
+      conn.send(Buffer.concat(Array.from({ length: 500 }, (_, i) =>
+        pkt.publish({ version: conn.version, topic: 'flood1', qos: 1, id: (i % 65535) + 1, payload: `m${i}` }))));
+      await conn.closed;
+    },
+    check: (conn) => conn.received.filter((p) => p.type === 'puback').length === 500,
+  },
+  {
+    name: 'PUBREL for an unknown packet identifier (MQTT 5): answered PUBCOMP 0x92, not a violation',
+    client: { version: 5 },
+    expect: null,
+    script: async (conn) => {
+      await conn.expect('connect');
+      conn.send(connackFor(conn));
+      conn.send(pkt.ack('pubrel', 77));
+      await conn.closed;
+    },
+    check: (conn) => conn.received.some((p) => p.type === 'pubcomp' && p.id === 77 && p.rc === 0x92),
+  },
+  {
+    name: 'PUBREL for an unknown packet identifier (3.1.1): answered PUBCOMP, not a violation',
+    expect: null,
+    script: async (conn) => {
+      await conn.expect('connect');
+      conn.send(connackFor(conn));
+      conn.send(pkt.ack('pubrel', 78));
+      await conn.closed;
+    },
+    check: (conn) => conn.received.some((p) => p.type === 'pubcomp' && p.id === 78),
+  },
+  {
+    name: 'no CONNACK at all (connect timeout)',
+    client: { connectTimeout: 500 },
+    expect: 'connect_timeout',
+    script: async (conn) => {
+      await conn.expect('connect');
+      await conn.closed;
+    },
+  },
+  {
+    name: 'connection closed in the middle of a PUBLISH',
+    expect: 'connection_lost',
+    event: 'disconnect',
+    script: async (conn) => {
+      await conn.expect('connect');
+      conn.send(connackFor(conn));
+      conn.send(pkt.publish({ topic: 'cut', payload: 'abcdef' }).subarray(0, 6));
+      setTimeout(() => conn.end(), 50);
+      await conn.closed;
+    },
+  },
+];
+export { props };
