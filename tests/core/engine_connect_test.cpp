@@ -175,6 +175,7 @@ class EngineConnectRefusal : public ::testing::TestWithParam<RefusalCase> {};
 
 TEST_P(EngineConnectRefusal, FailsTheTokenAndRetriesAsTheCodeSays) {
   const RefusalCase& rc = GetParam();
+  if (rc.version == 5) MQTT_TEST_REQUIRES_V5();
   ClientOptions o = basic_options(rc.version);
   o.reconnect_min_ms = 1000;
   o.refused_retry_ms = 60000;

@@ -82,6 +82,7 @@ TEST(EngineKeepAlive, AnyPacketAnswersThePing) {
 }
 
 TEST(EngineKeepAlive, ServerKeepAliveOverridesOurs) {
+  MQTT_TEST_REQUIRES_V5();
   ClientOptions o = keepalive_options(60);
   o.protocol_version = 5;
   Harness h(o);

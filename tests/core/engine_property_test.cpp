@@ -52,7 +52,7 @@ class RandomRun {
 
  private:
   static ClientOptions options(uint32_t seed) {
-    ClientOptions o = basic_options(seed % 2 ? 5 : 4);
+    ClientOptions o = basic_options(MQTT_CONFIG_V5 && seed % 2 ? 5 : 4);
     o.clean = seed % 3 == 0;
     o.keepalive_interval = 5;
     o.reconnect_min_ms = 100;

@@ -64,6 +64,7 @@ TEST(EngineQos, PacketIdsAreDistinctWhileInFlight) {
 }
 
 TEST(EngineQos, RefusedPublishFails) {
+  MQTT_TEST_REQUIRES_V5();
   Harness h(basic_options(5));
   h.connect_ok();
   h.engine->publish(make_publish("a", "1", 1), 1);
@@ -120,6 +121,7 @@ TEST(EngineQos, IncomingQos2IsDeliveredOnceUntilPubrel) {
 }
 
 TEST(EngineQos, PubrelForAnUnknownIdIsAnsweredNotFatal) {
+  MQTT_TEST_REQUIRES_V5();
   Harness h5(basic_options(5));
   h5.connect_ok();
   h5.ack(PacketType::pubrel, 3);
@@ -134,6 +136,7 @@ TEST(EngineQos, PubrelForAnUnknownIdIsAnsweredNotFatal) {
 }
 
 TEST(EngineQos, BrokerExceedingOurReceiveMaximumIsAViolation) {
+  MQTT_TEST_REQUIRES_V5();
   ClientOptions o = basic_options(5);
   o.receive_maximum = 2;
   Harness h(o);
@@ -159,6 +162,7 @@ TEST(EngineQos, BrokerExceedingOurReceiveMaximumIsAViolation) {
 }
 
 TEST(EngineQos, BrokerReceiveMaximumLimitsTheWindow) {
+  MQTT_TEST_REQUIRES_V5();
   ClientOptions o = basic_options(5);
   o.max_inflight = 10;
   Harness h(o);

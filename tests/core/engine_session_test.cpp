@@ -132,6 +132,7 @@ TEST(EngineSession, UnsubscribedFiltersAreNotRestored) {
 }
 
 TEST(EngineSession, SubscribeAndUnsubscribeRefusals) {
+  MQTT_TEST_REQUIRES_V5();
   Harness h(basic_options(5));
   h.connect_ok();
   h.engine->subscribe(make_subscribe("x", 1), 1);

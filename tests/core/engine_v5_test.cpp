@@ -8,6 +8,7 @@ namespace mqtt::test {
 namespace {
 
 TEST(EngineV5, OutgoingTopicAliasesUpToTheBrokerMaximum) {
+  MQTT_TEST_REQUIRES_V5();
   Harness h(basic_options(5));
   Properties p;
   p.topic_alias_maximum = 2;
@@ -33,6 +34,7 @@ TEST(EngineV5, OutgoingTopicAliasesUpToTheBrokerMaximum) {
 }
 
 TEST(EngineV5, NoOutgoingAliasesWithoutTheBrokersConsentAndNoneAcrossConnections) {
+  MQTT_TEST_REQUIRES_V5();
   ClientOptions o = basic_options(5);
   o.reconnect_min_ms = 1000;
   Harness h(o);
@@ -56,6 +58,7 @@ TEST(EngineV5, NoOutgoingAliasesWithoutTheBrokersConsentAndNoneAcrossConnections
 }
 
 TEST(EngineV5, IncomingTopicAliases) {
+  MQTT_TEST_REQUIRES_V5();
   ClientOptions o = basic_options(5);
   o.topic_alias_maximum = 3;
   Harness h(o);
@@ -84,6 +87,7 @@ TEST(EngineV5, IncomingTopicAliases) {
 }
 
 TEST(EngineV5, IncomingAliasAboveOurMaximumIsInvalid) {
+  MQTT_TEST_REQUIRES_V5();
   ClientOptions o = basic_options(5);
   o.topic_alias_maximum = 1;
   Harness h(o);
@@ -97,6 +101,7 @@ TEST(EngineV5, IncomingAliasAboveOurMaximumIsInvalid) {
 }
 
 TEST(EngineV5, ServerDisconnectCarriesReasonCodeAndString) {
+  MQTT_TEST_REQUIRES_V5();
   ClientOptions o = basic_options(5);
   o.reconnect_min_ms = 1000;
   Harness h(o);
@@ -117,6 +122,7 @@ TEST(EngineV5, ServerDisconnectCarriesReasonCodeAndString) {
 }
 
 TEST(EngineV5, ReasonStringReachesTheCallback) {
+  MQTT_TEST_REQUIRES_V5();
   Harness h(basic_options(5));
   h.connect_ok();
   h.engine->publish(make_publish("t", "x", 1), 1);
@@ -134,6 +140,7 @@ TEST(EngineV5, ReasonStringReachesTheCallback) {
 }
 
 TEST(EngineV5, BrokerLimitsFromConnack) {
+  MQTT_TEST_REQUIRES_V5();
   Harness h(basic_options(5));
   Properties p;
   p.maximum_qos = 1;
@@ -154,6 +161,7 @@ TEST(EngineV5, BrokerLimitsFromConnack) {
 }
 
 TEST(EngineV5, ConnectCarriesTheFiveZeroProperties) {
+  MQTT_TEST_REQUIRES_V5();
   ClientOptions o = basic_options(5);
   o.session_expiry_interval = 300;
   o.max_packet_size = 1024;
@@ -177,6 +185,7 @@ TEST(EngineV5, ConnectCarriesTheFiveZeroProperties) {
 }
 
 TEST(EngineV5, EnhancedAuthentication) {
+  MQTT_TEST_REQUIRES_V5();
   ClientOptions o = basic_options(5);
   o.authentication_method = "SCRAM-SHA-1";
   o.authentication_data = {'h', 'i'};
@@ -205,6 +214,7 @@ TEST(EngineV5, EnhancedAuthentication) {
 }
 
 TEST(EngineV5, AuthWithoutAMethodIsAViolationAndAuthIsRefusedIn311) {
+  MQTT_TEST_REQUIRES_V5();
   Harness h(basic_options(5));
   h.connect_ok();
   Auth a;

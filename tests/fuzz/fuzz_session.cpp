@@ -68,7 +68,7 @@ class Input {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Input in(data, size);
   uint8_t flags = in.byte();
-  bool v5 = flags & 1;
+  bool v5 = MQTT_CONFIG_V5 && (flags & 1);
   mqtt::ClientOptions o;
   o.host = "fuzz.test";
   o.client_id = "fuzz";

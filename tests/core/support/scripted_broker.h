@@ -16,6 +16,10 @@
 #include "support/recording_events.h"
 #include "support/scripted_host.h"
 
+// Tests of 5.0 behaviour skip themselves in a 3.1.1-only build (MQTT_CONFIG_V5=0).
+#define MQTT_TEST_REQUIRES_V5() \
+  if (!MQTT_CONFIG_V5) GTEST_SKIP() << "MQTT 5.0 is compiled out"
+
 namespace mqtt::test {
 
 inline ClientOptions basic_options(int protocol_version = 4) {
