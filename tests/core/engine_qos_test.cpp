@@ -204,6 +204,20 @@ TEST(EngineQos, MaxInflightLimitsTheWindowIn311) {
   EXPECT_EQ(h.expect<Publish>().payload.as_string(), "2");
 }
 
+TEST(EngineQos, SubscriptionsAwaitingAcksAreBoundedToo) {
+  ClientOptions o = basic_options();
+  o.max_inflight = 2;
+  Harness h(o);
+  h.connect_ok();
+  for (Token t = 1; t <= 3; ++t) h.engine->subscribe(make_subscribe("s/" + std::to_string(t)), t);
+  uint16_t first = h.expect<Subscribe>().packet_id;
+  h.expect<Subscribe>();
+  h.expect_nothing();
+  EXPECT_EQ(h.engine->queued(), 1u);
+  h.suback(first, 0);
+  EXPECT_EQ(h.expect<Subscribe>().topics[0].filter, "s/3");
+}
+
 TEST(EngineQos, ReentrantPublishFromOnMessage) {
   Harness h(basic_options());
   h.connect_ok();

@@ -81,6 +81,7 @@ class Engine::Impl final : public PacketSink {
   ErrorCode fail_request(ErrorCode code, Token token);
   ErrorCode enqueue(session::Request&& request);
   bool can_send_now(const session::Request& request) const;
+  bool fits_window(const session::Request& request) const;
   void pump();
   void transmit(session::Request&& request);
   void send_publish_bytes(session::Request& request);

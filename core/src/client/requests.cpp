@@ -138,16 +138,22 @@ ErrorCode Engine::Impl::enqueue(Request&& r) {
 
 bool Engine::Impl::can_send_now(const Request& r) const {
   if (state_ != State::connected || !queue_.empty()) return false;  // keep the order of requests
+  return fits_window(r);
+}
+
+// QoS 1/2 publishes are limited by the window (the broker's Receive Maximum included); every
+// request awaiting an acknowledgement, SUBSCRIBE and UNSUBSCRIBE too, by max_inflight, so the
+// in-flight table stays bounded by the options.
+bool Engine::Impl::fits_window(const Request& r) const {
+  if (!r.needs_packet_id()) return true;
   if (r.is_windowed() && inflight_.publishes() >= window_) return false;
-  return !r.needs_packet_id() || ids_.used() < 65535;
+  return inflight_.size() < options_.max_inflight && ids_.used() < 65535;
 }
 
 void Engine::Impl::pump() {
   uint32_t link = link_;
   while (alive(link) && state_ == State::connected && !queue_.empty()) {
-    Request& next = queue_.front();
-    if (next.is_windowed() && inflight_.publishes() >= window_) break;
-    if (next.needs_packet_id() && ids_.used() >= 65535) break;
+    if (!fits_window(queue_.front())) break;
     transmit(queue_.pop());
   }
 }
