@@ -66,7 +66,7 @@ describe('playground', () => {
     await run(page);
     await consoleLine(page, 'mqtt connected').waitFor();
     const client = page.getByTestId('client').filter({ hasText: 'haas_amp_device' });
-    await client.locator('[data-state="connected"]').or(client.and(page.locator('[data-state="connected"]'))).first().waitFor();
+    await client.and(page.locator('[data-state="connected"]')).waitFor();
     await client.getByTestId('route').getByText(`test.mosquitto.org:1883 → ${stack.brokerWsUrl}`).waitFor();
     await page.locator('[data-testid="subscription"][data-topic="/haas/amp/hello"]').waitFor();
     await page.locator('[data-testid="message-row"][data-dir="out"][data-topic="/haas/amp/hello"]').first().waitFor();
@@ -76,9 +76,19 @@ describe('playground', () => {
     await consoleLine(page, 'mqtt message: topic /haas/amp/hello, payload hello from HaaS #1').waitFor();
     await screenshot(page, 'desktop-1280x800-light');
 
+    // Restart closes the running client before the new one connects (same client id).
+    await page.getByRole('button', { name: /Restart/ }).click();
+    await consoleLine(page, 'script stopped').waitFor();
+    await page.locator('[data-testid="run-state"][data-state="running"]').waitFor();
+    await client.and(page.locator('[data-state="connected"]')).waitFor();
+    await waitUntil(() => /Client haas_amp_device disconnected\./.test(stack.brokerLog()), 'the broker to log the first DISCONNECT');
+    const countDisconnects = () => (stack.brokerLog().match(/Client haas_amp_device disconnected\./g) || []).length;
+    assert.equal(countDisconnects(), 1);
+    assert.doesNotMatch(stack.brokerLog(), /already connected, closing old connection/);
+
     // Stop closes the client: the broker sees it leave.
     await stop(page);
-    await waitUntil(() => /Client haas_amp_device disconnected\./.test(stack.brokerLog()), 'the broker to log the DISCONNECT');
+    await waitUntil(() => countDisconnects() === 2, 'the broker to log the DISCONNECT');
     await client.locator('[data-testid="client-state"]').getByText('closed').waitFor();
     assert.deepEqual(page.errors, []);
     assert.deepEqual(page.browserErrors, []);

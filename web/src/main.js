@@ -148,6 +148,7 @@ async function run() {
     consolePanel.add({ level: 'error', text: `SyntaxError: ${err.message} (app.js line ${err.line}, column ${err.column}) — not run`, line: err.line });
     return;
   }
+  if (runner.running) await runner.stop();
   clientsPanel.clearSource('run');
   consolePanel.add({ level: 'info', text: 'running app.js' });
   runner.start(code, routesBox.value);

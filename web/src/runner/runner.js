@@ -19,8 +19,9 @@ export class Runner {
     return this.worker !== null;
   }
 
-  start(code, routes) {
-    if (this.worker) this.kill('restarted');
+  // Runs a script; one already running is first stopped gracefully (its clients close).
+  async start(code, routes) {
+    if (this.worker) await this.stop();
     const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'app.js' });
     this.worker = worker;
     this.lastPong = performance.now();
@@ -84,7 +85,9 @@ export class Runner {
   // Graceful: the worker clears its timers and closes its clients (DISCONNECT), then it is
   // terminated; after STOP_GRACE_MS it is terminated anyway.
   stop() {
-    if (!this.worker || this.state === 'stopping') return;
+    if (!this.worker) return Promise.resolve();
+    if (this.state === 'stopping') return this.stopped;
+    this.stopped = new Promise((resolve) => { this.resolveStopped = resolve; });
     this.setState('stopping');
     this.worker.postMessage({ type: 'stop' });
     const worker = this.worker;
@@ -94,6 +97,7 @@ export class Runner {
         this.finish('killed');
       }
     }, STOP_GRACE_MS);
+    return this.stopped;
   }
 
   kill(reason) {
@@ -106,6 +110,8 @@ export class Runner {
     if (this.worker) this.worker.terminate();
     this.worker = null;
     this.setState(state, detail);
+    this.resolveStopped?.();
+    this.resolveStopped = null;
   }
 
   setState(state, detail) {
