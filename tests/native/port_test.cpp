@@ -2,12 +2,43 @@
 // to Mosquitto, polled the way a firmware task polls it.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <new>
 #include <string>
 #include <vector>
 
 #include "broker.h"
 #include "mqtt/port_client.h"
 #include "mqtt_port.h"
+
+// Heap accounting for this test program: the port's memory needs, measured rather than guessed.
+namespace {
+std::atomic<size_t> g_heap_now{0}, g_heap_peak{0};
+struct Header {
+  size_t size;
+  size_t pad;  // keeps the block 16-byte aligned
+};
+}  // namespace
+
+void* operator new(size_t size) {
+  auto* h = static_cast<Header*>(std::malloc(sizeof(Header) + size));
+  if (!h) throw std::bad_alloc();
+  h->size = size;
+  size_t now = g_heap_now += size;
+  size_t peak = g_heap_peak.load();
+  while (now > peak && !g_heap_peak.compare_exchange_weak(peak, now)) {
+  }
+  return h + 1;
+}
+void operator delete(void* p) noexcept {
+  if (!p) return;
+  Header* h = static_cast<Header*>(p) - 1;
+  g_heap_now -= h->size;
+  std::free(h);
+}
+void operator delete(void* p, size_t) noexcept { operator delete(p); }
 
 namespace mqtt::test {
 namespace {
@@ -42,6 +73,14 @@ TEST(Port, ClientThroughThePortTalksToMosquitto) {
   options.host = "127.0.0.1";
   options.port = broker.port();
   options.keepalive_interval = 1;  // exercises the timer path while we wait
+  // The limits of the Porting guide's example device.
+  options.queue_max_messages = 8;
+  options.queue_max_bytes = 4096;
+  options.max_inflight = 4;
+  options.receive_maximum = 4;
+  options.max_packet_size = 2048;
+  size_t heap_before = g_heap_now;
+  g_heap_peak = heap_before;
   port::PortClient client(app, options);
   ASSERT_EQ(client.engine().connect(1), ErrorCode::ok);
   ASSERT_TRUE(poll_until(client, [&] { return app.connected; }, 5000));
@@ -68,6 +107,10 @@ TEST(Port, ClientThroughThePortTalksToMosquitto) {
   EXPECT_EQ(client.attempts(), 1u);
   EXPECT_EQ(client.engine().close(), ErrorCode::ok);
   EXPECT_TRUE(app.closed);
+  size_t peak = g_heap_peak - heap_before;
+  std::printf("port client: sizeof(PortClient) = %zu bytes, peak heap = %zu bytes\n", sizeof(port::PortClient), peak);
+  ::testing::Test::RecordProperty("port_heap_peak_bytes", static_cast<int>(peak));
+  ::testing::Test::RecordProperty("port_client_bytes", static_cast<int>(sizeof(port::PortClient)));
 }
 
 }  // namespace

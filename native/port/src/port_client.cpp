@@ -2,13 +2,14 @@
 // close, getaddrinfo, fcntl(O_NONBLOCK), setsockopt(TCP_NODELAY), getsockopt(SO_ERROR).
 #include "mqtt/port_client.h"
 
+#include <errno.h>
 #include <string.h>
 
 #if MQTT_PORT_LWIP
 #include "lwip/netdb.h"
 #include "lwip/sockets.h"
+#define MQTT_PORT_CLOSE closesocket  // lwIP's name (close() needs LWIP_POSIX_SOCKETS_IO_NAMES)
 #else
-#include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -16,6 +17,7 @@
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#define MQTT_PORT_CLOSE ::close
 #endif
 
 #include "mqtt_port.h"
@@ -76,7 +78,7 @@ void PortClient::wake_at(uint64_t deadline_ms) { wake_ = deadline_ms; }
 uint32_t PortClient::random() { return mqtt_port_random(); }
 
 void PortClient::close_socket() {
-  if (fd_ >= 0) ::close(fd_);
+  if (fd_ >= 0) MQTT_PORT_CLOSE(fd_);
   fd_ = -1;
   phase_ = Phase::idle;
   out_.clear();
