@@ -21,6 +21,7 @@ class Paho final : public bench::Adapter {
     std::string uri = "tcp://" + a.host + ":" + std::to_string(a.port);
     MQTTAsync_createOptions co = MQTTAsync_createOptions_initializer;
     co.sendWhileDisconnected = 0;
+    co.maxBufferedMessages = 1 << 20;  // default 100 also caps commands queued while connected
     if (a.protocol == 5) co.MQTTVersion = MQTTVERSION_5;
     if (MQTTAsync_createWithOptions(&c_, uri.c_str(), id.c_str(), MQTTCLIENT_PERSISTENCE_NONE, nullptr, &co) !=
         MQTTASYNC_SUCCESS)
@@ -70,7 +71,11 @@ class Paho final : public bench::Adapter {
     m.payload = const_cast<uint8_t*>(data);
     m.payloadlen = int(size);
     m.qos = qos;
-    if (MQTTAsync_sendMessage(c_, topic.c_str(), &m, &r) != MQTTASYNC_SUCCESS) done();
+    int rc = MQTTAsync_sendMessage(c_, topic.c_str(), &m, &r);
+    if (rc != MQTTASYNC_SUCCESS) {
+      if (rc != last_rc_) fprintf(stderr, "paho-c: MQTTAsync_sendMessage: %d\n", rc), last_rc_ = rc;
+      done();
+    }
   }
 
   void pump(int timeout_ms) override {
@@ -125,7 +130,7 @@ class Paho final : public bench::Adapter {
   std::mutex mu_;
   std::condition_variable cv_;
   uint64_t events_ = 0, seen_ = 0;
-  int connected_ = 0, subscribed_ = 0;
+  int connected_ = 0, subscribed_ = 0, last_rc_ = 0;
 };
 
 }  // namespace
