@@ -258,12 +258,14 @@ describe('editor', () => {
     const doc = page.getByTestId('hover-doc');
     await doc.waitFor();
     assert.match(await doc.textContent(), /keepalive_interval/);
+    await screenshot(page, 'editor-hover-doc');
     const editor = page.getByRole('textbox', { name: 'Script editor' });
     await editor.click();
     await page.keyboard.press('Control+End');
     await page.keyboard.type('\nmqttClient.pu');
     const completion = page.locator('.cm-tooltip-autocomplete');
     await completion.getByText('publish').first().waitFor();
+    await screenshot(page, 'editor-completion');
     await page.keyboard.press('Escape');
     await page.context().close();
   });
