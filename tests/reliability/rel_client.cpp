@@ -127,7 +127,7 @@ struct Tally {
   long duplicates = 0;
 };
 
-class Driver : public mqtt::Loop::Source {
+class Driver final : public mqtt::Loop::Source {
  public:
   explicit Driver(mqtt::Loop& loop) : loop_(loop) {}
 
