@@ -225,6 +225,10 @@ std::vector<Refusal> refusals() {
     s.topics = {{"a", 0}};
     s.properties.subscription_identifiers = {1, 2};
     r.push_back({"two subscription identifiers", s, Version::v5, ErrorCode::invalid_property});
+    s.properties.subscription_identifiers.clear();
+    s.topics = {{"$share/g/a", 0}};
+    s.topics[0].no_local = true;
+    r.push_back({"no local on a shared subscription", s, Version::v5, ErrorCode::invalid_argument});
   }
   {
     Ack a;

@@ -3,6 +3,12 @@
 #include "mqtt/engine.h"
 
 namespace mqtt::codec {
+namespace {
+
+// No Local on a shared subscription is a protocol error (5.0 [MQTT-3.8.3-4]).
+bool shared(std::string_view filter) { return filter.substr(0, 7) == "$share/"; }
+
+}  // namespace
 
 uint8_t encode_subscribe(const Subscribe& p, Version v, Writer& w) {
   // A packet identifier and at least one filter are required [MQTT-2.2.1-3], [MQTT-3.8.3-3].
@@ -16,7 +22,9 @@ uint8_t encode_subscribe(const Subscribe& p, Version v, Writer& w) {
     w.string(t.filter);
     uint8_t options = t.qos & 3;
     if (is_v5(v)) {
-      if (t.retain_handling > 2) w.fail(ErrorCode::invalid_argument);
+      if (t.retain_handling > 2 || (t.no_local && shared(t.filter))) {
+        w.fail(ErrorCode::invalid_argument);
+      }
       options |= uint8_t((t.no_local ? 0x04 : 0) | (t.retain_as_published ? 0x08 : 0) |
                          (t.retain_handling & 3) << 4);
     }
@@ -45,6 +53,7 @@ void decode_subscribe(Reader& r, Version v, Subscribe& p) {
     if ((options & reserved) || t.qos == 3 || t.retain_handling == 3) {
       return r.fail(ErrorCode::malformed_packet);
     }
+    if (t.no_local && shared(t.filter)) return r.fail(ErrorCode::protocol_error);
     p.topics.push_back(t);
   }
 }
