@@ -382,3 +382,21 @@ describe('examples', () => {
     await page.context().close();
   });
 });
+
+describe('reconnection', () => {
+  test('a broker restart shows the client disconnect and reconnect, and messages flow again', async () => {
+    const page = await openPage(browser, stack.url);
+    await run(page);
+    const client = page.getByTestId('client').filter({ hasText: 'haas_amp_device' });
+    await client.and(page.locator('[data-state="connected"]')).waitFor();
+    await page.locator('[data-testid="message-row"][data-dir="in"]').first().waitFor();
+    await stack.broker.restart();
+    await consoleLine(page, 'mqtt disconnected').waitFor();
+    await client.and(page.locator('[data-state="connected"][data-reconnected]')).waitFor({ timeout: 30000 });
+    // After the reconnection, the subscription is back: a new message makes the round trip.
+    const before = await page.locator('[data-testid="message-row"][data-dir="in"]').count();
+    await waitUntil(async () => (await page.locator('[data-testid="message-row"][data-dir="in"]').count()) > before, 'a message after the reconnection', 20000);
+    await stop(page);
+    await page.context().close();
+  });
+});

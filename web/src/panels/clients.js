@@ -19,11 +19,12 @@ export function createClientsPanel({ list, subsList, emptyHint }) {
 
   function renderClient(c) {
     const state = c.state;
-    return h('li', { class: `client state-${state}`, 'data-testid': 'client', 'data-state': state, 'data-client-id': c.label },
+    return h('li', { class: `client state-${state}`, 'data-testid': 'client', 'data-state': state, 'data-client-id': c.label, 'data-reconnected': c.reconnects ? String(c.reconnects) : undefined },
       h('div', { class: 'client-head' },
         h('span', { class: 'dot', 'aria-hidden': 'true' }),
         h('strong', {}, c.label),
-        h('span', { class: 'client-state', 'data-testid': 'client-state' }, STATE_TEXT[state] || state)),
+        h('span', { class: 'client-state', 'data-testid': 'client-state' },
+          STATE_TEXT[state] || state, c.reconnects && state === 'connected' ? ` (reconnected ×${c.reconnects})` : '')),
       c.from ? h('div', { class: 'route', 'data-testid': 'route', title: 'the script\'s address → the WebSocket endpoint used' },
         h('span', {}, c.from), ' → ', h('span', {}, c.to ?? 'no route')) : null,
       c.error ? h('div', { class: 'client-error', 'data-testid': 'client-error' }, c.error) : null);
@@ -32,7 +33,7 @@ export function createClientsPanel({ list, subsList, emptyHint }) {
   function update(source, ev) {
     const k = key(source, ev.id);
     const prev = clients.get(k)?.info || {};
-    const info = { ...prev, ...ev };
+    const info = { ...prev, ...ev, reconnects: (prev.reconnects || 0) + (ev.reconnected ? 1 : 0) };
     if (ev.state === 'connected' || ev.state === 'connecting') info.error = ev.error;
     const el = renderClient(info);
     const old = clients.get(k)?.el;
