@@ -378,6 +378,12 @@ describe('examples', () => {
     await page.getByRole('combobox', { name: 'Payload view' }).selectOption('json');
     const payload = JSON.parse(await row.locator('.col-payload').textContent());
     assert.equal(typeof payload.temperature, 'number');
+    // A row opens to show the whole payload, pretty-printed, and its bytes.
+    await row.click();
+    const details = page.getByTestId('message-details').first();
+    await details.waitFor();
+    assert.match(await details.textContent(), /"temperature": \d/);
+    assert.match(await details.textContent(), /hex \(\d+ bytes\)7b 22/);
     await stop(page);
     await page.context().close();
   });

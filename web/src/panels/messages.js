@@ -1,7 +1,7 @@
 // The message log: time, direction, client, topic, QoS, retain, payload, size; a filter on
 // topic and payload text; payloads shown as text, hex or JSON.
 import { h, timeOfDay } from './dom.js';
-import { asText, formatPayload, formatSize } from './payload.js';
+import { asHex, asText, formatPayload, formatSize } from './payload.js';
 
 const MAX_MESSAGES = 1000;
 
@@ -23,9 +23,33 @@ export function createMessageLog({ body, filterInput, modeSelect, countLabel, cl
     return t !== null && t.toLowerCase().includes(filter);
   }
 
+  // The whole payload, as text, JSON and hex, under its row (click or Enter toggles).
+  function details(m) {
+    const parts = [];
+    const text = asText(m.payload);
+    if (text !== null) {
+      let json = null;
+      try { json = JSON.stringify(JSON.parse(text), null, 2); } catch { /* not JSON */ }
+      parts.push(h('div', {}, h('strong', {}, json ? 'JSON' : 'text'), h('pre', {}, json ?? text)));
+    }
+    parts.push(h('div', {}, h('strong', {}, `hex (${m.payload.length} bytes)`), h('pre', {}, asHex(m.payload, 4096))));
+    return h('tr', { class: 'message-details', 'data-testid': 'message-details' }, h('td', { colspan: 8 }, parts));
+  }
+
+  function toggle(tr, m) {
+    const next = tr.nextElementSibling;
+    if (next?.classList.contains('message-details')) {
+      next.remove();
+      tr.setAttribute('aria-expanded', 'false');
+    } else {
+      tr.after(details(m));
+      tr.setAttribute('aria-expanded', 'true');
+    }
+  }
+
   function row(m) {
     const p = formatPayload(m.payload, mode);
-    return h('tr', { class: `dir-${m.dir}`, 'data-testid': 'message-row', 'data-dir': m.dir, 'data-topic': m.topic },
+    const tr = h('tr', { class: `dir-${m.dir}`, 'data-testid': 'message-row', 'data-dir': m.dir, 'data-topic': m.topic, tabindex: 0, 'aria-expanded': 'false' },
       h('td', { class: 'col-time' }, timeOfDay(m.t)),
       h('td', { class: 'col-dir' }, h('span', { class: `badge dir-${m.dir}`, title: m.dir === 'in' ? 'received' : 'published' }, m.dir === 'in' ? '↓ in' : '↑ out')),
       h('td', { class: 'col-client' }, m.label),
@@ -34,10 +58,13 @@ export function createMessageLog({ body, filterInput, modeSelect, countLabel, cl
       h('td', { class: 'col-retain' }, m.retain ? 'R' : ''),
       h('td', { class: `col-payload kind-${p.kind}` }, p.text),
       h('td', { class: 'col-size' }, formatSize(m.payload.length)));
+    tr.addEventListener('click', () => toggle(tr, m));
+    tr.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); toggle(tr, m); } });
+    return tr;
   }
 
   function updateCount() {
-    const shown = body.childElementCount;
+    const shown = body.querySelectorAll('tr[data-testid="message-row"]').length;
     countLabel.textContent = shown === messages.length ? `${messages.length}` : `${shown} of ${messages.length}`;
   }
 
@@ -51,7 +78,10 @@ export function createMessageLog({ body, filterInput, modeSelect, countLabel, cl
     if (messages.length > MAX_MESSAGES) {
       const dropped = messages.shift();
       const first = body.firstElementChild;
-      if (first && matches(dropped)) first.remove();
+      if (first && matches(dropped)) {
+        if (first.nextElementSibling?.classList.contains('message-details')) first.nextElementSibling.remove();
+        first.remove();
+      }
     }
     if (matches(m)) {
       const stick = wrap.scrollTop + wrap.clientHeight >= wrap.scrollHeight - 4;
