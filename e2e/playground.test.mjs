@@ -150,10 +150,15 @@ describe('playground', () => {
     const page = await openWithScript([
       "console.log('isolation', typeof document, typeof window, typeof localStorage, typeof indexedDB,",
       "  typeof caches, typeof fetch, typeof XMLHttpRequest, typeof importScripts);",
+      "console.log('storage', typeof navigator.storage, typeof postMessage);",
+      "import('data:text/javascript,export default 1').then(function () { console.log('data import allowed'); },",
+      "  function () { console.log('data import refused'); });",
       '',
     ].join('\n'));
     await run(page);
     await consoleLine(page, 'isolation undefined undefined undefined undefined undefined undefined undefined undefined').waitFor();
+    await consoleLine(page, 'storage undefined undefined').waitFor();
+    await consoleLine(page, 'data import refused').waitFor();
     await page.context().close();
   });
 

@@ -100,6 +100,8 @@ function clearUserTimers() {
 const HIDDEN_GLOBALS = [
   'fetch', 'XMLHttpRequest', 'importScripts', 'indexedDB', 'caches', 'cookieStore', 'Worker', 'SharedWorker',
   'BroadcastChannel', 'EventSource', 'WebTransport', 'postMessage', 'onmessage', 'Request', 'Response',
+  'webkitRequestFileSystem', 'webkitRequestFileSystemSync', 'webkitResolveLocalFileSystemURL',
+  'webkitResolveLocalFileSystemSyncURL',
 ];
 function lockDown() {
   for (const name of HIDDEN_GLOBALS) {
