@@ -126,8 +126,8 @@ TEST_F(V5, SessionExpiryKeepsThenDropsTheSession) {
 }
 
 // Mosquitto 2.0.11 ends the first connection without sending DISCONNECT 0x8E (session taken
-// over): it only closes the socket. So the first client sees connection_lost here; the handling
-// of a real server DISCONNECT with its reason is covered by ServerDisconnectReasonReachesTheApp.
+// over): it only closes the socket. So the first client sees connection_lost here; a real server
+// DISCONNECT with its reason is AdministrativeDisconnectReachesTheAppWithReason0x98.
 TEST_F(V5, SessionTakeoverEndsTheFirstConnection) {
   std::string id = "takeover" + std::to_string(getpid());
   Options o = v5(id);
@@ -143,6 +143,46 @@ TEST_F(V5, SessionTakeoverEndsTheFirstConnection) {
     EXPECT_EQ(reason.code, ErrorCode::connection_lost) << reason.message;
   }
   EXPECT_EQ(first->count("reconnect"), 0);
+}
+
+// Mosquitto's dynamic-security plugin disconnects a client that an administrator disables with
+// DISCONNECT 0x98 (administrative action): the disconnect event carries that reason.
+TEST(V5Admin, AdministrativeDisconnectReachesTheAppWithReason0x98) {
+  std::string plugin = MOSQUITTO_DYNSEC_PLUGIN;
+  if (plugin.empty() || plugin.find("NOTFOUND") != std::string::npos) GTEST_SKIP() << "no dynamic-security plugin";
+  std::string dir = make_temp_dir("mqtt-dynsec");
+  std::string config = dir + "/dynsec.json";
+  ASSERT_EQ(run({tool("mosquitto_ctrl"), "dynsec", "init", config, "admin", "adminpw"}).status, 0);
+  BrokerConfig c;
+  c.extra = {"plugin " + plugin, "plugin_opt_config_file " + config};
+  Broker broker(c);
+  ASSERT_TRUE(broker.running());
+  const std::vector<std::string> ctrl = {tool("mosquitto_ctrl"), "-h", "127.0.0.1", "-p", std::to_string(broker.port()),
+                                         "-u", "admin", "-P", "adminpw", "dynsec"};
+  auto admin = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = ctrl;
+    argv.insert(argv.end(), args.begin(), args.end());
+    RunResult r = run(argv);
+    EXPECT_EQ(r.status, 0) << r.out << r.err;
+  };
+  admin({"createClient", "device", "-p", "devpw"});
+
+  Loop loop;
+  Options o = base_options(loop, broker.port(), "device-1");
+  o.protocol_version = 5;
+  o.username = std::string("device");
+  o.password = std::string("devpw");
+  o.reconnect = false;
+  auto client = make_client(o);
+  ASSERT_TRUE(loop.run_until([&] { return client->connected || client->failed; }, 5000));
+  ASSERT_TRUE(client->connected) << client->failure.message;
+  admin({"disableClient", "device"});
+  ASSERT_TRUE(loop.run_until([&] { return client->count("disconnect") > 0; }, 5000));
+  const ErrorInfo& reason = client->disconnects[0];
+  EXPECT_EQ(reason.code, ErrorCode::server_disconnect) << reason.message;
+  EXPECT_EQ(reason.reason_code, 0x98) << reason.message;
+  EXPECT_NE(reason.message.find("0x98"), std::string::npos) << reason.message;
+  (void)!system(("rm -rf '" + dir + "'").c_str());
 }
 
 TEST_F(V5, SharedSubscriptionBalancesTwoClients) {
