@@ -1,5 +1,5 @@
-// Connection life cycle: connect(), attempts over the endpoints, CONNECT/CONNACK, keep-alive,
-// loss and reconnection with back-off, close().
+// Connecting: connect(), one attempt per endpoint, CONNECT and CONNACK (acceptance or refusal),
+// and the bytes in and out of the current connection.
 #include <utility>
 
 #include "client/engine_impl.h"
@@ -50,26 +50,6 @@ Refusal classify_refusal(Version version, uint8_t rc) {
       return {ErrorCode::connection_refused, false, false};
   }
 }
-
-#if MQTT_CONFIG_V5
-// The DISCONNECT reason code that tells the broker why we hang up [MQTT-4.13.2].
-uint8_t disconnect_reason(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::malformed_remaining_length:
-    case ErrorCode::malformed_packet:
-    case ErrorCode::invalid_flags:
-    case ErrorCode::malformed_utf8:
-    case ErrorCode::malformed_topic:
-    case ErrorCode::duplicate_property:
-    case ErrorCode::malformed_property:
-      return 0x81;
-    case ErrorCode::packet_too_large: return 0x95;
-    case ErrorCode::receive_maximum_exceeded: return 0x93;
-    case ErrorCode::topic_alias_invalid: return 0x94;
-    default: return 0x82;  // protocol error
-  }
-}
-#endif
 
 }  // namespace
 
@@ -260,158 +240,6 @@ void Engine::Impl::refuse(const Connack& connack) {
   }
   if (refusal.credentials) round_refused_ = true;
   attempt_failed(error);
-}
-
-void Engine::Impl::lose_connection(const Error& reason, bool we_close) {
-  bool was_connected = state_ == State::connected;
-  ++link_;
-  if (we_close && transport_open_) host_.close();
-  transport_open_ = false;
-  connect_sent_ = false;
-  connack_ = false;
-  connect_deadline_ = kNever;
-  pingresp_deadline_ = kNever;
-  if (!was_connected) {
-    attempt_failed(reason);
-    return;
-  }
-  state_ = State::waiting;
-  events_.on_disconnect(reason);
-  if (state_ == State::closed) return;
-  if (!options_.reconnect) {
-    give_up();
-    return;
-  }
-  schedule_reconnect(backoff_.next(host_.random()));
-}
-
-void Engine::Impl::attempt_failed(const Error& reason) {
-  state_ = State::waiting;
-  endpoint_ = (endpoint_ + 1) % endpoints_.size();
-  if (endpoint_ != round_start_) {  // failover: the next broker at once
-    start_attempt();
-    return;
-  }
-  bool refused = round_refused_;
-  round_refused_ = false;
-  if (connect_pending_) {  // every endpoint failed once: the first failure to connect
-    connect_pending_ = false;
-    events_.on_complete(connect_token_, reason);
-    if (state_ == State::closed) return;
-  }
-  if (!options_.reconnect) {
-    give_up();
-    return;
-  }
-  uint32_t delay = backoff_.next(host_.random());
-  if (refused && delay < options_.refused_retry_ms) delay = options_.refused_retry_ms;
-  schedule_reconnect(delay);
-}
-
-void Engine::Impl::schedule_reconnect(uint32_t delay_ms) {
-  state_ = State::waiting;
-  reconnect_at_ = host_.now_ms() + delay_ms;
-  arm_timer();
-}
-
-void Engine::Impl::on_closed(ErrorCode reason) {
-  if (!transport_open_ || state_ == State::closed) return;  // a connection we already ended
-  transport_open_ = false;
-  lose_connection(err(reason == ErrorCode::ok ? ErrorCode::connection_lost : reason), false);
-}
-
-void Engine::Impl::violation(ErrorCode code) {
-  uint32_t link = link_;
-  events_.on_error(err(code));
-  if (!alive(link)) return;
-#if MQTT_CONFIG_V5
-  if (v5() && connack_) {
-    Disconnect d;
-    d.reason_code = disconnect_reason(code);
-    send_packet(d);
-  }
-#endif
-  lose_connection(err(code), true);
-}
-
-ErrorCode Engine::Impl::close() {
-  if (state_ == State::closed) return ErrorCode::closed;
-  if (transport_open_ && connack_) send_packet(Disconnect{});
-  give_up();
-  return ErrorCode::ok;
-}
-
-void Engine::Impl::give_up() {
-  state_ = State::closed;
-  ++link_;
-  if (transport_open_) host_.close();
-  transport_open_ = false;
-  connect_deadline_ = pingresp_deadline_ = reconnect_at_ = kNever;
-  if (armed_ != kNever) host_.wake_at(kNever);
-  armed_ = kNever;
-  fail_all_pending(ErrorCode::closed);
-  finished_ = true;
-  events_.on_close();
-}
-
-void Engine::Impl::fail_all_pending(ErrorCode code) {
-  if (connect_pending_) {
-    connect_pending_ = false;
-    events_.on_complete(connect_token_, err(code));
-  }
-  std::vector<session::Request> inflight = inflight_.take_all();
-  std::vector<session::Request> queued = queue_.take_all();
-  ids_.clear();
-  for (const session::Request& r : inflight) complete(r, err(code));
-  for (const session::Request& r : queued) complete(r, err(code));
-}
-
-void Engine::Impl::on_wake() {
-  armed_ = kNever;
-  if (state_ == State::closed) return;
-  uint64_t now = host_.now_ms();
-  if (state_ == State::connecting && now >= connect_deadline_) {
-    lose_connection(err(ErrorCode::connect_timeout), true);
-  } else if (state_ == State::connected) {
-    if (pingresp_deadline_ != kNever) {
-      if (now >= pingresp_deadline_) lose_connection(err(ErrorCode::ping_timeout), true);
-    } else if (keepalive_ms_ != 0) {
-      // Ping after a keep-alive of silence either way: sending keeps the broker from dropping
-      // us [MQTT-3.1.2-23]; receiving nothing may mean the broker froze. The PINGRESP gets half a
-      // keep-alive, so a frozen broker is noticed within 1.5 × keep-alive of its last packet.
-      uint64_t quiet_since = last_sent_ < last_received_ ? last_sent_ : last_received_;
-      if (now >= quiet_since + keepalive_ms_) {
-        send_packet(Ping{PacketType::pingreq});
-        uint32_t grace = keepalive_ms_ / 2 ? keepalive_ms_ / 2 : 1;
-        pingresp_deadline_ = now + grace;
-      }
-    }
-  } else if (state_ == State::waiting && now >= reconnect_at_) {
-    start_attempt();
-  }
-  if (state_ != State::closed) arm_timer();
-}
-
-// Lazy timers: the host holds one wake-up. It is moved only when a deadline comes earlier than
-// the one it holds; a wake-up that finds nothing due just re-arms the next deadline.
-void Engine::Impl::arm_timer() {
-  uint64_t next = kNever;
-  if (state_ == State::connecting) {
-    next = connect_deadline_;
-  } else if (state_ == State::connected) {
-    if (pingresp_deadline_ != kNever) {
-      next = pingresp_deadline_;
-    } else if (keepalive_ms_ != 0) {
-      uint64_t quiet_since = last_sent_ < last_received_ ? last_sent_ : last_received_;
-      next = quiet_since + keepalive_ms_;
-    }
-  } else if (state_ == State::waiting) {
-    next = reconnect_at_;
-  }
-  if (next < armed_) {
-    armed_ = next;
-    host_.wake_at(next);
-  }
 }
 
 void Engine::Impl::send_bytes(const uint8_t* data, size_t size) {

@@ -1,7 +1,8 @@
 // The Engine's state: one connection attempt or connection at a time, the session that outlives
-// connections, and the timers. Split over connection.cpp (connect, CONNACK, keep-alive, loss,
-// reconnection, close), requests.cpp (publish/subscribe/unsubscribe, queue and window) and
-// receive.cpp (what the broker sends).
+// connections, and the timers. Split over connection.cpp (connect(), attempts, CONNECT/CONNACK,
+// bytes in and out), reconnection.cpp (loss, failover, back-off, violations, close), timers.cpp
+// (connect timeout, keep-alive, reconnect delay), requests.cpp (publish/subscribe/unsubscribe,
+// queue and window) and receive.cpp (what the broker sends).
 //
 // Reentrancy: every application callback may call back into the engine (publish, close …).
 // `link_` counts connections: code that calls out and then goes on compares it with the value it
