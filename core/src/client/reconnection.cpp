@@ -29,6 +29,7 @@ uint8_t disconnect_reason(ErrorCode code) {
 #endif
 
 }  // namespace
+
 void Engine::Impl::lose_connection(const Error& reason, bool we_close) {
   bool was_connected = state_ == State::connected;
   ++link_;
@@ -51,6 +52,7 @@ void Engine::Impl::lose_connection(const Error& reason, bool we_close) {
   }
   schedule_reconnect(backoff_.next(host_.random()));
 }
+
 void Engine::Impl::attempt_failed(const Error& reason) {
   state_ = State::waiting;
   endpoint_ = (endpoint_ + 1) % endpoints_.size();
@@ -73,16 +75,19 @@ void Engine::Impl::attempt_failed(const Error& reason) {
   if (refused && delay < options_.refused_retry_ms) delay = options_.refused_retry_ms;
   schedule_reconnect(delay);
 }
+
 void Engine::Impl::schedule_reconnect(uint32_t delay_ms) {
   state_ = State::waiting;
   reconnect_at_ = host_.now_ms() + delay_ms;
   arm_timer();
 }
+
 void Engine::Impl::on_closed(ErrorCode reason) {
   if (!transport_open_ || state_ == State::closed) return;  // a connection we already ended
   transport_open_ = false;
   lose_connection(err(reason == ErrorCode::ok ? ErrorCode::connection_lost : reason), false);
 }
+
 void Engine::Impl::violation(ErrorCode code) {
   uint32_t link = link_;
   events_.on_error(err(code));
@@ -96,12 +101,14 @@ void Engine::Impl::violation(ErrorCode code) {
 #endif
   lose_connection(err(code), true);
 }
+
 ErrorCode Engine::Impl::close() {
   if (state_ == State::closed) return ErrorCode::closed;
   if (transport_open_ && connack_) send_packet(Disconnect{});
   give_up();
   return ErrorCode::ok;
 }
+
 void Engine::Impl::give_up() {
   state_ = State::closed;
   ++link_;
@@ -114,6 +121,7 @@ void Engine::Impl::give_up() {
   finished_ = true;
   events_.on_close();
 }
+
 void Engine::Impl::fail_all_pending(ErrorCode code) {
   if (connect_pending_) {
     connect_pending_ = false;

@@ -3,6 +3,7 @@
 #include "client/engine_impl.h"
 
 namespace mqtt {
+
 void Engine::Impl::on_wake() {
   armed_ = kNever;
   if (state_ == State::closed) return;
@@ -28,6 +29,7 @@ void Engine::Impl::on_wake() {
   }
   if (state_ != State::closed) arm_timer();
 }
+
 // Lazy timers: the host holds one wake-up. It is moved only when a deadline comes earlier than
 // the one it holds; a wake-up that finds nothing due just re-arms the next deadline.
 void Engine::Impl::arm_timer() {
