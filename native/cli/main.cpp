@@ -99,6 +99,8 @@ class Runner {
       client_->close();
       client_.reset();
     }
+    // A QoS 0 publish succeeds once handed over; let the last bytes and the DISCONNECT leave.
+    loop.run_until([&] { return loop.sources() == 0; }, 5000);
     g_loop = nullptr;
     return finished_ ? exit_ : kOk;
   }

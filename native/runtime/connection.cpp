@@ -7,6 +7,50 @@ namespace mqtt::native {
 namespace {
 constexpr size_t kReadChunk = 64 * 1024;
 constexpr int kReadsPerRound = 16;  // fairness between the clients of one loop
+constexpr uint64_t kLingerMs = 5000;
+
+// A closed connection's last bytes (a QoS 0 publish that already succeeded, the DISCONNECT)
+// still go out: the stream is handed to this, which writes them as the socket takes them and
+// then closes, on its own, without the Engine. It deletes itself when done or after kLingerMs.
+class Linger final : private Loop::Source {
+ public:
+  static void start(Loop& loop, std::unique_ptr<Stream> stream, std::vector<uint8_t> data, size_t offset) {
+    new Linger(loop, std::move(stream), std::move(data), offset);
+  }
+
+ private:
+  Linger(Loop& loop, std::unique_ptr<Stream> stream, std::vector<uint8_t> data, size_t offset)
+      : loop_(loop), stream_(std::move(stream)), data_(std::move(data)), offset_(offset) {
+    loop_.add_source(this);
+    timer_ = loop_.add_timer(loop_.now_ms() + kLingerMs, [this] {
+      timer_ = 0;
+      finish();
+    });
+  }
+  ~Linger() {
+    if (timer_) loop_.cancel_timer(timer_);
+    loop_.remove_source(this);
+  }
+  int poll_fd() const override { return stream_->fd(); }
+  short poll_events() const override { return POLLOUT; }
+  void on_poll(short) override {
+    while (offset_ < data_.size()) {
+      size_t n = 0;
+      Io io = stream_->write(data_.data() + offset_, data_.size() - offset_, n);
+      if (io == Io::again) return;
+      if (io != Io::ok) break;
+      offset_ += n;
+    }
+    finish();
+  }
+  void finish() { delete this; }
+
+  Loop& loop_;
+  std::unique_ptr<Stream> stream_;
+  std::vector<uint8_t> data_;
+  size_t offset_;
+  Loop::TimerId timer_ = 0;
+};
 }  // namespace
 
 Connection::Connection(Loop& loop, Events& events, ClientOptions options)
@@ -57,13 +101,17 @@ void Connection::send(const uint8_t* data, size_t size) {
 
 void Connection::close() {
   ++generation_;
-  // What the Engine sent last (DISCONNECT) goes out if the socket takes it now; a closed
-  // connection never waits for a slow peer.
+  // What the Engine sent last (a QoS 0 publish, the DISCONNECT) goes out: now if the socket
+  // takes it, else from a Linger that owns the stream from here on.
   if (stream_ && phase_ == Phase::open) {
     while (out_offset_ < out_.size()) {
       size_t n = 0;
       if (stream_->write(out_.data() + out_offset_, out_.size() - out_offset_, n) != Io::ok) break;
       out_offset_ += n;
+    }
+    if (out_offset_ < out_.size()) {
+      Linger::start(loop_, std::move(stream_), std::move(out_), out_offset_);
+      out_.clear();
     }
   }
   drop_transport();

@@ -152,6 +152,8 @@ void Loop::cancel_timer(TimerId id) { impl_->timers_.erase(id); }
 
 void Loop::add_source(Source* source) { impl_->sources_.push_back(source); }
 
+size_t Loop::sources() const { return impl_->sources_.size(); }
+
 void Loop::remove_source(Source* source) {
   auto& v = impl_->sources_;
   v.erase(std::remove(v.begin(), v.end(), source), v.end());

@@ -78,6 +78,27 @@ TEST_F(Cli, PubFromFileStdinLinesAndNull) {
   (void)!system(("rm -rf '" + dir + "'").c_str());
 }
 
+// QoS 0 succeeds once handed to the connection: the tool must still let all of it leave
+// before it exits.
+TEST_F(Cli, LargeQos0FileArrivesWhole) {
+  std::string t = topic("large");
+  Loop loop;
+  auto sub = make_client(base_options(loop, broker_->port()));
+  ASSERT_TRUE(loop.run_until([&] { return sub->connected; }, 5000));
+  ASSERT_TRUE(subscribe_and_wait(loop, *sub, t, 0));
+  std::string dir = make_temp_dir("mqtt-cli");
+  std::string file = dir + "/big.bin";
+  std::string big(3 << 20, '\0');
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 31u >> 7);
+  std::ofstream(file, std::ios::binary).write(big.data(), static_cast<std::streamsize>(big.size()));
+  Process pub({mqtt_cli(), "pub", "-p", port(), "-h", "127.0.0.1", "-t", t, "-f", file, "-q", "0"});
+  ASSERT_TRUE(loop.run_until([&] { return !sub->messages.empty(); }, 10000));
+  EXPECT_EQ(pub.wait(5000), 0);
+  EXPECT_TRUE(sub->messages[0].payload == std::vector<uint8_t>(big.begin(), big.end()))
+      << sub->messages[0].payload.size() << " bytes arrived";
+  (void)!system(("rm -rf '" + dir + "'").c_str());
+}
+
 TEST_F(Cli, ExitCodesForUnreachableAndTimeout) {
   RunResult down = run({mqtt_cli(), "pub", "-h", "127.0.0.1", "-p", std::to_string(free_port()), "-t", "x", "-m", "y"});
   EXPECT_EQ(down.status, 2);

@@ -60,6 +60,9 @@ class Loop {
   };
   void add_source(Source* source);
   void remove_source(Source* source);
+  // Sources registered: clients, and closed connections still writing their last bytes. A
+  // program about to exit runs the loop until this is 0 (see the `mqtt` tool).
+  size_t sources() const;
 
   class Impl;
 
