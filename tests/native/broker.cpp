@@ -83,6 +83,22 @@ uint16_t free_port() {
   return ntohs(address.sin_port);
 }
 
+uint16_t free_port6() {
+  int fd = socket(AF_INET6, SOCK_STREAM, 0);
+  if (fd < 0) return 0;
+  sockaddr_in6 address{};
+  address.sin6_family = AF_INET6;
+  address.sin6_addr = in6addr_loopback;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    close(fd);
+    return 0;
+  }
+  socklen_t length = sizeof address;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  close(fd);
+  return ntohs(address.sin6_port);
+}
+
 bool wait_for_port(uint16_t port, int timeout_ms, pid_t alive_pid) {
   uint64_t deadline = now_ms() + static_cast<uint64_t>(timeout_ms);
   while (now_ms() < deadline) {
@@ -105,6 +121,7 @@ Broker::Broker(BrokerConfig config) : config_(std::move(config)) {
   for (int attempt = 0; attempt < 5 && pid_ < 0; ++attempt) {
     port_ = free_port();
     tls_port_ = config_.cafile.empty() ? 0 : free_port();
+    ipv6_port_ = config_.ipv6 ? free_port6() : 0;
     write_config();
     if (!start()) pid_ = -1;
   }
@@ -148,6 +165,7 @@ void Broker::write_config() {
     conf << "certfile " << config_.certfile << "\n";
     conf << "keyfile " << config_.keyfile << "\n";
   }
+  if (ipv6_port_) conf << "listener " << ipv6_port_ << " ::1\n";
   for (auto& line : config_.extra) conf << line << "\n";
 }
 

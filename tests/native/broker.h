@@ -17,6 +17,7 @@ struct BrokerConfig {
   // TLS listener (a second port) when all three are set.
   std::string cafile, certfile, keyfile;
   std::vector<std::string> extra;  // more lines for mosquitto.conf
+  bool ipv6 = false;  // also listen on [::1] (ipv6_port())
 };
 
 class Broker {
@@ -29,6 +30,7 @@ class Broker {
   bool running() const { return pid_ > 0; }
   uint16_t port() const { return port_; }
   uint16_t tls_port() const { return tls_port_; }
+  uint16_t ipv6_port() const { return ipv6_port_; }
   const std::string& dir() const { return dir_; }
 
   void kill9();      // SIGKILL and reap
@@ -45,11 +47,14 @@ class Broker {
   std::string dir_;
   uint16_t port_ = 0;
   uint16_t tls_port_ = 0;
+  uint16_t ipv6_port_ = 0;
   pid_t pid_ = -1;
 };
 
-// A free TCP port on 127.0.0.1 (bound and released; the broker takes it right after).
+// A free TCP port on 127.0.0.1 (bound and released; the broker takes it right after); 0 when
+// none could be bound. free_port6: the same on [::1] (0 without IPv6).
 uint16_t free_port();
+uint16_t free_port6();
 // True once something accepts TCP connections on 127.0.0.1:port (polls every 10 ms).
 bool wait_for_port(uint16_t port, int timeout_ms, pid_t alive_pid = -1);
 // A fresh temporary folder.

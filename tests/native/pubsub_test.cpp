@@ -226,6 +226,41 @@ TEST_F(Broker1, ManyClientsShareOneLoop) {
   }, 5000));
 }
 
+TEST(Addresses, Ipv6LiteralAndLocalhostFallback) {
+  BrokerConfig config;
+  config.ipv6 = true;
+  Broker broker(config);
+  ASSERT_TRUE(broker.running());
+  if (!broker.ipv6_port()) GTEST_SKIP() << "no IPv6 loopback here";
+  Loop loop;
+  Options v6 = base_options(loop, broker.ipv6_port());
+  v6.host = "::1";
+  auto a = make_client(v6);
+  Options url = base_options(loop, 0);
+  url.host.clear();
+  url.url = "mqtt://[::1]:" + std::to_string(broker.ipv6_port());
+  auto b = make_client(url);
+  // "localhost" resolves to ::1 and 127.0.0.1; the IPv4-only listener is reached either way.
+  Options name = base_options(loop, broker.port());
+  name.host = "localhost";
+  auto c = make_client(name);
+  ASSERT_TRUE(loop.run_until([&] { return (a->connected || a->failed) && (b->connected || b->failed) &&
+                                          (c->connected || c->failed); }, 5000));
+  EXPECT_TRUE(a->connected) << a->failure.message;
+  EXPECT_TRUE(b->connected) << b->failure.message;
+  EXPECT_TRUE(c->connected) << c->failure.message;
+}
+
+// The example programs, run as a user would.
+TEST_F(Broker1, ExamplesRun) {
+  RunResult cpp = run({EXAMPLE_CPP_PATH, "127.0.0.1", std::to_string(broker_->port())});
+  EXPECT_EQ(cpp.status, 0) << cpp.err;
+  EXPECT_EQ(cpp.out, "example/greeting: hello from C++\n");
+  RunResult c = run({EXAMPLE_C_PATH, "127.0.0.1", std::to_string(broker_->port())});
+  EXPECT_EQ(c.status, 0) << c.err;
+  EXPECT_NE(c.out.find("example/c: hello from C\n"), std::string::npos) << c.out;
+}
+
 TEST_F(Broker1, BackgroundLoopServesCallsFromAnotherThread) {
   // No options.loop: the client runs on Loop::background(); this thread only calls methods.
   std::mutex m;
