@@ -32,7 +32,7 @@ cmake_build() {
   cmake -S . -B "$dir" -G Ninja -Wno-dev "$@" >"$dir.configure.log" 2>&1 ||
     { cat "$dir.configure.log"; return 1; }
   step "build $dir (-j$JOBS)"
-  cmake --build "$dir" -j "$JOBS"
+  cmake --build "$dir" -j "$JOBS" -- -k 0  # -k 0: report every failing file, not just the first
 }
 
 # with_broker CMD...: runs CMD with a Mosquitto on loopback (tests/fixtures/broker.mjs) and

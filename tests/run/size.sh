@@ -36,7 +36,7 @@ build_size() {  # DIR V5(ON|OFF)
     -DCMAKE_BUILD_TYPE=MinSizeRel -DMQTT_V5="$v5" >"$dir.configure.log" 2>&1 ||
     { cat "$dir.configure.log"; return 1; }
   step "build $dir"
-  cmake --build "$dir" -j "$JOBS"
+  cmake --build "$dir" -j "$JOBS" -- -k 0
 }
 
 report=()
