@@ -21,7 +21,7 @@ class CountingEvents : public mqtt::Events {
   std::map<mqtt::Token, int> completions;
   bool closed = false;
   mqtt::Engine* engine = nullptr;
-  bool reenter = false;
+  mqtt::Token* next_token = nullptr;
 
   void on_connect() override { check(!closed); }
   void on_disconnect(const mqtt::Error&) override { check(!closed); }
@@ -34,6 +34,16 @@ class CountingEvents : public mqtt::Events {
     for (size_t i = 0; i < m.payload.size; ++i) sink ^= m.payload.data[i];
     for (char c : m.topic) sink ^= static_cast<uint8_t>(c);
     (void)sink;
+    // Re-entrant calls, chosen by the broker's payload: publish back, or close mid-packet-stream.
+    if (m.payload.size > 0 && m.payload.data[0] == 'P') {
+      mqtt::PublishRequest r;
+      r.topic = "echo";
+      r.payload = m.payload;
+      r.qos = m.payload.size % 3;
+      engine->publish(r, (*next_token)++);
+    } else if (m.payload.size > 0 && m.payload.data[0] == 'C') {
+      engine->close();
+    }
   }
   void on_close() override {
     check(!closed);
@@ -89,6 +99,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   mqtt::Token next_token = 1;
   {
     mqtt::Engine engine(host, events, o);
+    events.engine = &engine;
+    events.next_token = &next_token;
     check(engine.connect(next_token++) == mqtt::ErrorCode::ok);
     auto connack = [&] {
       engine.on_open();
