@@ -11,11 +11,16 @@ constexpr uint64_t kLingerMs = 5000;
 
 // A closed connection's last bytes (a QoS 0 publish that already succeeded, the DISCONNECT)
 // still go out: the stream is handed to this, which writes them as the socket takes them and
-// then closes, on its own, without the Engine. It deletes itself when done or after kLingerMs.
-class Linger final : private Loop::Source {
+// then closes, on its own, without the Engine. The loop owns it; it releases itself when done or
+// after kLingerMs.
+class Linger final : public Loop::Owned, private Loop::Source {
  public:
   static void start(Loop& loop, std::unique_ptr<Stream> stream, std::vector<uint8_t> data, size_t offset) {
-    new Linger(loop, std::move(stream), std::move(data), offset);
+    loop.own(std::unique_ptr<Loop::Owned>(new Linger(loop, std::move(stream), std::move(data), offset)));
+  }
+  ~Linger() override {
+    if (timer_) loop_.cancel_timer(timer_);
+    loop_.remove_source(this);
   }
 
  private:
@@ -26,10 +31,6 @@ class Linger final : private Loop::Source {
       timer_ = 0;
       finish();
     });
-  }
-  ~Linger() {
-    if (timer_) loop_.cancel_timer(timer_);
-    loop_.remove_source(this);
   }
   int poll_fd() const override { return stream_->fd(); }
   short poll_events() const override { return POLLOUT; }
@@ -43,7 +44,7 @@ class Linger final : private Loop::Source {
     }
     finish();
   }
-  void finish() { delete this; }
+  void finish() { loop_.release(this); }  // destroys this: nothing may follow
 
   Loop& loop_;
   std::unique_ptr<Stream> stream_;

@@ -100,10 +100,34 @@ class Loop::Impl {
   std::thread::id owner_;
   std::vector<pollfd> fds_;
   std::vector<Source*> polled_;
+  std::vector<std::unique_ptr<Owned>> owned_;
 };
 
 Loop::Loop() : impl_(std::make_unique<Impl>()) {}
-Loop::~Loop() = default;
+Loop::~Loop() {
+  // What the loop still holds may call back into it while it goes: release it while all of the
+  // loop is intact (lingering writers, clients whose release was posted).
+  impl_->owned_.clear();
+  std::deque<std::function<void()>> posted;
+  {
+    std::lock_guard<std::mutex> lock(impl_->mutex_);
+    posted.swap(impl_->posted_);
+  }
+  posted.clear();
+}
+
+void Loop::own(std::unique_ptr<Owned> object) { impl_->owned_.push_back(std::move(object)); }
+
+void Loop::release(Owned* object) {
+  auto& v = impl_->owned_;
+  for (auto it = v.begin(); it != v.end(); ++it) {
+    if (it->get() == object) {
+      std::unique_ptr<Owned> doomed = std::move(*it);
+      v.erase(it);
+      return;  // `doomed` destroys the object here
+    }
+  }
+}
 
 uint64_t Loop::now_ms() const {
   timespec ts{};

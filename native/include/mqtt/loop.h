@@ -64,6 +64,14 @@ class Loop {
   // program about to exit runs the loop until this is 0 (see the `mqtt` tool).
   size_t sources() const;
 
+  // Objects the loop keeps until they release themselves (or the loop is destroyed).
+  class Owned {
+   public:
+    virtual ~Owned() = default;
+  };
+  void own(std::unique_ptr<Owned> object);
+  void release(Owned* object);  // destroys it (may be called by the object itself, last)
+
   class Impl;
 
  private:
