@@ -277,6 +277,41 @@ TEST(EngineConnect, NoReconnectGivesUpAfterTheFirstFailure) {
   EXPECT_EQ(h.engine->state(), State::closed);
 }
 
+TEST(EngineConnect, RefusedCredentialsOnEveryServerWaitTheRefusedRetryDelay) {
+  ClientOptions o = basic_options();
+  o.servers = {"mqtt://second.test"};
+  o.reconnect_min_ms = 100;
+  o.refused_retry_ms = 30000;
+  Harness h(o);
+  h.engine->connect(1);
+  h.engine->on_open();
+  h.expect<Connect>();
+  h.connack(false, 5);
+  ASSERT_EQ(h.host.opens.size(), 2u) << "another server may accept these credentials";
+  EXPECT_EQ(h.events.count(1), 0u);
+  h.engine->on_open();
+  h.expect<Connect>();
+  h.connack(false, 4);
+  EXPECT_EQ(h.events.result(1), ErrorCode::not_authorized);
+  h.advance(29999);
+  EXPECT_EQ(h.host.opens.size(), 2u);
+  h.advance(1);
+  EXPECT_EQ(h.host.opens.size(), 3u);
+}
+
+TEST(EngineConnect, NoReconnectAfterAnEstablishedConnectionIsLost) {
+  ClientOptions o = basic_options();
+  o.reconnect = false;
+  Harness h(o);
+  h.connect_ok();
+  h.engine->publish(make_publish("t", "x", 1), 2);
+  h.engine->on_closed(ErrorCode::connection_lost);
+  EXPECT_EQ(h.events.events(), (std::vector<std::string>{"connect", "disconnect:connection_lost", "close"}));
+  EXPECT_EQ(h.events.result(2), ErrorCode::closed);
+  h.advance(3600000);
+  EXPECT_EQ(h.host.opens.size(), 1u);
+}
+
 TEST(EngineConnect, BackoffDoublesToTheCapWithJitterInBounds) {
   ClientOptions o = basic_options();
   o.reconnect_min_ms = 1000;
