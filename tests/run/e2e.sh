@@ -17,4 +17,4 @@ if [[ -f web/package.json ]] && node -e 'process.exit(require("./web/package.jso
   npm run build --prefix web
 fi
 step "node --test (${#files[@]} files)"
-node --test --test-concurrency=1 "${files[@]}"
+node --test --test-concurrency=1 --test-force-exit --test-timeout=300000 "${files[@]}"

@@ -17,4 +17,5 @@ fi
 ((${#files[@]})) || skip "*.test.mjs files"
 step "node --test (${#files[@]} files)"
 printf '  %s\n' "${files[@]}"
-node --test --test-concurrency=2 "${files[@]}"
+# --test-force-exit: a test file that leaks a handle (socket, timer) must not hang the run.
+node --test --test-concurrency=2 --test-force-exit --test-timeout=300000 "${files[@]}"
