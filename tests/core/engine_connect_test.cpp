@@ -135,7 +135,11 @@ TEST(EngineConnect, SecondConnectIsBusyAndCallsAfterCloseReturnClosed) {
   EXPECT_EQ(h.engine->close(), ErrorCode::closed);
   EXPECT_EQ(h.engine->connect(3), ErrorCode::closed);
   EXPECT_EQ(h.engine->publish(make_publish("t", "x"), 4), ErrorCode::closed);
-  EXPECT_EQ(h.events.after_close, 0u);  // nothing follows close, not even a completion
+  // No event follows close; each later call still gets its own `fail`, exactly once.
+  EXPECT_EQ(h.events.result(3), ErrorCode::closed);
+  EXPECT_EQ(h.events.result(4), ErrorCode::closed);
+  EXPECT_EQ(h.events.count(4), 1u);
+  EXPECT_EQ(h.events.after_close, 0u);
 }
 
 TEST(EngineConnect, ConnectTimeoutFailsTheTokenThenRetries) {

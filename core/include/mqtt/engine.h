@@ -18,7 +18,8 @@
 //    a token, on_complete(token, result) is called exactly once, also when the call itself failed
 //    (then before the call returns).
 //  - Events come in the order: connect, then (disconnect, reconnect)*, then close; message and
-//    error in between. Nothing is called after on_close().
+//    error in between. No event follows on_close(); a request made after it still gets its
+//    on_complete(token, closed) before the call returns.
 //  - Memory is bounded by the options (queue, in-flight and packet-size limits).
 #pragma once
 

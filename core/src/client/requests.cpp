@@ -11,12 +11,11 @@ using session::RequestKind;
 using session::Stage;
 
 ErrorCode Engine::Impl::fail_request(ErrorCode code, Token token) {
-  // After `close` nothing is called (the events contract wins): the return value is the answer.
-  if (finished_) return code;
+  // The request's own `fail` answers the call even after `close` (it is not an event);
+  // a refused request is also an `error` event (API: "a bad argument"), but no event follows
+  // `close`.
   events_.on_complete(token, err(code));
-  // A refused request is also an `error` event (API: "a bad argument"), except once closed:
-  // nothing may follow `close`.
-  if (code != ErrorCode::closed && state_ != State::closed) events_.on_error(err(code));
+  if (code != ErrorCode::closed && state_ != State::closed && !finished_) events_.on_error(err(code));
   return code;
 }
 

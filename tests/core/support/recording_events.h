@@ -29,7 +29,8 @@ class RecordingEvents : public Events {
   std::vector<Error> errors;
   std::vector<Error> disconnects;
   bool closed = false;
-  size_t after_close = 0;  // callbacks that arrived after on_close (must stay 0)
+  // Events after on_close, and completions after it other than `closed` (must stay 0).
+  size_t after_close = 0;
 
   std::function<void(const Message&)> message_hook;
   std::function<void(Token, const Error&)> complete_hook;
@@ -61,7 +62,12 @@ class RecordingEvents : public Events {
     closed = true;
   }
   void on_complete(Token token, const Error& result) override {
-    note("complete:" + std::to_string(token) + ":" + std::string(error_name(result.code)));
+    // A request made after close is still answered, with `closed`: the call's own `fail`.
+    if (closed && result.code == ErrorCode::closed) {
+      log.push_back("complete:" + std::to_string(token) + ":closed");
+    } else {
+      note("complete:" + std::to_string(token) + ":" + std::string(error_name(result.code)));
+    }
     completions[token].push_back(strip(result));
     if (complete_hook) complete_hook(token, result);
   }
