@@ -1,7 +1,7 @@
 // libFuzzer target: an Engine connected through the scripted host (3.1.1 or 5.0, chosen by the
 // first byte), then driven by the input: broker bytes, requests, clock steps, drops, close.
 // Asserts what must hold whatever the broker sends: every token completes exactly once, nothing
-// is called after on_close, and nothing crashes (ASan/UBSan watch memory and arithmetic).
+// but a call's own `closed` answer follows on_close, and nothing crashes (ASan/UBSan watch memory and arithmetic).
 #include <cstddef>
 #include <cstdint>
 #include <map>
