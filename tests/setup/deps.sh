@@ -2,8 +2,9 @@
 # Installs everything the build and the tests need, and does nothing (quietly) when it is there:
 #   1. Debian packages: checked with dpkg; missing ones installed with apt-get (as root), or the
 #      apt-get line to run is printed (not root) and the script fails.
-#   2. npm packages: `npm ci` in each folder with a package-lock.json whose node_modules is
-#      missing or older than its lockfile (root, wasm/, web/, e2e/).
+#   2. npm packages: `npm ci` in each folder with a package-lock.json (the root and every
+#      sub-package: wasm/, web/, tests/bench/, ...) whose node_modules is missing or older than
+#      its lockfile.
 # Usage: bash tests/setup/deps.sh [--apt-only | --npm-only]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,7 +22,6 @@ PACKAGES=(
   gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib  # Cortex-M size build
   valgrind                                            # memory checks and instruction counts
 )
-NPM_DIRS=(. wasm web e2e)
 
 mode=${1:-all}
 
@@ -50,17 +50,25 @@ apt_step() {
 }
 
 npm_step() {
-  local dir lock stamp
-  for dir in "${NPM_DIRS[@]}"; do
-    lock=$dir/package-lock.json
-    [[ -f $lock ]] || continue
+  local dir lock stamp failed=()
+  mapfile -t locks < <(find . -maxdepth 3 -name package-lock.json -not -path '*/node_modules/*' \
+    -not -path './build/*' | sort)
+  for lock in "${locks[@]}"; do
+    dir=$(dirname "$lock")
     stamp=$dir/node_modules/.package-lock.json  # npm writes it on every install
     if [[ -f $stamp && ! $lock -nt $stamp ]]; then
       continue
     fi
     echo "deps: npm ci in $dir"
-    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    if ! (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error); then
+      echo "deps: npm ci failed in $dir" >&2
+      failed+=("$dir")
+    fi
   done
+  if ((${#failed[@]})); then
+    echo "deps: npm ci failed in: ${failed[*]}" >&2
+    return 1
+  fi
   echo "deps: npm packages up to date"
 }
 
