@@ -15,6 +15,19 @@ function toBytes(message) {
   return encoder.encode(String(message));
 }
 
+const DEFAULT_PORTS = { 'mqtt:': 1883, 'mqtts:': 8883, 'ws:': 80, 'wss:': 443 };
+
+// host and port of an mqtt://, mqtts://, ws:// or wss:// address (undefined host if unparsable).
+function addressOf(url) {
+  try {
+    const u = new URL(String(url));
+    const host = u.hostname.replace(/^\[|\]$/g, '');
+    return { host, port: u.port ? Number(u.port) : DEFAULT_PORTS[u.protocol] ?? 1883 };
+  } catch {
+    return { host: undefined, port: undefined };
+  }
+}
+
 // report(event) sends one event to the page; guard(fn, where) runs user code and reports
 // what it throws with its line.
 export function instrumentMqtt(realMqtt, { rules, report, guard }) {
@@ -29,9 +42,15 @@ export function instrumentMqtt(realMqtt, { rules, report, guard }) {
       report({ type: 'client', id, label: '(invalid options)', state: 'failed', error: 'createClient needs an options object' });
       return realMqtt.createClient(options);
     }
-    const { host, port } = options;
-    const from = describeTarget(host, port);
-    const to = host === undefined ? null : resolveRoute(rules, host, port);
+    // Where the script wants to go: host/port, or a url (and failover servers).
+    const addresses = [];
+    if (typeof options.url === 'string') addresses.push(addressOf(options.url));
+    else if (options.host !== undefined) addresses.push({ host: options.host, port: options.port });
+    if (Array.isArray(options.servers)) for (const u of options.servers) addresses.push(addressOf(u));
+    const routes = addresses.map((a) => ({ from: describeTarget(a.host, a.port), to: a.host === undefined ? null : resolveRoute(rules, a.host, a.port) }));
+    const from = routes.map((r) => r.from).join(', ') || undefined;
+    const unrouted = routes.find((r) => !r.to);
+    const to = routes.length && !unrouted ? routes.map((r) => r.to).join(', ') : null;
     const label = options.clientId || '(generated id)';
     const routed = { ...options };
     if (to) {
@@ -40,7 +59,10 @@ export function instrumentMqtt(realMqtt, { rules, report, guard }) {
       delete routed.port;
       delete routed.protocol;
       delete routed.path;
-      routed.url = to;
+      const hasPrimary = typeof options.url === 'string' || options.host !== undefined;
+      delete routed.url;
+      if (hasPrimary) routed.url = routes[0].to;
+      if (Array.isArray(options.servers)) routed.servers = routes.slice(hasPrimary ? 1 : 0).map((r) => r.to);
     }
     const info = { type: 'client', id, label, from, to };
     let state = 'connecting';
@@ -48,11 +70,19 @@ export function instrumentMqtt(realMqtt, { rules, report, guard }) {
       state = next;
       report({ ...info, state: next, ...extra });
     };
-    if (host !== undefined && !to) {
-      setState('failed', { error: `no route for ${from}: add one under Routing` });
-    } else {
-      setState('connecting');
+    if (unrouted) {
+      // Never connect to the script's own address: a page cannot open TCP, and the playground
+      // reaches only the endpoints its routes name. Creation fails as the contract says:
+      // null, and `fail` with the reason.
+      const message = `no route for ${unrouted.from}: add one under Routing`;
+      setState('failed', { error: message });
+      if (typeof options.fail === 'function') {
+        const err = Object.assign(new Error(message), { name: 'MqttError', code: -1, codeName: 'NO_ROUTE' });
+        Promise.resolve().then(() => guard(() => options.fail(err), 'fail callback'));
+      }
+      return null;
     }
+    setState('connecting');
 
     const userSuccess = options.success;
     const userFail = options.fail;

@@ -1,0 +1,196 @@
+// The playground's browser-free parts under Node: routing, the share codec, payload and
+// console formatting, the network module, and the instrumentation around the real
+// WebAssembly client (Node entry of the same package) against Mosquitto.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { defaultRoutes, parseRoutes, resolveRoute } from '../web/src/runner/routing.js';
+import { decodeScript, encodeScript, scriptFromHash, shareHash } from '../web/src/share/codec.js';
+import { formatPayload, formatSize } from '../web/src/panels/payload.js';
+import { formatArgs, scriptLocation, BODY_LINE_OFFSET } from '../web/src/runner/format.js';
+import { createNetworkModule } from '../web/src/runner/network-shim.js';
+import { instrumentMqtt } from '../web/src/runner/instrument.js';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+describe('routing', () => {
+  const { rules, errors } = parseRoutes([
+    '# comment',
+    'test.mosquitto.org:1883 -> ws://127.0.0.1:9001/mqtt',
+    '*.example.com:* → wss://127.0.0.1:9443/',
+    'broken line',
+    '* = ws://127.0.0.1:9002/mqtt',
+  ].join('\n'));
+
+  test('first match wins; globs on host and port; default port 1883', () => {
+    assert.equal(resolveRoute(rules, 'test.mosquitto.org', 1883), 'ws://127.0.0.1:9001/mqtt');
+    assert.equal(resolveRoute(rules, 'test.mosquitto.org'), 'ws://127.0.0.1:9001/mqtt');
+    assert.equal(resolveRoute(rules, 'TEST.mosquitto.org', 1883), 'ws://127.0.0.1:9001/mqtt');
+    assert.equal(resolveRoute(rules, 'test.mosquitto.org', 8883), 'ws://127.0.0.1:9002/mqtt');
+    assert.equal(resolveRoute(rules, 'a.example.com', 1), 'wss://127.0.0.1:9443/');
+    assert.equal(resolveRoute(rules, 'example.com', 1883), 'ws://127.0.0.1:9002/mqtt');
+  });
+
+  test('a line that is not a rule is reported with its number', () => {
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0].line, 4);
+  });
+
+  test('no rule, no route; the default routes everything to the local broker', () => {
+    assert.equal(resolveRoute(parseRoutes('').rules, 'x', 1), null);
+    const d = parseRoutes(defaultRoutes('ws://127.0.0.1:1234/mqtt'));
+    assert.deepEqual(d.errors, []);
+    assert.equal(resolveRoute(d.rules, 'anything.at.all', 1883), 'ws://127.0.0.1:1234/mqtt');
+  });
+});
+
+describe('share codec', () => {
+  test('round-trips any text exactly, in URL-safe characters', async () => {
+    const samples = ['', 'a', "var mqtt = require('mqtt');\n", 'ünïcødé ✓ 😀\r\n\t\u0000end', 'x'.repeat(100000)];
+    for (const s of samples) {
+      const enc = await encodeScript(s);
+      assert.match(enc, /^[A-Za-z0-9_-]*$/);
+      assert.equal(await decodeScript(enc), s);
+      assert.equal(await scriptFromHash(await shareHash(s)), s);
+    }
+  });
+
+  test('compresses: a long repetitive script gives a short link', async () => {
+    assert.ok((await encodeScript('client.publish({ topic: "a", message: "b" });\n'.repeat(200))).length < 200);
+  });
+
+  test('no code in the hash is null; a damaged one throws', async () => {
+    assert.equal(await scriptFromHash(''), null);
+    assert.equal(await scriptFromHash('#other=1'), null);
+    await assert.rejects(scriptFromHash('#code=AAAA_not_deflate'));
+  });
+});
+
+describe('formatting', () => {
+  const bytes = (a) => new Uint8Array(a);
+  test('payloads: text, JSON, hex for binary, empty', () => {
+    assert.deepEqual(formatPayload(new TextEncoder().encode('héllo'), 'text'), { text: 'héllo', kind: 'text' });
+    assert.deepEqual(formatPayload(new TextEncoder().encode('{ "a": 1 }'), 'json'), { text: '{"a":1}', kind: 'json' });
+    assert.deepEqual(formatPayload(bytes([0, 1, 255]), 'text'), { text: '00 01 ff', kind: 'hex' });
+    assert.deepEqual(formatPayload(new TextEncoder().encode('ab'), 'hex'), { text: '61 62', kind: 'hex' });
+    assert.equal(formatPayload(bytes([]), 'text').kind, 'empty');
+    assert.equal(formatSize(1536), '1.5 KiB');
+  });
+
+  test('console arguments: substitutions, objects, binary', () => {
+    assert.equal(formatArgs(['%s is %d', 'x', 42, 'extra']), 'x is 42 extra');
+    assert.equal(formatArgs(['a', { b: [1, 'c'] }]), 'a { b: [ 1, "c" ] }');
+    assert.equal(formatArgs([new Uint8Array([1, 2]).buffer]), 'ArrayBuffer(2) <01 02>');
+    const o = {};
+    o.self = o;
+    assert.equal(formatArgs([o]), '{ self: [Circular] }');
+  });
+
+  test('an error thrown by the script is located in app.js', () => {
+    const fn = new Function(`\n\nthrow new Error('x');\n//# sourceURL=app.js`);
+    try {
+      fn();
+      assert.fail('should throw');
+    } catch (err) {
+      assert.deepEqual(scriptLocation(err), { line: 3, column: 7 });
+    }
+    assert.equal(BODY_LINE_OFFSET, 2);
+  });
+});
+
+describe('network module', () => {
+  test('always connected; on(connect) fires; the AMP names are there', async () => {
+    const network = createNetworkModule({ schedule: (fn) => setTimeout(fn, 0) });
+    const net = network.openNetWorkClient();
+    assert.equal(network.openNetClient, network.openNetWorkClient);
+    assert.equal(net.getStatus(), 'connect');
+    assert.equal(net.getType(), 'wifi');
+    assert.equal(net.getInfo().netInfo.ip_addr, '127.0.0.1');
+    await new Promise((resolve) => net.on('connect', resolve));
+  });
+});
+
+describe('instrumentation around the real client (Node)', () => {
+  let broker;
+  let mqtt;
+  before(async () => {
+    const { startBroker } = await import(pathToFileURL(path.join(repo, 'tests', 'fixtures', 'broker.mjs')).href);
+    broker = await startBroker();
+    mqtt = (await import(pathToFileURL(path.join(repo, 'wasm', 'js', 'node.js')).href)).default;
+  });
+  after(async () => broker?.stop());
+
+  test('routes host:port to the WebSocket endpoint and reports state, messages and subscriptions', async () => {
+    const events = [];
+    const { rules } = parseRoutes(defaultRoutes(`ws://127.0.0.1:${broker.wsPort}/mqtt`));
+    const errors = [];
+    const { module, closeAll } = instrumentMqtt(mqtt, {
+      rules,
+      report: (e) => events.push(e),
+      guard: (fn) => { try { return fn(); } catch (err) { errors.push(err); return undefined; } },
+    });
+    const got = await new Promise((resolve, reject) => {
+      const client = module.createClient({
+        host: 'test.mosquitto.org',
+        port: 1883,
+        clientId: 'instrumented',
+        fail: (err) => reject(new Error(err.message)),
+      });
+      client.on('connect', () => {
+        client.subscribe({
+          topic: 'units/#',
+          qos: 1,
+          success: () => client.publish({ topic: 'units/a', message: new Uint8Array([0, 1, 2]).buffer, qos: 1, retain: false }),
+        });
+      });
+      client.on('message', (topic, message) => resolve({ topic, bytes: [...new Uint8Array(message)] }));
+      // A listener that throws is reported, and the client goes on.
+      client.on('message', () => { throw new Error('listener bug'); });
+    });
+    assert.deepEqual(got, { topic: 'units/a', bytes: [0, 1, 2] });
+    assert.equal(await closeAll(2000), 1);
+
+    const states = events.filter((e) => e.type === 'client').map((e) => e.state);
+    assert.deepEqual(states, ['connecting', 'connected', 'closed']);
+    const first = events.find((e) => e.type === 'client');
+    assert.equal(first.from, 'test.mosquitto.org:1883');
+    assert.equal(first.to, `ws://127.0.0.1:${broker.wsPort}/mqtt`);
+    const subs = events.filter((e) => e.type === 'sub').map((e) => e.state);
+    assert.deepEqual(subs, ['pending', 'granted']);
+    const msgs = events.filter((e) => e.type === 'msg').map((e) => [e.dir, e.topic, [...e.payload], e.qos]);
+    assert.deepEqual(msgs, [['out', 'units/a', [0, 1, 2], 1], ['in', 'units/a', [0, 1, 2], 1]]);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(errors.length, 1);
+    assert.match(errors[0].message, /listener bug/);
+  });
+
+  test('a url and failover servers are routed too', async () => {
+    const events = [];
+    const { rules } = parseRoutes(`* -> ws://127.0.0.1:${broker.wsPort}/mqtt`);
+    const { module, closeAll } = instrumentMqtt(mqtt, { rules, report: (e) => events.push(e), guard: (fn) => fn() });
+    await new Promise((resolve, reject) => {
+      module.createClient({ url: 'mqtts://cloud.example:8883', clientId: 'by-url', success: resolve, fail: (e) => reject(new Error(e.message)) });
+    });
+    const first = events.find((e) => e.type === 'client');
+    assert.equal(first.from, 'cloud.example:8883');
+    assert.equal(first.to, `ws://127.0.0.1:${broker.wsPort}/mqtt`);
+    await closeAll(2000);
+  });
+
+  test('a host with no route fails clearly, without connecting anywhere', async () => {
+    const events = [];
+    const { module } = instrumentMqtt(mqtt, { rules: parseRoutes('only.this:1 -> ws://127.0.0.1:1/mqtt').rules, report: (e) => events.push(e), guard: (fn) => fn() });
+    let client;
+    const failed = new Promise((resolve) => {
+      client = module.createClient({ host: 'elsewhere', fail: (err) => resolve(err) });
+    });
+    assert.equal(client, null);
+    assert.match((await failed).message, /no route for elsewhere:1883/);
+    // A url of its own is routed the same way (never used as is).
+    assert.equal(module.createClient({ url: 'wss://broker.example:8884/mqtt', fail() {} }), null);
+    assert.match(events.at(-1).error, /no route for broker\.example:8884/);
+    const failure = events.find((e) => e.type === 'client' && e.state === 'failed');
+    assert.match(failure.error, /no route for elsewhere:1883/);
+  });
+});
