@@ -57,9 +57,10 @@ export function createRateChart({ canvas, legend }) {
       ctx.stroke();
       ctx.fillText(String(v), 2, y + 3);
     }
-    const line = (key, color) => {
+    const line = (key, color, dash) => {
       ctx.strokeStyle = color;
       ctx.lineWidth = 1.5;
+      ctx.setLineDash(dash);
       ctx.beginPath();
       series.forEach((b, i) => {
         const x = padL + (i / (SECONDS - 1)) * plotW;
@@ -69,8 +70,10 @@ export function createRateChart({ canvas, legend }) {
       });
       ctx.stroke();
     };
-    line('out', colOut);
-    line('in', colIn);
+    // Out dashed, in solid: the two stay apart where they overlap (a round trip).
+    line('in', colIn, []);
+    line('out', colOut, [4, 3]);
+    ctx.setLineDash([]);
     const last = series[series.length - 2] || { in: 0, out: 0 };
     const inEl = document.createElement('span');
     inEl.className = 'in';
