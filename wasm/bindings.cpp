@@ -16,6 +16,7 @@
 #include <malloc.h>
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <utility>
 #include <vector>
@@ -57,12 +58,12 @@ void read(const val& object, const char* key, bool& out) {
 }
 
 // String storage for the views of a request's MQTT 5 properties, alive during the call.
+// A deque: growing it never moves the strings that earlier views point into.
 struct PropertyStrings {
-  std::vector<std::string> strings;
-  std::vector<std::vector<uint8_t>> blobs;
+  std::deque<std::string> strings;
+  std::deque<std::vector<uint8_t>> blobs;
 
   std::string_view keep(std::string s) {
-    strings.reserve(16);  // views into earlier elements must stay valid
     strings.push_back(std::move(s));
     return strings.back();
   }
@@ -72,7 +73,6 @@ struct PropertyStrings {
 void read_user_properties(const val& list, PropertyStrings& store, std::vector<mqtt::UserProperty>& out) {
   if (list.isUndefined()) return;
   const size_t n = list["length"].as<size_t>();
-  store.strings.reserve(16 + 2 * n);
   for (size_t i = 0; i < n; ++i) {
     val pair = list[i];
     std::string_view key = store.keep(pair[0].as<std::string>());
@@ -84,7 +84,6 @@ void read_user_properties(const val& list, PropertyStrings& store, std::vector<m
 // The PUBLISH properties an application may set (js/ names them in camelCase).
 void read_publish_properties(const val& p, PropertyStrings& store, mqtt::Properties& out) {
   if (p.isUndefined()) return;
-  store.strings.reserve(16);
   if (has(p, "payloadFormatIndicator"))
     out.payload_format_indicator = static_cast<uint8_t>(p["payloadFormatIndicator"].as<double>());
   if (has(p, "messageExpiryInterval"))

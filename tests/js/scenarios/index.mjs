@@ -1,0 +1,18 @@
+// Every scenario, by name: the Node runner and the Chromium page both run this list.
+// A scenario is `async (mqtt, broker, host)`: `mqtt` is the package's default export, `broker`
+// has host, wsPort, tcpPort and async stop()/start()/restart(), `host` is 'node' or 'browser'.
+import * as basic from './basic.mjs';
+import * as close from './close.mjs';
+import * as errors from './errors.mjs';
+import * as invalid from './invalid.mjs';
+import * as memory from './memory.mjs';
+import * as payloads from './payloads.mjs';
+import * as qos from './qos.mjs';
+import * as reconnect from './reconnect.mjs';
+
+export const scenarios = {
+  ...errors, ...basic, ...payloads, ...qos, ...invalid, ...close, ...memory, ...reconnect,
+};
+
+// Scenarios known to fail because of the core, with the reason; the runners skip them.
+export const skipped = {};

@@ -1,0 +1,50 @@
+// The broker restarts: `disconnect`, then `reconnect`, and the subscriptions work again.
+import { equal, ok } from './assert.mjs';
+import { closeClient, collector, next, request, uniqueTopic, wsOptions } from './util.mjs';
+
+export async function reconnectAfterBrokerRestart(mqtt, broker) {
+  const client = await mqtt.connectAsync(wsOptions(broker, { reconnectMinDelay: 50, reconnectMaxDelay: 200, keepalive_interval: 10 }));
+  const topic = uniqueTopic('reconnect');
+  const got = collector(client);
+  await request(client, 'subscribe', { topic, qos: 1 });
+  const log = [];
+  for (const name of ['connect', 'disconnect', 'reconnect', 'close']) client.on(name, () => log.push(name));
+  const disconnected = next(client, 'disconnect');
+  const reconnected = next(client, 'reconnect');
+  await broker.restart();
+  const [reason] = await disconnected;
+  ok(reason instanceof Error && reason.code !== 0, 'disconnect carries the reason');
+  await reconnected;
+  equal(log[0], 'disconnect', 'disconnect first');
+  ok(log.includes('reconnect'), 'then reconnect');
+  ok(!log.includes('connect'), 'connect only once, at the start');
+  equal(client.connected, true);
+
+  // The subscription was restored (clean session: the broker forgot it).
+  const other = await mqtt.connectAsync(wsOptions(broker));
+  await request(other, 'publish', { topic, message: 'after restart', qos: 1 });
+  const [m] = await got.waitFor(1);
+  equal(new TextDecoder().decode(m.payload), 'after restart');
+  await closeClient(other);
+  await closeClient(client);
+}
+
+export async function requestsWhileOfflineAreQueued(mqtt, broker) {
+  const client = await mqtt.connectAsync(wsOptions(broker, { reconnectMinDelay: 50, reconnectMaxDelay: 200 }));
+  const topic = uniqueTopic('offline');
+  const got = collector(client);
+  await request(client, 'subscribe', { topic, qos: 1 });
+  const disconnected = next(client, 'disconnect');
+  const stopped = broker.stop();
+  await disconnected;
+  await stopped;
+  // Offline: the publish is accepted and queued; it completes once the connection is back.
+  const published = request(client, 'publish', { topic, message: 'queued', qos: 1 });
+  const reconnected = next(client, 'reconnect');
+  await broker.start();
+  await reconnected;
+  await published;
+  const [m] = await got.waitFor(1);
+  equal(new TextDecoder().decode(m.payload), 'queued');
+  await closeClient(client);
+}

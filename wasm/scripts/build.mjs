@@ -1,0 +1,28 @@
+// `npm run build`: regenerates js/errors.js from the C++ table, then configures and builds the
+// wasm module with Emscripten (emcmake + CMake + Ninja) into dist/. The CMake build folder is
+// <repo>/build/wasm (override with MQTT_WASM_BUILD_DIR). Needs emcc, cmake and ninja on PATH;
+// the JS optimizer of -Os needs acorn, found through NODE_PATH (Debian: node-acorn).
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const pkg = path.resolve(here, '..');
+const repo = path.resolve(pkg, '..');
+const buildDir = process.env.MQTT_WASM_BUILD_DIR || path.join(repo, 'build', 'wasm');
+
+const env = { ...process.env };
+const systemModules = '/usr/share/nodejs';  // Debian's node modules (node-acorn)
+if (!env.NODE_PATH && existsSync(path.join(systemModules, 'acorn'))) env.NODE_PATH = systemModules;
+
+const run = (cmd, args) => {
+  console.log(`$ ${cmd} ${args.join(' ')}`);
+  execFileSync(cmd, args, { stdio: 'inherit', env, cwd: repo });
+};
+
+run(process.execPath, [path.join(here, 'gen-errors.mjs')]);
+const extra = process.argv.slice(2);  // e.g. -DMQTT_WASM_CLOSURE=ON
+run('emcmake', ['cmake', '-S', pkg, '-B', buildDir, '-G', 'Ninja', '-DCMAKE_BUILD_TYPE=MinSizeRel', ...extra]);
+run('cmake', ['--build', buildDir, '-j', process.env.MQTT_WASM_JOBS || '2']);
+run(process.execPath, [path.join(here, 'size.mjs')]);
