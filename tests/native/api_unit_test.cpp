@@ -124,6 +124,26 @@ TEST(Requests, BadArgumentsReturnNonZeroAndCallFailWithoutABroker) {
   EXPECT_NE(client->publish({"a", "b"}), 0);
 }
 
+// A message made from a temporary keeps its own bytes (found by AddressSanitizer: a view of a
+// temporary std::string dangled by the time publish() read it).
+TEST(Payload, TemporariesAreKeptAndCopiesStayValid) {
+  PublishOptions p("t", std::to_string(1234567890123456789ull), 1);
+  PublishOptions copy = p;
+  p = PublishOptions();
+  EXPECT_TRUE(copy.message.present);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(copy.message.data), copy.message.size), "1234567890123456789");
+  Payload bytes(std::vector<uint8_t>{0, 255, 7});
+  Payload assigned;
+  assigned = bytes;
+  ASSERT_EQ(assigned.size, 3u);
+  EXPECT_EQ(assigned.data[1], 255);
+  EXPECT_NE(assigned.data, bytes.data);  // its own copy
+  std::string text = "view";
+  Payload view(text);
+  EXPECT_EQ(view.data, reinterpret_cast<const uint8_t*>(text.data()));  // lvalues are not copied
+  EXPECT_FALSE(Payload().present);
+}
+
 TEST(Events, OnceOffAndUnknownNames) {
   Loop loop;
   Options o;

@@ -41,7 +41,11 @@ struct ErrorInfo {
 };
 
 // A message body: text or bytes. Absent (default-constructed) means "no message given".
-struct Payload {
+// From an lvalue (a variable, a literal) it is a view, read when publish() is called; from a
+// temporary std::string or std::vector it keeps its own copy, so
+// `PublishOptions p(topic, std::to_string(n));` stays valid until publish(p).
+class Payload {
+ public:
   const uint8_t* data = nullptr;
   size_t size = 0;
   bool present = false;
@@ -49,11 +53,34 @@ struct Payload {
   Payload() = default;
   Payload(std::string_view text)  // NOLINT: implicit, like the JavaScript String
       : data(reinterpret_cast<const uint8_t*>(text.data())), size(text.size()), present(true) {}
-  Payload(const char* text) : Payload(std::string_view(text)) {}             // NOLINT
-  Payload(const std::string& text) : Payload(std::string_view(text)) {}      // NOLINT
-  Payload(const std::vector<uint8_t>& bytes)                                  // NOLINT: the ArrayBuffer
+  Payload(const char* text) : Payload(std::string_view(text)) {}         // NOLINT
+  Payload(const std::string& text) : Payload(std::string_view(text)) {}  // NOLINT
+  Payload(std::string&& text) : owned_(std::move(text)), owns_(true) { point_at_owned(); }  // NOLINT
+  Payload(const std::vector<uint8_t>& bytes)                              // NOLINT: the ArrayBuffer
       : data(bytes.data()), size(bytes.size()), present(true) {}
+  Payload(std::vector<uint8_t>&& bytes)  // NOLINT
+      : owned_(bytes.begin(), bytes.end()), owns_(true) { point_at_owned(); }
   Payload(const uint8_t* bytes, size_t length) : data(bytes), size(length), present(true) {}
+
+  Payload(const Payload& other) { *this = other; }
+  Payload& operator=(const Payload& other) {
+    if (this == &other) return *this;
+    data = other.data, size = other.size, present = other.present, owns_ = other.owns_;
+    if (owns_) {
+      owned_ = other.owned_;
+      point_at_owned();
+    }
+    return *this;
+  }
+
+ private:
+  void point_at_owned() {
+    data = reinterpret_cast<const uint8_t*>(owned_.data());
+    size = owned_.size();
+    present = true;
+  }
+  std::string owned_;
+  bool owns_ = false;
 };
 
 using SuccessCallback = std::function<void()>;
