@@ -175,10 +175,15 @@ describe('playground', () => {
     await first.context().close();
     const second = await openPage(browser, link);
     assert.equal(await editorText(second), fs.readFileSync(path.join(examplesDir, 'qos2.js'), 'utf8'));
-    // And what the user had survives a reload.
+    // Edits made after opening a link survive a reload (the link leaves the address bar).
+    await second.getByRole('textbox', { name: 'Script editor' }).click();
+    await second.keyboard.press('Control+Home');
+    await second.keyboard.type('// edited\n');
+    await waitUntil(() => !second.url().includes('#code='), 'the link to leave the address bar');
+    await waitUntil(async () => (await second.evaluate(() => localStorage.getItem('mqtt-playground:v1') || '')).includes('// edited'), 'the edit to be saved');
     await second.reload();
     await second.locator('body[data-ready="true"]').waitFor();
-    assert.equal(await editorText(second), fs.readFileSync(path.join(examplesDir, 'qos2.js'), 'utf8'));
+    assert.equal(await editorText(second), `// edited\n${fs.readFileSync(path.join(examplesDir, 'qos2.js'), 'utf8')}`);
     await second.context().close();
   });
 

@@ -65,6 +65,8 @@ const editor = createEditor({
   doc: initial,
   dark: theme === 'dark',
   onChange(code) {
+    // Once edited, the script is the user's own: a reload keeps the edits, not the link.
+    if (/(?:^#|&)code=/.test(location.hash)) history.replaceState(null, '', `${location.pathname}${location.search}`);
     clearTimeout(saveTimer);
     saveTimer = setTimeout(() => save({ code }), 300);
   },
