@@ -59,7 +59,8 @@ export function createTimerSource() {
 
   return {
     create(fire) {
-      if (typeof Worker !== 'function' || !getWorker()) return plainTimer(fire);
+      // Inside a Worker (no document) timers are not throttled with the page: no helper needed.
+      if (typeof document === 'undefined' || typeof Worker !== 'function' || !getWorker()) return plainTimer(fire);
       const id = nextId++;
       return {
         set(ms) {

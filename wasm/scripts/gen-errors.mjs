@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 const header = new URL('../../core/include/mqtt/error.h', import.meta.url);
 const target = new URL('../js/errors.js', import.meta.url);
+const types = new URL('../types/index.d.ts', import.meta.url);
 
 export function parseErrorTable(text) {
   const rows = [];
@@ -26,16 +27,25 @@ ${lines.join('\n')}
 `;
 }
 
+// The ErrorCodes interface of types/index.d.ts, between its <errors> markers.
+export function renderTypes(rows, dts) {
+  const body = rows.map((r) => `  readonly ${r.name.toUpperCase()}: ${r.value};`).join('\n');
+  return dts.replace(/( *\/\/ <errors>\n)[\s\S]*?( *\/\/ <\/errors>)/, `$1${body}\n$2`);
+}
+
 const isMain = process.argv[1] && new URL(`file://${process.argv[1]}`).href === import.meta.url;
 if (isMain) {
-  const text = render(parseErrorTable(readFileSync(header, 'utf8')));
+  const rows = parseErrorTable(readFileSync(header, 'utf8'));
+  const text = render(rows);
+  const dts = readFileSync(types, 'utf8');
+  const typesText = renderTypes(rows, dts);
   if (process.argv.includes('--check')) {
-    const current = readFileSync(target, 'utf8');
-    if (current !== text) {
-      console.error('js/errors.js is out of date: run `node scripts/gen-errors.mjs`');
+    if (readFileSync(target, 'utf8') !== text || dts !== typesText) {
+      console.error('js/errors.js or types/index.d.ts is out of date: run `node scripts/gen-errors.mjs`');
       process.exit(1);
     }
   } else {
     writeFileSync(target, text);
+    if (dts !== typesText) writeFileSync(types, typesText);
   }
 }

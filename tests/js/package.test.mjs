@@ -1,0 +1,74 @@
+// The package as users get it: the generated files are current, the TypeScript declarations
+// type-check a user's file, and the packed tarball installs into an empty folder and works there.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startBroker } from '../fixtures/broker.mjs';
+import { notBuilt, repoRoot, wasmDir } from './helpers/package.mjs';
+
+const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+describe('mqtt-wasm package', () => {
+  it('js/errors.js and the .d.ts error codes are generated from the current error.h', () => {
+    run(process.execPath, [path.join(wasmDir, 'scripts', 'gen-errors.mjs'), '--check'], wasmDir);
+  });
+
+  const tsc = path.join(wasmDir, 'node_modules', 'typescript', 'bin', 'tsc');
+  it('a TypeScript file using the API type-checks (tsc --noEmit)', { skip: !existsSync(tsc) && 'typescript is not installed (npm ci in wasm/)' }, () => {
+    try {
+      run(process.execPath, [tsc, '--noEmit', '-p', path.join(repoRoot, 'tests', 'js', 'types', 'tsconfig.json')], repoRoot);
+    } catch (e) {
+      assert.fail(`tsc failed:\n${e.stdout}${e.stderr}`);
+    }
+  });
+
+  describe('npm pack, install in an empty folder, use', { skip: notBuilt }, () => {
+    let broker;
+    let dir;
+    before(async () => {
+      broker = await startBroker();
+      dir = mkdtempSync(path.join(os.tmpdir(), 'mqtt-wasm-pack-'));
+    });
+    after(async () => {
+      if (broker) await broker.stop();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('packs only the whitelisted files and installs without Emscripten', { timeout: 180000 }, () => {
+      const out = run('npm', ['pack', '--json', '--pack-destination', dir], wasmDir);
+      const [info] = JSON.parse(out.slice(out.indexOf('[')));
+      const files = info.files.map((f) => f.path).sort();
+      for (const f of ['dist/mqtt_wasm.wasm', 'dist/mqtt_wasm.mjs', 'js/node.js', 'js/browser.js', 'types/index.d.ts', 'package.json']) {
+        assert.ok(files.includes(f), `${f} is in the tarball`);
+      }
+      assert.ok(!files.some((f) => f.startsWith('node_modules/') || f.endsWith('.cpp') || f.startsWith('scripts/')), `nothing else: ${files}`);
+      const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'));
+      const app = path.join(dir, 'app');
+      execFileSync('mkdir', ['-p', app]);
+      writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+      run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', path.join(dir, tarball)], app);
+      assert.ok(existsSync(path.join(app, 'node_modules', 'mqtt-wasm', 'dist', 'mqtt_wasm.wasm')));
+    });
+
+    it('imports `mqtt-wasm` by name and does a round trip with the broker', { timeout: 60000 }, () => {
+      const app = path.join(dir, 'app');
+      writeFileSync(path.join(app, 'main.mjs'), `
+        import mqtt from 'mqtt-wasm';
+        const [port, wsPort] = process.argv.slice(2).map(Number);
+        for (const options of [{ host: '127.0.0.1', port }, { host: '127.0.0.1', port: wsPort, protocol: 'ws' }]) {
+          const client = await mqtt.connectAsync(options);
+          const got = new Promise((resolve) => client.once('message', (t, m) => resolve(new TextDecoder().decode(m))));
+          await client.subscribeAsync({ topic: 'pack/test', qos: 1 });
+          await client.publishAsync({ topic: 'pack/test', message: 'from the tarball', qos: 1 });
+          console.log(await got);
+          await client.closeAsync();
+        }
+      `);
+      const out = execFileSync(process.execPath, ['main.mjs', String(broker.tcpPort), String(broker.wsPort)], { cwd: app, encoding: 'utf8', timeout: 50000 });
+      assert.equal(out.trim(), 'from the tarball\nfrom the tarball');
+    });
+  });
+});
