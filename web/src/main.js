@@ -34,6 +34,7 @@ function applyTheme() {
 applyTheme();
 
 const config = await loadConfig();
+$('clients-empty').textContent = `Run the script to see its clients here. Broker addresses go to ${config.brokerWsUrl} (see Routing).`;
 const routesBox = $('routes');
 routesBox.value = saved.routes && saved.routesFor === config.brokerWsUrl ? saved.routes : defaultRoutes(config.brokerWsUrl);
 
