@@ -100,10 +100,6 @@ export class Runner {
     return this.stopped;
   }
 
-  kill(reason) {
-    if (this.worker) this.finish('killed', reason);
-  }
-
   finish(state, detail) {
     clearInterval(this.watchdog);
     clearTimeout(this.graceTimer);
