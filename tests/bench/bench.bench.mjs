@@ -77,10 +77,30 @@ function pinned(cpu, cmd, argv) {
 }
 
 // Runs a client program to completion; resolves with its RESULT json.
+// Every process started here, killed when the driver ends or is stopped.
+const children = new Set();
+function track(child) {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+process.on('exit', () => {
+  for (const c of children) {
+    try { c.kill('SIGKILL'); } catch { /* gone */ }
+  }
+});
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, async () => {
+    console.log(`bench: ${sig}, stopping`);
+    try { if (browser) await browser.close(); } catch { /* closing anyway */ }
+    process.exit(130);
+  });
+}
+
 function runClient(cmd, argv, { timeoutS = smoke ? 40 : 180, env } = {}) {
   const [c, a] = pinned(CLIENT_CPU, cmd, argv);
   return new Promise((resolve, reject) => {
-    const child = spawn(c, a, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const child = track(spawn(c, a, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } }));
     let out = '', err = '';
     child.stdout.on('data', (d) => { out += d; });
     child.stderr.on('data', (d) => { err += d; });
@@ -99,7 +119,7 @@ function runClient(cmd, argv, { timeoutS = smoke ? 40 : 180, env } = {}) {
 // The fake broker, on the peer core. Resolves with { port, stop() }.
 function startBlaster(mode, count) {
   const [c, a] = pinned(PEER_CPU, bin('blaster'), ['--mode', mode, '--count', String(count)]);
-  const child = spawn(c, a, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = track(spawn(c, a, { stdio: ['ignore', 'pipe', 'inherit'] }));
   return new Promise((resolve, reject) => {
     let buf = '';
     child.stdout.on('data', (d) => {

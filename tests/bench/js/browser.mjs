@@ -94,7 +94,10 @@ export async function openBrowser({ cpu } = {}) {
   const { chromium } = await import('playwright-core');
   const server = await serve();
   const base = `http://127.0.0.1:${server.address().port}/`;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true,
+    handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,  // the driver stops everything
+  });
   const version = browser.version();
   return {
     version,
