@@ -73,12 +73,12 @@ export async function run(lib, module, a, hooks = {}) {
     let started = null;
     c.onMessage = () => {
       if (received++ === 0) { tFirst = now(); cpu0 = cpu(); started = mark('start'); }
-      tLast = now();
-      if (received >= count) w.kick();
+      if (received === count) { tLast = now(); w.kick(); }
     };
     await c.subscribe('bench/blast', 0);
     const ok = await w.until(() => received >= count || lost, timeoutMs);
     const cpuS = cpu() - cpu0;
+    if (received < count) tLast = now();
     await started;
     await mark('end');
     c.close();
