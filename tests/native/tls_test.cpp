@@ -9,7 +9,7 @@ namespace mqtt::test {
 namespace {
 
 struct Pki {
-  std::string dir, ca, ca_key, other_ca, server_cert, server_key;
+  std::string dir, ca, ca_key, other_ca, server_cert, server_key, client_cert, client_key;
 };
 
 bool openssl(const std::vector<std::string>& args) {
@@ -27,6 +27,8 @@ bool make_pki(Pki& p) {
   p.other_ca = p.dir + "/other-ca.crt";
   p.server_cert = p.dir + "/server.crt";
   p.server_key = p.dir + "/server.key";
+  p.client_cert = p.dir + "/client.crt";
+  p.client_key = p.dir + "/client.key";
   std::string ext = p.dir + "/san.ext";
   std::ofstream(ext) << "subjectAltName=DNS:localhost\n";
   const std::vector<std::string> ec = {"-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"};
@@ -40,7 +42,10 @@ bool make_pki(Pki& p) {
                       ec)) &&
          openssl(with({"req", "-subj", "/CN=localhost", "-keyout", p.server_key, "-out", p.dir + "/server.csr"}, ec)) &&
          openssl({"x509", "-req", "-days", "1", "-in", p.dir + "/server.csr", "-CA", p.ca, "-CAkey", p.ca_key,
-                  "-CAcreateserial", "-out", p.server_cert, "-extfile", ext});
+                  "-CAcreateserial", "-out", p.server_cert, "-extfile", ext}) &&
+         openssl(with({"req", "-subj", "/CN=device-1", "-keyout", p.client_key, "-out", p.dir + "/client.csr"}, ec)) &&
+         openssl({"x509", "-req", "-days", "1", "-in", p.dir + "/client.csr", "-CA", p.ca, "-CAkey", p.ca_key,
+                  "-CAcreateserial", "-out", p.client_cert});
 }
 
 class Tls : public ::testing::Test {
@@ -132,6 +137,35 @@ TEST_F(Tls, InsecureSkipsVerification) {
   auto c = make_client(o);
   ASSERT_TRUE(loop_.run_until([&] { return c->connected || c->failed; }, 5000));
   EXPECT_TRUE(c->connected) << c->failure.message;
+}
+
+TEST_F(Tls, ClientCertificateWhenTheBrokerRequiresOne) {
+  BrokerConfig c;
+  c.cafile = pki_->ca;
+  c.certfile = pki_->server_cert;
+  c.keyfile = pki_->server_key;
+  c.extra = {"require_certificate true"};  // applies to the TLS listener, the last one
+  Broker strict(c);
+  ASSERT_TRUE(strict.running());
+  Options without = tls_options("localhost");
+  without.port = strict.tls_port();
+  auto refused = make_client(without);
+  ASSERT_TRUE(loop_.run_until([&] { return refused->failed || refused->connected; }, 5000));
+  EXPECT_FALSE(refused->connected);
+
+  Options with = without;
+  with.tls.cert_file = pki_->client_cert;
+  with.tls.key_file = pki_->client_key;
+  auto accepted = make_client(with);
+  ASSERT_TRUE(loop_.run_until([&] { return accepted->failed || accepted->connected; }, 5000));
+  EXPECT_TRUE(accepted->connected) << accepted->failure.message;
+
+  Options mismatched = with;
+  mismatched.tls.key_file = pki_->server_key;  // not the certificate's key
+  auto bad = make_client(mismatched);
+  ASSERT_TRUE(loop_.run_until([&] { return bad->failed; }, 5000));
+  EXPECT_EQ(bad->failure.code, ErrorCode::tls_failed) << bad->failure.message;
+  EXPECT_NE(bad->failure.message.find("key"), std::string::npos) << bad->failure.message;
 }
 
 TEST_F(Tls, PlainTcpToTlsPortIsNotAConnection) {
