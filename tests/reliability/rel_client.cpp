@@ -21,6 +21,7 @@
 //   missing TOPIC TAG COUNT                -> {"ev":"missing","count","indexes"}: "TAG-i" (SIZE 0)
 //                                          that never arrived on TOPIC
 //   failed TAG                             -> {"ev":"failed","indexes"}: publishes that failed
+//   forget NAME                            drops the tally of topic NAME and the account of tag NAME
 //   stats                                  -> {"ev":"stats","rss_kb","queued","inflight","state"}
 //   close                                  client.close()
 //   exit                                   leaves (also at the end of stdin)
@@ -323,6 +324,14 @@ class Driver final : public mqtt::Loop::Source {
       std::string list;
       for (long i : accounts_[tag].failed) list += (list.empty() ? "" : ",") + std::to_string(i);
       emit("{\"ev\":\"failed\",\"tag\":" + json_string(tag) + ",\"indexes\":[" + list + "]}");
+    } else if (cmd == "forget") {
+      // forget TOPIC|TAG: drop a tally or an account (long runs keep memory flat).
+      std::string name;
+      in >> name;
+      tallies_.erase(name);
+      accounts_.erase(name);
+      flows_.erase(name);
+      emit("{\"ev\":\"forgotten\",\"name\":" + json_string(name) + "}");
     } else if (cmd == "stats") {
       emit("{\"ev\":\"stats\",\"rss_kb\":" + std::to_string(rss_kb()) + ",\"queued\":" +
            std::to_string(client_->queued()) + ",\"inflight\":" + std::to_string(client_->inflight()) +
