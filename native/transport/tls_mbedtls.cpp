@@ -88,8 +88,10 @@ class MbedTlsStream final : public Stream {
       if (rc != 0) return setup_failed("cannot load client certificate '" + tls.cert_file + "'", rc);
       rc = mbedtls_pk_parse_keyfile(&key_, tls.key_file.c_str(), nullptr);
       if (rc != 0) return setup_failed("cannot load client key '" + tls.key_file + "'", rc);
-      rc = mbedtls_ssl_conf_own_cert(&config_, &cert_, &key_);
+      rc = mbedtls_pk_check_pair(&cert_.pk, &key_);
       if (rc != 0) return setup_failed("the client key does not match the client certificate", rc);
+      rc = mbedtls_ssl_conf_own_cert(&config_, &cert_, &key_);
+      if (rc != 0) return setup_failed("cannot use the client certificate", rc);
     }
     rc = mbedtls_ssl_setup(&ssl_, &config_);
     if (rc != 0) return setup_failed("cannot create the TLS session", rc);
