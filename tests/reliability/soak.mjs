@@ -54,7 +54,7 @@ const memory = [];
 const sub = startNativeClient(build.client, ['--url', `mqtt://127.0.0.1:${broker.tcpPort}`, '--id', `${id}s`,
   '--clean', '0', '--reconnect-min', '100', '--reconnect-max', '1000']);
 await sub.next('success');
-for (const q of [0, 1, 2]) await sub.ask(`sub soak/${id}/+/q${q} ${q}`, 'suback');
+for (const q of [0, 1, 2]) await sub.ask(`sub soak/${id}/+/+/q${q} ${q}`, 'suback');
 const pub = startNativeClient(build.client, ['--url', `mqtt://127.0.0.1:${tcpProxy.port}`, '--id', `${id}n`,
   '--clean', '0', '--reconnect-min', '100', '--reconnect-max', '1000', '--keepalive', '10']);
 await pub.next('success');
@@ -92,7 +92,7 @@ let lastLog = 0;
 
 async function round(n) {
   const tag = (who, q) => `r${n}${who}q${q}`;
-  const topic = (who, q) => `soak/${id}/${who}/q${q}`;
+  const topic = (who, q) => `soak/${id}/${who}/r${n}/q${q}`; // a topic per round: late duplicates stay out
   // QoS 0: fire and forget, only counted.
   pub.send(`burst ${tag('n', 0)} ${topic('n', 0)} 0 50`);
   const flows = [];
