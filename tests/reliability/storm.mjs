@@ -166,7 +166,9 @@ export async function runStorm({ broker, build, mqtt, publisher = 'native', tran
         unique: t.unique, duplicates: t.duplicates, missing: missingSuccess.length,
         missingSample: ranges(missingSuccess).slice(0, 10) };
     }
-    result.subscriber = { disconnects: sub.count('disconnect'), errors: sub.all('error').map((e) => e.code) };
+    result.subscriber = { disconnects: sub.count('disconnect'), reconnects: sub.count('reconnect'),
+      events: sub.events.filter((e) => ['disconnect', 'error', 'reconnect', 'close'].includes(e.ev))
+        .slice(0, 10).map((e) => `${e.ev}${e.code ? ` ${e.code}: ${e.message}` : ''}`) };
     log(result);
     return result;
   } finally {
@@ -198,5 +200,6 @@ export function formatStorm(r) {
       (a.missing ? ` (${a.missingSample.join(' ')})` : '');
   };
   return `storm ${r.publisher} over ${r.transport}: ${r.seconds.toFixed(1)} s, ${r.faults} faults, ` +
-    `${r.connections} connections, ${r.disconnects} disconnect / ${r.reconnects} reconnect events\n${line('q1')}\n${line('q2')}`;
+    `${r.connections} connections, ${r.disconnects} disconnect / ${r.reconnects} reconnect events\n${line('q1')}\n${line('q2')}` +
+    (r.subscriber?.events.length ? `\n  subscriber (direct connection): ${r.subscriber.events.join('; ')}` : '');
 }
