@@ -1,21 +1,22 @@
 // The C API (mqtt.h) over the C++ API: plain structs and function pointers in, the same
 // client underneath.
-#include "mqtt.h"
-
 #include <list>
 #include <string>
 
+#include "mqtt.h"
 #include "mqtt/client.h"
 
 // The C constants are generated from the core's table at configure time; check that every
 // generated constant still has the value of the core's enumerator of the same name, and that
 // both tables have as many entries.
-#define MQTT_CHECK_SAME(name, c_constant) \
-  static_assert(static_cast<int>(mqtt::ErrorCode::name) == (c_constant), "mqtt_errors.h is out of date: " #name);
+#define MQTT_CHECK_SAME(name, c_constant)                                \
+  static_assert(static_cast<int>(mqtt::ErrorCode::name) == (c_constant), \
+                "mqtt_errors.h is out of date: " #name);
 MQTT_ERR_TABLE(MQTT_CHECK_SAME)
 #undef MQTT_CHECK_SAME
 #define MQTT_COUNT(...) +1
-static_assert(0 MQTT_ERRORS(MQTT_COUNT) == 0 MQTT_ERR_TABLE(MQTT_COUNT), "mqtt_errors.h is out of date");
+static_assert(0 MQTT_ERRORS(MQTT_COUNT) == 0 MQTT_ERR_TABLE(MQTT_COUNT),
+              "mqtt_errors.h is out of date");
 #undef MQTT_COUNT
 
 struct mqtt_loop {
@@ -79,12 +80,15 @@ void call_fail(mqtt_fail_cb fail, mqtt_client* c, int code, void* user) {
   fail(c, &e, user);
 }
 
-int add_listener(mqtt_client_t* c, mqtt_event_type_t event, mqtt_event_cb cb, void* user, bool once) {
-  if (!c || !cb || event < MQTT_EVENT_CONNECT || event > MQTT_EVENT_CLOSE) return MQTT_ERR_INVALID_ARGUMENT;
+int add_listener(mqtt_client_t* c, mqtt_event_type_t event, mqtt_event_cb cb, void* user,
+                 bool once) {
+  if (!c || !cb || event < MQTT_EVENT_CONNECT || event > MQTT_EVENT_CLOSE)
+    return MQTT_ERR_INVALID_ARGUMENT;
   const char* name = kEventNames[event];
   mqtt::Client::ListenerId id = 0;
   if (event == MQTT_EVENT_MESSAGE) {
-    mqtt::MessageInfoListener fn = [c, cb, user](const std::string& topic, const std::vector<uint8_t>& message,
+    mqtt::MessageInfoListener fn = [c, cb, user](const std::string& topic,
+                                                 const std::vector<uint8_t>& message,
                                                  const mqtt::Message& info) {
       mqtt_event_t e{};
       e.type = MQTT_EVENT_MESSAGE;
@@ -159,8 +163,10 @@ mqtt_client_t* mqtt_create_client(const mqtt_options_t* o) {
     options.fail = [c, fail, user](const mqtt::ErrorInfo& info) {
       CError e(info);
       // Invalid options: the client does not exist (and never will), so the callback gets NULL.
-      if (c->creating) fail(nullptr, &e.error, user);
-      else guarded(c, [&] { fail(c, &e.error, user); });
+      if (c->creating)
+        fail(nullptr, &e.error, user);
+      else
+        guarded(c, [&] { fail(c, &e.error, user); });
     };
   }
   c->creating = true;  // until createClient returns, a fail means invalid options
@@ -183,7 +189,8 @@ int mqtt_once(mqtt_client_t* c, mqtt_event_type_t event, mqtt_event_cb cb, void*
 }
 
 int mqtt_off(mqtt_client_t* c, mqtt_event_type_t event, mqtt_event_cb cb, void* user) {
-  if (!c || event < MQTT_EVENT_CONNECT || event > MQTT_EVENT_CLOSE) return MQTT_ERR_INVALID_ARGUMENT;
+  if (!c || event < MQTT_EVENT_CONNECT || event > MQTT_EVENT_CLOSE)
+    return MQTT_ERR_INVALID_ARGUMENT;
   for (auto it = c->registrations.begin(); it != c->registrations.end();) {
     if (it->event == event && it->cb == cb && it->user == user) {
       c->client->off(kEventNames[event], it->id);
@@ -230,7 +237,8 @@ int mqtt_publish(mqtt_client_t* c, const mqtt_publish_options_t* o) {
   }
   mqtt::PublishOptions p;
   p.topic = o->topic;
-  if (o->message) p.message = mqtt::Payload(static_cast<const uint8_t*>(o->message), o->message_len);
+  if (o->message)
+    p.message = mqtt::Payload(static_cast<const uint8_t*>(o->message), o->message_len);
   p.qos = o->qos;
   p.retain = o->retain != 0;
   p.success = success_of(c, o->success, o->user);

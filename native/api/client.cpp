@@ -14,7 +14,8 @@ namespace {
 enum class EventKind : uint8_t { connect, disconnect, reconnect, message, error, close, count };
 
 bool event_kind(std::string_view name, EventKind& kind) {
-  static constexpr std::string_view names[] = {"connect", "disconnect", "reconnect", "message", "error", "close"};
+  static constexpr std::string_view names[] = {"connect", "disconnect", "reconnect",
+                                               "message", "error",      "close"};
   for (size_t i = 0; i < std::size(names); ++i)
     if (names[i] == name) {
       kind = static_cast<EventKind>(i);
@@ -58,8 +59,10 @@ class Client::Impl final : public Events {
   // Runs `fn` on the loop's thread.
   template <class F>
   void on_loop(F&& fn) {
-    if (loop_.in_loop_thread()) fn();
-    else loop_.call(fn);
+    if (loop_.in_loop_thread())
+      fn();
+    else
+      loop_.call(fn);
   }
 
   ErrorInfo info(const Error& error) const {
@@ -128,8 +131,10 @@ class Client::Impl final : public Events {
 
   void emit_error(EventKind kind, const ErrorInfo& error) {
     emit(kind, [&](Listeners& fn) {
-      if (fn.with_error) fn.with_error(error);
-      else if (fn.plain) fn.plain();
+      if (fn.with_error)
+        fn.with_error(error);
+      else if (fn.plain)
+        fn.plain();
     });
   }
 
@@ -137,7 +142,9 @@ class Client::Impl final : public Events {
   void on_connect() override { emit_plain(EventKind::connect); }
   void on_reconnect() override { emit_plain(EventKind::reconnect); }
   void on_close() override { emit_plain(EventKind::close); }
-  void on_disconnect(const Error& reason) override { emit_error(EventKind::disconnect, info(reason)); }
+  void on_disconnect(const Error& reason) override {
+    emit_error(EventKind::disconnect, info(reason));
+  }
   void on_error(const Error& error) override { emit_error(EventKind::error, info(error)); }
 
   void on_message(const Message& message) override {
@@ -145,9 +152,12 @@ class Client::Impl final : public Events {
     std::string topic(message.topic);
     std::vector<uint8_t> payload(message.payload.data, message.payload.data + message.payload.size);
     emit(EventKind::message, [&](Listeners& fn) {
-      if (fn.with_info) fn.with_info(topic, payload, message);
-      else if (fn.with_message) fn.with_message(topic, payload);
-      else if (fn.plain) fn.plain();
+      if (fn.with_info)
+        fn.with_info(topic, payload, message);
+      else if (fn.with_message)
+        fn.with_message(topic, payload);
+      else if (fn.plain)
+        fn.plain();
     });
   }
 
@@ -221,19 +231,38 @@ Client::~Client() {
     impl.reset();
   };
   // The Engine must not be destroyed from inside one of its callbacks: defer it then.
-  if (loop.in_loop_thread() && impl->depth_ == 0) destroy();
-  else if (loop.in_loop_thread()) loop.post(std::move(destroy));
-  else loop.call(destroy);
+  if (loop.in_loop_thread() && impl->depth_ == 0)
+    destroy();
+  else if (loop.in_loop_thread())
+    loop.post(std::move(destroy));
+  else
+    loop.call(destroy);
 }
 
-Client::ListenerId Client::on(std::string_view e, Listener fn) { return impl_->add(e, false, {std::move(fn), {}, {}, {}}); }
-Client::ListenerId Client::on(std::string_view e, ErrorListener fn) { return impl_->add(e, false, {{}, std::move(fn), {}, {}}); }
-Client::ListenerId Client::on(std::string_view e, MessageListener fn) { return impl_->add(e, false, {{}, {}, std::move(fn), {}}); }
-Client::ListenerId Client::on(std::string_view e, MessageInfoListener fn) { return impl_->add(e, false, {{}, {}, {}, std::move(fn)}); }
-Client::ListenerId Client::once(std::string_view e, Listener fn) { return impl_->add(e, true, {std::move(fn), {}, {}, {}}); }
-Client::ListenerId Client::once(std::string_view e, ErrorListener fn) { return impl_->add(e, true, {{}, std::move(fn), {}, {}}); }
-Client::ListenerId Client::once(std::string_view e, MessageListener fn) { return impl_->add(e, true, {{}, {}, std::move(fn), {}}); }
-Client::ListenerId Client::once(std::string_view e, MessageInfoListener fn) { return impl_->add(e, true, {{}, {}, {}, std::move(fn)}); }
+Client::ListenerId Client::on(std::string_view e, Listener fn) {
+  return impl_->add(e, false, {std::move(fn), {}, {}, {}});
+}
+Client::ListenerId Client::on(std::string_view e, ErrorListener fn) {
+  return impl_->add(e, false, {{}, std::move(fn), {}, {}});
+}
+Client::ListenerId Client::on(std::string_view e, MessageListener fn) {
+  return impl_->add(e, false, {{}, {}, std::move(fn), {}});
+}
+Client::ListenerId Client::on(std::string_view e, MessageInfoListener fn) {
+  return impl_->add(e, false, {{}, {}, {}, std::move(fn)});
+}
+Client::ListenerId Client::once(std::string_view e, Listener fn) {
+  return impl_->add(e, true, {std::move(fn), {}, {}, {}});
+}
+Client::ListenerId Client::once(std::string_view e, ErrorListener fn) {
+  return impl_->add(e, true, {{}, std::move(fn), {}, {}});
+}
+Client::ListenerId Client::once(std::string_view e, MessageListener fn) {
+  return impl_->add(e, true, {{}, {}, std::move(fn), {}});
+}
+Client::ListenerId Client::once(std::string_view e, MessageInfoListener fn) {
+  return impl_->add(e, true, {{}, {}, {}, std::move(fn)});
+}
 void Client::off(std::string_view e, ListenerId id) { impl_->remove(e, id, false); }
 void Client::off(std::string_view e) { impl_->remove(e, 0, true); }
 
@@ -331,8 +360,10 @@ std::shared_ptr<Client> createClient(const Options& options) {
     code = impl->connection_->engine().connect(Client::Impl::kConnectToken);
     if (code != ErrorCode::ok) client.reset();  // fail was called through on_complete
   };
-  if (loop.in_loop_thread()) create();
-  else loop.call(create);
+  if (loop.in_loop_thread())
+    create();
+  else
+    loop.call(create);
   return client;
 }
 

@@ -33,7 +33,8 @@ bool parse_url_arg(const std::string& url, Args& args, std::string& error) {
   }
   size_t slash = rest.find('/');
   std::string authority = rest.substr(0, slash);
-  if (slash != std::string::npos && slash + 1 < rest.size()) args.topics.push_back(rest.substr(slash + 1));
+  if (slash != std::string::npos && slash + 1 < rest.size())
+    args.topics.push_back(rest.substr(slash + 1));
   size_t at = authority.rfind('@');
   if (at != std::string::npos) {
     std::string credentials = authority.substr(0, at);
@@ -50,7 +51,8 @@ bool parse_url_arg(const std::string& url, Args& args, std::string& error) {
       return false;
     }
     host = authority.substr(1, close - 1);
-    if (close + 1 < authority.size() && authority[close + 1] == ':') port = authority.substr(close + 2);
+    if (close + 1 < authority.size() && authority[close + 1] == ':')
+      port = authority.substr(close + 2);
   } else if (size_t colon = authority.rfind(':'); colon != std::string::npos) {
     host = authority.substr(0, colon);
     port = authority.substr(colon + 1);
@@ -94,8 +96,8 @@ int parse_args(bool pub, int argc, char** argv, Args& args, std::string& error, 
       std::string text;
       if (!value(text)) return false;
       if (!parse_long(text, low, high, out)) {
-        error = "option " + flag + ": '" + text + "' is not a number from " + std::to_string(low) + " to " +
-                std::to_string(high);
+        error = "option " + flag + ": '" + text + "' is not a number from " + std::to_string(low) +
+                " to " + std::to_string(high);
         return false;
       }
       return true;
@@ -129,8 +131,10 @@ int parse_args(bool pub, int argc, char** argv, Args& args, std::string& error, 
       args.qos = static_cast<int>(n);
     } else if (flag == "-V" || flag == "--protocol-version") {
       if (!value(text)) return kUsage;
-      if (text == "311" || text == "mqttv311" || text == "4") args.options.protocol_version = 4;
-      else if (text == "5" || text == "mqttv5") args.options.protocol_version = 5;
+      if (text == "311" || text == "mqttv311" || text == "4")
+        args.options.protocol_version = 4;
+      else if (text == "5" || text == "mqttv5")
+        args.options.protocol_version = 5;
       else {
         error = "-V: use 311 (mqttv311) or 5 (mqttv5)";
         return kUsage;
@@ -251,8 +255,8 @@ int parse_args(bool pub, int argc, char** argv, Args& args, std::string& error, 
 }
 
 void print_usage(const char* program) {
-  std::fprintf(stderr,
-               "usage: %s pub|sub [options]   (%s pub --help, %s sub --help)\n", program, program, program);
+  std::fprintf(stderr, "usage: %s pub|sub [options]   (%s pub --help, %s sub --help)\n", program,
+               program, program);
 }
 
 void print_help(bool pub, const char* program) {

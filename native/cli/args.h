@@ -24,7 +24,14 @@ struct Args {
   Options options;
   std::vector<std::string> topics;
   // pub
-  enum class Source { none, message, file, stdin_all, stdin_lines, null_message } source = Source::none;
+  enum class Source {
+    none,
+    message,
+    file,
+    stdin_all,
+    stdin_lines,
+    null_message
+  } source = Source::none;
   std::string message;
   std::string file;
   int qos = 0;
@@ -34,14 +41,14 @@ struct Args {
   std::string content_type;
   std::string response_topic;
   // sub
-  long count = 0;            // -C: exit after this many messages (0: never)
-  bool verbose = false;      // -v: topic before the payload
-  bool no_newline = false;   // -N
-  bool skip_retained = false;  // -R
+  long count = 0;                     // -C: exit after this many messages (0: never)
+  bool verbose = false;               // -v: topic before the payload
+  bool no_newline = false;            // -N
+  bool skip_retained = false;         // -R
   bool exit_after_subscribe = false;  // -E
-  long timeout_s = 0;        // -W
-  bool debug = false;        // -d
-  bool quiet = false;        // --quiet
+  long timeout_s = 0;                 // -W
+  bool debug = false;                 // -d
+  bool quiet = false;                 // --quiet
 };
 
 // Fills `args` from argv (after the `pub`/`sub` word). Returns kOk, or kUsage with `error` set;

@@ -24,7 +24,8 @@ void on_signal(int) {
 }
 
 int exit_code_for_connect(ErrorCode code) {
-  if (static_cast<int>(code) < static_cast<int>(ErrorCode::queue_full)) return kUsage;  // invalid options
+  if (static_cast<int>(code) < static_cast<int>(ErrorCode::queue_full))
+    return kUsage;  // invalid options
   switch (code) {
     case ErrorCode::connection_refused:
     case ErrorCode::not_authorized:
@@ -84,14 +85,15 @@ class Runner {
     });
     if (!args_.pub) {
       client_->on("message", [this](const std::string& topic, const std::vector<uint8_t>& message,
-                                   const Message& info) { print(topic, message, info); });
+                                    const Message& info) { print(topic, message, info); });
     }
     if (args_.timeout_s > 0) {
-      timeout_timer_ = loop.add_timer(loop.now_ms() + static_cast<uint64_t>(args_.timeout_s) * 1000u, [this] {
-        timeout_timer_ = 0;
-        if (!args_.quiet) std::fprintf(stderr, "Timed out\n");
-        finish(kTimeout);
-      });
+      timeout_timer_ =
+          loop.add_timer(loop.now_ms() + static_cast<uint64_t>(args_.timeout_s) * 1000u, [this] {
+            timeout_timer_ = 0;
+            if (!args_.quiet) std::fprintf(stderr, "Timed out\n");
+            finish(kTimeout);
+          });
     }
     while (!finished_ && !g_interrupted) loop.run_once(-1);
     if (timeout_timer_) loop.cancel_timer(timeout_timer_);
@@ -118,7 +120,8 @@ class Runner {
         std::ifstream in(args_.file, std::ios::binary);
         std::string data;
         if (!in || !read_all(in, data)) {
-          std::fprintf(stderr, "Error: cannot read '%s': %s\n", args_.file.c_str(), std::strerror(errno));
+          std::fprintf(stderr, "Error: cannot read '%s': %s\n", args_.file.c_str(),
+                       std::strerror(errno));
           return false;
         }
         messages_.push_back(std::move(data));
@@ -143,9 +146,12 @@ class Runner {
   }
 
   void connected() {
-    if (args_.debug) std::fprintf(stderr, "Connected as %s\n", client_ ? client_->client_id().c_str() : "?");
-    if (args_.pub) publish_all();
-    else subscribe_all();
+    if (args_.debug)
+      std::fprintf(stderr, "Connected as %s\n", client_ ? client_->client_id().c_str() : "?");
+    if (args_.pub)
+      publish_all();
+    else
+      subscribe_all();
   }
 
   void publish_all() {
@@ -159,8 +165,10 @@ class Runner {
       p.retain = args_.retain;
       p.user_properties = args_.user_properties;
       if (args_.message_expiry) p.properties.message_expiry_interval = args_.message_expiry;
-      if (!args_.content_type.empty()) p.properties.content_type = std::string_view(args_.content_type);
-      if (!args_.response_topic.empty()) p.properties.response_topic = std::string_view(args_.response_topic);
+      if (!args_.content_type.empty())
+        p.properties.content_type = std::string_view(args_.content_type);
+      if (!args_.response_topic.empty())
+        p.properties.response_topic = std::string_view(args_.response_topic);
       p.success = [this] {
         if (--remaining_ == 0) finish(kOk);
       };

@@ -29,67 +29,70 @@ typedef struct mqtt_loop mqtt_loop_t;
 
 /* What fail callbacks and the error/disconnect events carry. */
 typedef struct {
-  int code;                  /* MQTT_ERR_* */
-  const char* message;       /* names the problem, with the transport's or broker's detail */
-  int reason_code;           /* the broker's MQTT reason code, 0 when none */
+  int code;            /* MQTT_ERR_* */
+  const char* message; /* names the problem, with the transport's or broker's detail */
+  int reason_code;     /* the broker's MQTT reason code, 0 when none */
 } mqtt_error_t;
 
 typedef void (*mqtt_success_cb)(mqtt_client_t* client, void* user);
 typedef void (*mqtt_fail_cb)(mqtt_client_t* client, const mqtt_error_t* error, void* user);
 
 typedef struct {
-  const char* host;             /* required */
-  int port;                     /* 0: 1883 (8883 for mqtts) */
-  const char* client_id;        /* NULL: generated */
-  const char* username;         /* NULL: none */
-  const char* password;         /* NULL: none */
-  int keepalive_interval;       /* seconds; -1: default (60); 0: off */
-  int protocol_version;         /* 0 or 4: MQTT 3.1.1; 5: MQTT 5.0 */
-  int clean;                    /* -1: default (clean session); 0: keep the session; 1: clean */
+  const char* host;                 /* required */
+  int port;                         /* 0: 1883 (8883 for mqtts) */
+  const char* client_id;            /* NULL: generated */
+  const char* username;             /* NULL: none */
+  const char* password;             /* NULL: none */
+  int keepalive_interval;           /* seconds; -1: default (60); 0: off */
+  int protocol_version;             /* 0 or 4: MQTT 3.1.1; 5: MQTT 5.0 */
+  int clean;                        /* -1: default (clean session); 0: keep the session; 1: clean */
   uint32_t session_expiry_interval; /* MQTT 5, seconds */
-  const char* url;              /* optional: mqtt://host:port or mqtts://host:port */
-  int tls;                      /* 1: TLS (mqtts) */
-  const char* ca_file;          /* TLS: trusted CAs (PEM); NULL: the system's store */
-  const char* cert_file;        /* TLS client certificate */
-  const char* key_file;         /* TLS client key */
-  int insecure;                 /* 1: do not verify the broker's certificate or name */
-  const char* will_topic;       /* last will: NULL for none */
+  const char* url;                  /* optional: mqtt://host:port or mqtts://host:port */
+  int tls;                          /* 1: TLS (mqtts) */
+  const char* ca_file;              /* TLS: trusted CAs (PEM); NULL: the system's store */
+  const char* cert_file;            /* TLS client certificate */
+  const char* key_file;             /* TLS client key */
+  int insecure;                     /* 1: do not verify the broker's certificate or name */
+  const char* will_topic;           /* last will: NULL for none */
   const void* will_message;
   size_t will_message_len;
   int will_qos;
   int will_retain;
-  int reconnect;                /* -1: default (on); 0: off; 1: on */
-  mqtt_loop_t* loop;            /* NULL: the background loop */
-  mqtt_success_cb success;      /* connected */
-  mqtt_fail_cb fail;            /* could not connect */
-  void* user;                   /* passed to success and fail */
+  int reconnect;           /* -1: default (on); 0: off; 1: on */
+  mqtt_loop_t* loop;       /* NULL: the background loop */
+  mqtt_success_cb success; /* connected */
+  mqtt_fail_cb fail;       /* could not connect */
+  void* user;              /* passed to success and fail */
 } mqtt_options_t;
 
-#define MQTT_OPTIONS_INIT \
-  { NULL, 0, NULL, NULL, NULL, -1, 0, -1, 0, NULL, 0, NULL, NULL, NULL, 0, NULL, NULL, 0, 0, 0, -1, NULL, NULL, NULL, NULL }
+#define MQTT_OPTIONS_INIT                                                                       \
+  {                                                                                             \
+    NULL, 0, NULL, NULL, NULL, -1, 0, -1, 0, NULL, 0, NULL, NULL, NULL, 0, NULL, NULL, 0, 0, 0, \
+        -1, NULL, NULL, NULL, NULL                                                              \
+  }
 
 typedef struct {
-  const char* topic;            /* required */
+  const char* topic; /* required */
   int qos;
-  mqtt_success_cb success;      /* SUBACK granted it */
+  mqtt_success_cb success; /* SUBACK granted it */
   mqtt_fail_cb fail;
   void* user;
 } mqtt_subscribe_options_t;
 
 typedef struct {
-  const char* topic;            /* required */
+  const char* topic; /* required */
   mqtt_success_cb success;
   mqtt_fail_cb fail;
   void* user;
 } mqtt_unsubscribe_options_t;
 
 typedef struct {
-  const char* topic;            /* required */
-  const void* message;          /* required (may be "" with message_len 0) */
+  const char* topic;   /* required */
+  const void* message; /* required (may be "" with message_len 0) */
   size_t message_len;
   int qos;
   int retain;
-  mqtt_success_cb success;      /* written (QoS 0), PUBACK (1), PUBCOMP (2) */
+  mqtt_success_cb success; /* written (QoS 0), PUBACK (1), PUBCOMP (2) */
   mqtt_fail_cb fail;
   void* user;
 } mqtt_publish_options_t;
@@ -105,11 +108,11 @@ typedef enum {
 
 typedef struct {
   mqtt_event_type_t type;
-  const char* topic;            /* message: NUL-terminated */
-  const uint8_t* message;       /* message: exactly the payload bytes */
+  const char* topic;      /* message: NUL-terminated */
+  const uint8_t* message; /* message: exactly the payload bytes */
   size_t message_len;
-  int qos, retain, dup;         /* message */
-  const mqtt_error_t* error;    /* disconnect, error */
+  int qos, retain, dup;      /* message */
+  const mqtt_error_t* error; /* disconnect, error */
 } mqtt_event_t;
 
 typedef void (*mqtt_event_cb)(mqtt_client_t* client, const mqtt_event_t* event, void* user);
@@ -143,9 +146,9 @@ const char* mqtt_error_name(int code);
 /* A loop you run yourself: many clients in one thread. */
 mqtt_loop_t* mqtt_loop_create(void);
 void mqtt_loop_destroy(mqtt_loop_t* loop);
-void mqtt_loop_run(mqtt_loop_t* loop);                /* until mqtt_loop_stop */
+void mqtt_loop_run(mqtt_loop_t* loop); /* until mqtt_loop_stop */
 void mqtt_loop_run_once(mqtt_loop_t* loop, int timeout_ms);
-void mqtt_loop_stop(mqtt_loop_t* loop);              /* thread-safe */
+void mqtt_loop_stop(mqtt_loop_t* loop); /* thread-safe */
 
 #ifdef __cplusplus
 }

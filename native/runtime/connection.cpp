@@ -15,8 +15,10 @@ constexpr uint64_t kLingerMs = 5000;
 // after kLingerMs.
 class Linger final : public Loop::Owned, private Loop::Source {
  public:
-  static void start(Loop& loop, std::unique_ptr<Stream> stream, std::vector<uint8_t> data, size_t offset) {
-    loop.own(std::unique_ptr<Loop::Owned>(new Linger(loop, std::move(stream), std::move(data), offset)));
+  static void start(Loop& loop, std::unique_ptr<Stream> stream, std::vector<uint8_t> data,
+                    size_t offset) {
+    loop.own(
+        std::unique_ptr<Loop::Owned>(new Linger(loop, std::move(stream), std::move(data), offset)));
   }
   ~Linger() override {
     if (timer_) loop_.cancel_timer(timer_);
@@ -55,7 +57,10 @@ class Linger final : public Loop::Owned, private Loop::Source {
 }  // namespace
 
 Connection::Connection(Loop& loop, Events& events, ClientOptions options)
-    : loop_(loop), tls_(options.tls), random_(std::random_device{}()), alive_(std::make_shared<bool>(true)) {
+    : loop_(loop),
+      tls_(options.tls),
+      random_(std::random_device{}()),
+      alive_(std::make_shared<bool>(true)) {
   engine_ = std::make_unique<Engine>(*this, events, std::move(options));
   in_.resize(kReadChunk);
   loop_.add_source(this);
@@ -202,7 +207,8 @@ void Connection::read_available() {
       continue;
     }
     if (io == Io::again) return;
-    std::string detail = io == Io::eof ? "the broker closed the connection" : stream_->error().detail;
+    std::string detail =
+        io == Io::eof ? "the broker closed the connection" : stream_->error().detail;
     drop_transport();
     report_closed(ErrorCode::connection_lost, detail);
     return;

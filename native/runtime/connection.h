@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "../transport/stream.h"
 #include "mqtt/engine.h"
 #include "mqtt/loop.h"
-#include "../transport/stream.h"
 
 namespace mqtt::native {
 

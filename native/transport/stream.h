@@ -24,10 +24,10 @@ struct StreamError {
 };
 
 enum class Io : uint8_t {
-  ok,          // some bytes moved (n > 0), or the step completed
-  again,       // would block; poll for wants_read()/wants_write() and retry
-  eof,         // the peer closed the connection cleanly
-  failed,      // see error()
+  ok,      // some bytes moved (n > 0), or the step completed
+  again,   // would block; poll for wants_read()/wants_write() and retry
+  eof,     // the peer closed the connection cleanly
+  failed,  // see error()
 };
 
 class Stream {
@@ -60,15 +60,16 @@ class Stream {
 // (blocking getaddrinfo; numeric addresses resolve at once) and starts a non-blocking connect.
 // On failure returns null and fills `error` (dns_failed, connect_failed, tls_failed,
 // not_supported for WebSocket schemes).
-std::unique_ptr<Stream> open_stream(const Endpoint& endpoint, const TlsOptions& tls, StreamError& error);
+std::unique_ptr<Stream> open_stream(const Endpoint& endpoint, const TlsOptions& tls,
+                                    StreamError& error);
 
 // The TCP stream alone (TLS wraps one).
 std::unique_ptr<Stream> open_tcp(const std::string& host, uint16_t port, StreamError& error);
 
 // The TLS layer over a connecting TCP stream; `host` is verified and sent as SNI unless
 // tls.servername overrides it. Implemented by tls_openssl.cpp or tls_mbedtls.cpp.
-std::unique_ptr<Stream> wrap_tls(std::unique_ptr<Stream> tcp, const std::string& host, const TlsOptions& tls,
-                                 StreamError& error);
+std::unique_ptr<Stream> wrap_tls(std::unique_ptr<Stream> tcp, const std::string& host,
+                                 const TlsOptions& tls, StreamError& error);
 
 // The TLS library the build uses ("OpenSSL 3.0.x", "mbed TLS 2.28.x").
 const char* tls_library();

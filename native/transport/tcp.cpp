@@ -44,7 +44,8 @@ class TcpStream final : public Stream {
     addrinfo* list = nullptr;
     // IPv6 literals may come bracketed from a URL.
     std::string name = host;
-    if (name.size() > 2 && name.front() == '[' && name.back() == ']') name = name.substr(1, name.size() - 2);
+    if (name.size() > 2 && name.front() == '[' && name.back() == ']')
+      name = name.substr(1, name.size() - 2);
     int rc = getaddrinfo(name.c_str(), std::to_string(port).c_str(), &hints, &list);
     if (rc == EAI_ADDRFAMILY || rc == EAI_NONAME) {
       // AI_ADDRCONFIG hides loopback-only families on hosts without a configured address.
@@ -82,12 +83,15 @@ class TcpStream final : public Stream {
         connected_ = true;
         return Io::ok;
       }
-      if (errno != ENOTCONN) so_error = errno;
-      else return Io::again;
+      if (errno != ENOTCONN)
+        so_error = errno;
+      else
+        return Io::again;
     }
     if (so_error == EINPROGRESS || so_error == EALREADY) return Io::again;
-    errors_ += (errors_.empty() ? "" : "; ") + describe(reinterpret_cast<const sockaddr*>(&addresses_[next_ - 1].storage)) +
-               ": " + std::strerror(so_error);
+    errors_ += (errors_.empty() ? "" : "; ") +
+               describe(reinterpret_cast<const sockaddr*>(&addresses_[next_ - 1].storage)) + ": " +
+               std::strerror(so_error);
     close_socket();
     return connect_next() ? Io::again : Io::failed;
   }
@@ -155,7 +159,8 @@ class TcpStream final : public Stream {
       errors_ += (errors_.empty() ? "" : "; ") + describe(address) + ": " + std::strerror(errno);
       close_socket();
     }
-    fail(ErrorCode::connect_failed, errors_.empty() ? std::string("no address to connect to") : errors_);
+    fail(ErrorCode::connect_failed,
+         errors_.empty() ? std::string("no address to connect to") : errors_);
     return false;
   }
 
@@ -182,9 +187,11 @@ std::unique_ptr<Stream> open_tcp(const std::string& host, uint16_t port, StreamE
   return stream;
 }
 
-std::unique_ptr<Stream> open_stream(const Endpoint& endpoint, const TlsOptions& tls, StreamError& error) {
+std::unique_ptr<Stream> open_stream(const Endpoint& endpoint, const TlsOptions& tls,
+                                    StreamError& error) {
   if (endpoint.is_websocket()) {
-    error = {ErrorCode::not_supported, "the native host speaks MQTT over TCP and TLS (mqtt://, mqtts://), not WebSocket"};
+    error = {ErrorCode::not_supported,
+             "the native host speaks MQTT over TCP and TLS (mqtt://, mqtts://), not WebSocket"};
     return nullptr;
   }
   if (endpoint.host.empty()) {

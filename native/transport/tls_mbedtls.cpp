@@ -70,13 +70,15 @@ class MbedTlsStream final : public Stream {
     if (rc != 0) return setup_failed("cannot configure TLS", rc);
     mbedtls_ssl_conf_rng(&config_, mbedtls_ctr_drbg_random, &drbg_);
     verify_ = tls.verify;
-    mbedtls_ssl_conf_authmode(&config_, verify_ ? MBEDTLS_SSL_VERIFY_REQUIRED : MBEDTLS_SSL_VERIFY_NONE);
+    mbedtls_ssl_conf_authmode(&config_,
+                              verify_ ? MBEDTLS_SSL_VERIFY_REQUIRED : MBEDTLS_SSL_VERIFY_NONE);
     if (!tls.ca_file.empty()) {
       rc = mbedtls_x509_crt_parse_file(&ca_, tls.ca_file.c_str());
       if (rc < 0) return setup_failed("cannot load CA file '" + tls.ca_file + "'", rc);
     } else if (!tls.ca.empty()) {
       std::string text = tls.ca;  // the PEM parser wants the terminating NUL counted
-      rc = mbedtls_x509_crt_parse(&ca_, reinterpret_cast<const unsigned char*>(text.c_str()), text.size() + 1);
+      rc = mbedtls_x509_crt_parse(&ca_, reinterpret_cast<const unsigned char*>(text.c_str()),
+                                  text.size() + 1);
       if (rc < 0) return setup_failed("cannot parse the CA text", rc);
     } else if (verify_) {
       rc = mbedtls_x509_crt_parse_path(&ca_, "/etc/ssl/certs");
@@ -85,7 +87,8 @@ class MbedTlsStream final : public Stream {
     mbedtls_ssl_conf_ca_chain(&config_, &ca_, nullptr);
     if (!tls.cert_file.empty() || !tls.key_file.empty()) {
       rc = mbedtls_x509_crt_parse_file(&cert_, tls.cert_file.c_str());
-      if (rc != 0) return setup_failed("cannot load client certificate '" + tls.cert_file + "'", rc);
+      if (rc != 0)
+        return setup_failed("cannot load client certificate '" + tls.cert_file + "'", rc);
       rc = mbedtls_pk_parse_keyfile(&key_, tls.key_file.c_str(), nullptr);
       if (rc != 0) return setup_failed("cannot load client key '" + tls.key_file + "'", rc);
       rc = mbedtls_pk_check_pair(&cert_.pk, &key_);
@@ -135,9 +138,11 @@ class MbedTlsStream final : public Stream {
     uint32_t flags = mbedtls_ssl_get_verify_result(&ssl_);
     if (verify_ && rc == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED && flags != 0) {
       if (flags == MBEDTLS_X509_BADCERT_CN_MISMATCH)
-        return fail(ErrorCode::tls_hostname_mismatch, "the broker's certificate is not valid for '" + name_ + "'");
+        return fail(ErrorCode::tls_hostname_mismatch,
+                    "the broker's certificate is not valid for '" + name_ + "'");
       char info[512];
-      mbedtls_x509_crt_verify_info(info, sizeof info, "", flags & ~MBEDTLS_X509_BADCERT_CN_MISMATCH);
+      mbedtls_x509_crt_verify_info(info, sizeof info, "",
+                                   flags & ~MBEDTLS_X509_BADCERT_CN_MISMATCH);
       std::string detail = info;
       while (!detail.empty() && detail.back() == '\n') detail.pop_back();
       for (char& c : detail)
@@ -210,8 +215,8 @@ class MbedTlsStream final : public Stream {
 
 }  // namespace
 
-std::unique_ptr<Stream> wrap_tls(std::unique_ptr<Stream> tcp, const std::string& host, const TlsOptions& tls,
-                                 StreamError& error) {
+std::unique_ptr<Stream> wrap_tls(std::unique_ptr<Stream> tcp, const std::string& host,
+                                 const TlsOptions& tls, StreamError& error) {
   auto stream = std::make_unique<MbedTlsStream>(std::move(tcp));
   if (!stream->setup(host, tls)) {
     error = stream->error();

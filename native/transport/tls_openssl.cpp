@@ -28,7 +28,8 @@ std::string openssl_errors() {
 
 bool is_ip_literal(const std::string& host) {
   unsigned char buffer[16];
-  return inet_pton(AF_INET, host.c_str(), buffer) == 1 || inet_pton(AF_INET6, host.c_str(), buffer) == 1;
+  return inet_pton(AF_INET, host.c_str(), buffer) == 1 ||
+         inet_pton(AF_INET6, host.c_str(), buffer) == 1;
 }
 
 class OpenSslStream final : public Stream {
@@ -121,15 +122,20 @@ class OpenSslStream final : public Stream {
     }
     long verify = SSL_get_verify_result(ssl_);
     if (verify_ && verify == X509_V_ERR_HOSTNAME_MISMATCH)
-      return fail(ErrorCode::tls_hostname_mismatch, "the broker's certificate is not valid for '" + name_ + "'");
+      return fail(ErrorCode::tls_hostname_mismatch,
+                  "the broker's certificate is not valid for '" + name_ + "'");
     if (verify_ && verify == X509_V_ERR_IP_ADDRESS_MISMATCH)
-      return fail(ErrorCode::tls_hostname_mismatch, "the broker's certificate is not valid for the address " + name_);
+      return fail(ErrorCode::tls_hostname_mismatch,
+                  "the broker's certificate is not valid for the address " + name_);
     if (verify_ && verify != X509_V_OK)
-      return fail(ErrorCode::tls_certificate_invalid,
-                  std::string("certificate verification failed: ") + X509_verify_cert_error_string(verify));
+      return fail(
+          ErrorCode::tls_certificate_invalid,
+          std::string("certificate verification failed: ") + X509_verify_cert_error_string(verify));
     std::string detail = openssl_errors();
-    if (detail.empty()) detail = e == SSL_ERROR_SYSCALL || e == SSL_ERROR_ZERO_RETURN ? "the broker closed the connection during the handshake"
-                                                                                       : "error " + std::to_string(e);
+    if (detail.empty())
+      detail = e == SSL_ERROR_SYSCALL || e == SSL_ERROR_ZERO_RETURN
+                   ? "the broker closed the connection during the handshake"
+                   : "error " + std::to_string(e);
     return fail(ErrorCode::tls_failed, detail);
   }
 
@@ -150,7 +156,8 @@ class OpenSslStream final : public Stream {
     if (size == 0) return Io::ok;
     ERR_clear_error();
     errno = 0;
-    // Partial writes let us hand over large buffers without SSL_write's retry-with-same-buffer rule.
+    // Partial writes let us hand over large buffers without SSL_write's retry-with-same-buffer
+    // rule.
     SSL_set_mode(ssl_, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
     int rc = SSL_write(ssl_, data, static_cast<int>(size > INT32_MAX ? INT32_MAX : size));
     if (rc > 0) {
@@ -162,7 +169,9 @@ class OpenSslStream final : public Stream {
 
   bool wants_read() const override { return want_read_; }
   bool wants_write() const override { return want_write_; }
-  bool has_buffered_input() const override { return ssl_ && handshake_done_ && SSL_pending(ssl_) > 0; }
+  bool has_buffered_input() const override {
+    return ssl_ && handshake_done_ && SSL_pending(ssl_) > 0;
+  }
 
  private:
   Io result(int rc, const char* what) {
@@ -179,11 +188,13 @@ class OpenSslStream final : public Stream {
       case SSL_ERROR_SYSCALL: {
         std::string detail = openssl_errors();
         if (detail.empty() && errno == 0) return Io::eof;  // EOF without close_notify
-        return fail(ErrorCode::connection_lost, std::string("TLS ") + what + ": " +
-                                                    (detail.empty() ? std::strerror(errno) : detail));
+        return fail(
+            ErrorCode::connection_lost,
+            std::string("TLS ") + what + ": " + (detail.empty() ? std::strerror(errno) : detail));
       }
       default:
-        return fail(ErrorCode::connection_lost, std::string("TLS ") + what + ": " + openssl_errors());
+        return fail(ErrorCode::connection_lost,
+                    std::string("TLS ") + what + ": " + openssl_errors());
     }
   }
 
@@ -206,8 +217,8 @@ class OpenSslStream final : public Stream {
 
 }  // namespace
 
-std::unique_ptr<Stream> wrap_tls(std::unique_ptr<Stream> tcp, const std::string& host, const TlsOptions& tls,
-                                 StreamError& error) {
+std::unique_ptr<Stream> wrap_tls(std::unique_ptr<Stream> tcp, const std::string& host,
+                                 const TlsOptions& tls, StreamError& error) {
   auto stream = std::make_unique<OpenSslStream>(std::move(tcp));
   if (!stream->setup(host, tls)) {
     error = stream->error();

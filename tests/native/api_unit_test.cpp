@@ -37,9 +37,10 @@ TEST(Loop, PostFromAnotherThreadWakesTheLoop) {
 }
 
 TEST(Errors, CConstantsMatchTheCoreTable) {
-#define CHECK_ONE(name, c_constant)                                                     \
-  EXPECT_EQ(static_cast<int>(ErrorCode::name), c_constant);                              \
-  EXPECT_STREQ(mqtt_error_message(c_constant), std::string(error_message(ErrorCode::name)).c_str()); \
+#define CHECK_ONE(name, c_constant)                                  \
+  EXPECT_EQ(static_cast<int>(ErrorCode::name), c_constant);          \
+  EXPECT_STREQ(mqtt_error_message(c_constant),                       \
+               std::string(error_message(ErrorCode::name)).c_str()); \
   EXPECT_STREQ(mqtt_error_name(c_constant), #name);
   MQTT_ERR_TABLE(CHECK_ONE)
 #undef CHECK_ONE
@@ -131,7 +132,8 @@ TEST(Payload, TemporariesAreKeptAndCopiesStayValid) {
   PublishOptions copy = p;
   p = PublishOptions();
   EXPECT_TRUE(copy.message.present);
-  EXPECT_EQ(std::string(reinterpret_cast<const char*>(copy.message.data), copy.message.size), "1234567890123456789");
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(copy.message.data), copy.message.size),
+            "1234567890123456789");
   Payload bytes(std::vector<uint8_t>{0, 255, 7});
   Payload assigned;
   assigned = bytes;

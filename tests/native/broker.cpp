@@ -58,7 +58,9 @@ bool reap(pid_t pid, int timeout_ms, int& status) {
   }
 }
 
-int exit_status(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status); }
+int exit_status(int status) {
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
 
 }  // namespace
 
@@ -174,7 +176,8 @@ bool Broker::start() {
   pid_ = spawn({tool("mosquitto"), "-c", dir_ + "/mosquitto.conf"}, devnull, devnull, devnull);
   close(devnull);
   if (pid_ <= 0) return false;
-  bool up = wait_for_port(port_, 5000, pid_) && (!tls_port_ || wait_for_port(tls_port_, 5000, pid_));
+  bool up =
+      wait_for_port(port_, 5000, pid_) && (!tls_port_ || wait_for_port(tls_port_, 5000, pid_));
   if (!up) {
     ::kill(pid_, SIGKILL);
     int status;
@@ -287,7 +290,8 @@ Process::~Process() {
 const std::string& Process::out() {
   char buffer[4096];
   ssize_t n;
-  while (out_fd_ >= 0 && (n = read(out_fd_, buffer, sizeof buffer)) > 0) out_.append(buffer, static_cast<size_t>(n));
+  while (out_fd_ >= 0 && (n = read(out_fd_, buffer, sizeof buffer)) > 0)
+    out_.append(buffer, static_cast<size_t>(n));
   return out_;
 }
 

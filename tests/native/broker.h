@@ -17,7 +17,7 @@ struct BrokerConfig {
   // TLS listener (a second port) when all three are set.
   std::string cafile, certfile, keyfile;
   std::vector<std::string> extra;  // more lines for mosquitto.conf
-  bool ipv6 = false;  // also listen on [::1] (ipv6_port())
+  bool ipv6 = false;               // also listen on [::1] (ipv6_port())
 };
 
 class Broker {
@@ -33,11 +33,11 @@ class Broker {
   uint16_t ipv6_port() const { return ipv6_port_; }
   const std::string& dir() const { return dir_; }
 
-  void kill9();      // SIGKILL and reap
-  bool restart();    // start again on the same ports and files
-  void pause();      // SIGSTOP
-  void resume();     // SIGCONT
-  void stop();       // SIGTERM and reap
+  void kill9();    // SIGKILL and reap
+  bool restart();  // start again on the same ports and files
+  void pause();    // SIGSTOP
+  void resume();   // SIGCONT
+  void stop();     // SIGTERM and reap
 
  private:
   bool start();
@@ -66,7 +66,8 @@ struct RunResult {
   std::string out;
   std::string err;
 };
-RunResult run(const std::vector<std::string>& argv, const std::string& input = "", int timeout_ms = 20000);
+RunResult run(const std::vector<std::string>& argv, const std::string& input = "",
+              int timeout_ms = 20000);
 
 // A program running in the background; its standard output is collected.
 class Process {
@@ -89,6 +90,7 @@ class Process {
 
 // Paths filled in by CMake.
 std::string mqtt_cli();
-std::string tool(const char* name);  // mosquitto, mosquitto_pub, mosquitto_sub, mosquitto_passwd, openssl
+std::string tool(
+    const char* name);  // mosquitto, mosquitto_pub, mosquitto_sub, mosquitto_passwd, openssl
 
 }  // namespace mqtt::test

@@ -47,16 +47,17 @@ static void on_event(mqtt_client_t* c, const mqtt_event_t* e, void* user) {
   if (e->type == MQTT_EVENT_MESSAGE) {
     s->received++;
     s->received_len = e->message_len;
-    if (e->message_len <= sizeof s->received_bytes) memcpy(s->received_bytes, e->message, e->message_len);
+    if (e->message_len <= sizeof s->received_bytes)
+      memcpy(s->received_bytes, e->message, e->message_len);
     strncpy(s->topic, e->topic, sizeof s->topic - 1);
   } else if (e->type == MQTT_EVENT_CLOSE) {
     s->closed = 1;
   }
 }
 
-#define WAIT(cond)                                                  \
-  do {                                                              \
-    int i_;                                                         \
+#define WAIT(cond)                                                          \
+  do {                                                                      \
+    int i_;                                                                 \
     for (i_ = 0; i_ < 500 && !(cond); ++i_) mqtt_loop_run_once(s.loop, 10); \
   } while (0)
 
@@ -109,7 +110,8 @@ int c_api_scenario(int port) {
   if (mqtt_publish(client, &pub) != 0) return 10;
   WAIT(s.published && s.received);
   if (!s.published || s.received != 1) return 11;
-  if (s.received_len != sizeof payload || memcmp(s.received_bytes, payload, sizeof payload) != 0) return 12;
+  if (s.received_len != sizeof payload || memcmp(s.received_bytes, payload, sizeof payload) != 0)
+    return 12;
   if (strcmp(s.topic, "c/api") != 0) return 13;
 
   /* A wildcard in a publish topic: non-zero, fail called with the same code. */

@@ -10,7 +10,8 @@ namespace {
 TEST(CApi, ScenarioFromC) {
   Broker broker;
   ASSERT_TRUE(broker.running());
-  EXPECT_EQ(c_api_scenario(broker.port()), 0) << "the step numbered above failed (see c_api_scenario.c)";
+  EXPECT_EQ(c_api_scenario(broker.port()), 0)
+      << "the step numbered above failed (see c_api_scenario.c)";
 }
 
 }  // namespace

@@ -18,14 +18,21 @@ class Cli : public ::testing::Test {
   }
   void SetUp() override { ASSERT_TRUE(broker_->running()); }
   std::string port() { return std::to_string(broker_->port()); }
-  std::string topic(const char* base) { return std::string("cli/") + base + "/" + std::to_string(getpid()); }
+  std::string topic(const char* base) {
+    return std::string("cli/") + base + "/" + std::to_string(getpid());
+  }
   // Waits until a `mqtt sub` has subscribed: it prints a retained marker of its own. Clearing
   // the marker then delivers an empty message to it too (as Mosquitto forwards it).
   void wait_subscribed(Process& sub, const std::string& t) {
-    ASSERT_EQ(run({mqtt_cli(), "pub", "-p", port(), "-h", "127.0.0.1", "-t", t, "-m", "ready", "-r"}).status, 0);
+    ASSERT_EQ(
+        run({mqtt_cli(), "pub", "-p", port(), "-h", "127.0.0.1", "-t", t, "-m", "ready", "-r"})
+            .status,
+        0);
     Loop loop;
-    ASSERT_TRUE(loop.run_until([&] { return sub.out().find("ready") != std::string::npos; }, 5000)) << sub.out();
-    ASSERT_EQ(run({mqtt_cli(), "pub", "-p", port(), "-h", "127.0.0.1", "-t", t, "-n", "-r"}).status, 0);
+    ASSERT_TRUE(loop.run_until([&] { return sub.out().find("ready") != std::string::npos; }, 5000))
+        << sub.out();
+    ASSERT_EQ(run({mqtt_cli(), "pub", "-p", port(), "-h", "127.0.0.1", "-t", t, "-n", "-r"}).status,
+              0);
   }
   static Broker* broker_;
 };
@@ -44,17 +51,22 @@ TEST_F(Cli, HelpAndUsageErrors) {
   EXPECT_EQ(no_topic.status, 1);
   EXPECT_NE(no_topic.err.find("topic"), std::string::npos);
   EXPECT_EQ(run({mqtt_cli(), "pub", "-t", "a", "-m", "x", "-q", "3"}).status, 1);
-  EXPECT_EQ(run({mqtt_cli(), "pub", "-t", "a/+", "-m", "x", "-p", port()}).status, 4);  // wildcard in a topic name
+  EXPECT_EQ(run({mqtt_cli(), "pub", "-t", "a/+", "-m", "x", "-p", port()}).status,
+            4);  // wildcard in a topic name
 }
 
 TEST_F(Cli, PubAndSubWithCountAndVerbose) {
   std::string t = topic("basic");
-  Process sub({mqtt_cli(), "sub", "-h", "127.0.0.1", "-p", port(), "-t", t, "-t", t + "/other", "-v", "-C", "4",
-               "-q", "1"});
+  Process sub({mqtt_cli(), "sub", "-h", "127.0.0.1", "-p", port(), "-t", t, "-t", t + "/other",
+               "-v", "-C", "4", "-q", "1"});
   wait_subscribed(sub, t);
-  EXPECT_EQ(run({mqtt_cli(), "pub", "-h", "127.0.0.1", "-p", port(), "-t", t, "-m", "hello", "-q", "1"}).status, 0);
-  EXPECT_EQ(run({mqtt_cli(), "pub", "-L", "mqtt://127.0.0.1:" + port() + "/" + t + "/other", "-m", "via url",
-                 "-V", "5", "-q", "2"}).status,
+  EXPECT_EQ(
+      run({mqtt_cli(), "pub", "-h", "127.0.0.1", "-p", port(), "-t", t, "-m", "hello", "-q", "1"})
+          .status,
+      0);
+  EXPECT_EQ(run({mqtt_cli(), "pub", "-L", "mqtt://127.0.0.1:" + port() + "/" + t + "/other", "-m",
+                 "via url", "-V", "5", "-q", "2"})
+                .status,
             0);
   EXPECT_EQ(sub.wait(5000), 0);
   EXPECT_EQ(sub.out(), t + " ready\n" + t + " \n" + t + " hello\n" + t + "/other via url\n");
@@ -67,12 +79,19 @@ TEST_F(Cli, PubFromFileStdinLinesAndNull) {
   std::string dir = make_temp_dir("mqtt-cli");
   std::string file = dir + "/payload.bin";
   std::string binary("\x00\x01\xff[file]", 8);
-  std::ofstream(file, std::ios::binary).write(binary.data(), static_cast<std::streamsize>(binary.size()));
-  EXPECT_EQ(run({mqtt_cli(), "pub", "-p", port(), "-h", "127.0.0.1", "-t", t, "-f", file}).status, 0);
-  EXPECT_EQ(run({mqtt_cli(), "pub", "-p", port(), "-h", "127.0.0.1", "-t", t, "-s"}, "[stdin]").status, 0);
-  EXPECT_EQ(run({mqtt_cli(), "pub", "-p", port(), "-h", "127.0.0.1", "-t", t, "-l"}, "[l1]\n[l2]\n").status, 0);
+  std::ofstream(file, std::ios::binary)
+      .write(binary.data(), static_cast<std::streamsize>(binary.size()));
+  EXPECT_EQ(run({mqtt_cli(), "pub", "-p", port(), "-h", "127.0.0.1", "-t", t, "-f", file}).status,
+            0);
+  EXPECT_EQ(
+      run({mqtt_cli(), "pub", "-p", port(), "-h", "127.0.0.1", "-t", t, "-s"}, "[stdin]").status,
+      0);
+  EXPECT_EQ(run({mqtt_cli(), "pub", "-p", port(), "-h", "127.0.0.1", "-t", t, "-l"}, "[l1]\n[l2]\n")
+                .status,
+            0);
   EXPECT_EQ(run({mqtt_cli(), "pub", "-p", port(), "-h", "127.0.0.1", "-t", t, "-n"}).status, 0);
-  EXPECT_EQ(run({mqtt_cli(), "pub", "-p", port(), "-h", "127.0.0.1", "-t", t, "-m", "[end]"}).status, 0);
+  EXPECT_EQ(
+      run({mqtt_cli(), "pub", "-p", port(), "-h", "127.0.0.1", "-t", t, "-m", "[end]"}).status, 0);
   EXPECT_EQ(sub.wait(5000), 0);
   EXPECT_EQ(sub.out(), "ready" + binary + "[stdin][l1][l2][end]");
   (void)!system(("rm -rf '" + dir + "'").c_str());
@@ -100,12 +119,15 @@ TEST_F(Cli, LargeQos0FileArrivesWhole) {
 }
 
 TEST_F(Cli, ExitCodesForUnreachableAndTimeout) {
-  RunResult down = run({mqtt_cli(), "pub", "-h", "127.0.0.1", "-p", std::to_string(free_port()), "-t", "x", "-m", "y"});
+  RunResult down = run({mqtt_cli(), "pub", "-h", "127.0.0.1", "-p", std::to_string(free_port()),
+                        "-t", "x", "-m", "y"});
   EXPECT_EQ(down.status, 2);
   EXPECT_NE(down.err.find("could not connect"), std::string::npos) << down.err;
-  RunResult timeout = run({mqtt_cli(), "sub", "-h", "127.0.0.1", "-p", port(), "-t", topic("quiet"), "-W", "1"});
+  RunResult timeout =
+      run({mqtt_cli(), "sub", "-h", "127.0.0.1", "-p", port(), "-t", topic("quiet"), "-W", "1"});
   EXPECT_EQ(timeout.status, 27);
-  RunResult subscribed = run({mqtt_cli(), "sub", "-h", "127.0.0.1", "-p", port(), "-t", topic("quiet"), "-E"});
+  RunResult subscribed =
+      run({mqtt_cli(), "sub", "-h", "127.0.0.1", "-p", port(), "-t", topic("quiet"), "-E"});
   EXPECT_EQ(subscribed.status, 0);
 }
 
@@ -114,17 +136,20 @@ TEST_F(Cli, InteropBothWaysWithMosquittoTools) {
   // mosquitto_pub -> mqtt sub
   Process sub({mqtt_cli(), "sub", "-h", "127.0.0.1", "-p", port(), "-t", t, "-C", "3"});
   wait_subscribed(sub, t);
-  EXPECT_EQ(run({tool("mosquitto_pub"), "-h", "127.0.0.1", "-p", port(), "-t", t, "-m", "from mosquitto", "-q", "1"})
+  EXPECT_EQ(run({tool("mosquitto_pub"), "-h", "127.0.0.1", "-p", port(), "-t", t, "-m",
+                 "from mosquitto", "-q", "1"})
                 .status,
             0);
   EXPECT_EQ(sub.wait(5000), 0);
   EXPECT_EQ(sub.out(), "ready\n\nfrom mosquitto\n");
   // mqtt pub -> mosquitto_sub (retained, so start order does not matter)
   std::string t2 = topic("interop2");
-  EXPECT_EQ(run({mqtt_cli(), "pub", "-h", "127.0.0.1", "-p", port(), "-t", t2, "-m", "from mqtt", "-r", "-q", "2"})
+  EXPECT_EQ(run({mqtt_cli(), "pub", "-h", "127.0.0.1", "-p", port(), "-t", t2, "-m", "from mqtt",
+                 "-r", "-q", "2"})
                 .status,
             0);
-  RunResult got = run({tool("mosquitto_sub"), "-h", "127.0.0.1", "-p", port(), "-t", t2, "-C", "1", "-W", "5"});
+  RunResult got =
+      run({tool("mosquitto_sub"), "-h", "127.0.0.1", "-p", port(), "-t", t2, "-C", "1", "-W", "5"});
   EXPECT_EQ(got.status, 0);
   EXPECT_EQ(got.out, "from mqtt\n");
   run({mqtt_cli(), "pub", "-h", "127.0.0.1", "-p", port(), "-t", t2, "-n", "-r"});
@@ -140,10 +165,14 @@ TEST_F(Cli, RefusedCredentialsExitWithCode3) {
   Broker secured(config);
   ASSERT_TRUE(secured.running());
   std::string p = std::to_string(secured.port());
-  RunResult refused = run({mqtt_cli(), "pub", "-h", "127.0.0.1", "-p", p, "-u", "bob", "-P", "bad", "-t", "x", "-m", "y"});
+  RunResult refused = run({mqtt_cli(), "pub", "-h", "127.0.0.1", "-p", p, "-u", "bob", "-P", "bad",
+                           "-t", "x", "-m", "y"});
   EXPECT_EQ(refused.status, 3);
   EXPECT_NE(refused.err.find("not authorized"), std::string::npos) << refused.err;
-  EXPECT_EQ(run({mqtt_cli(), "pub", "-h", "127.0.0.1", "-p", p, "-u", "bob", "-P", "pw", "-t", "x", "-m", "y"}).status, 0);
+  EXPECT_EQ(run({mqtt_cli(), "pub", "-h", "127.0.0.1", "-p", p, "-u", "bob", "-P", "pw", "-t", "x",
+                 "-m", "y"})
+                .status,
+            0);
   (void)!system(("rm -rf '" + dir + "'").c_str());
 }
 

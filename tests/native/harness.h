@@ -73,7 +73,8 @@ inline std::unique_ptr<Recorder> make_client(Options options) {
     raw->events.push_back("error");
     raw->errors.push_back(e);
   });
-  r->client->on("message", [raw](const std::string& topic, const std::vector<uint8_t>& payload, const Message& info) {
+  r->client->on("message", [raw](const std::string& topic, const std::vector<uint8_t>& payload,
+                                 const Message& info) {
     Received m;
     m.topic = topic;
     m.payload = payload;
@@ -81,10 +82,12 @@ inline std::unique_ptr<Recorder> make_client(Options options) {
     m.retain = info.retain;
     m.dup = info.dup;
     if (info.properties) {
-      for (auto& p : info.properties->user_properties) m.user_properties.emplace_back(p.key, p.value);
+      for (auto& p : info.properties->user_properties)
+        m.user_properties.emplace_back(p.key, p.value);
       m.has_expiry = info.properties->message_expiry_interval.present;
       m.expiry = info.properties->message_expiry_interval.value;
-      if (info.properties->content_type) m.content_type = std::string(*info.properties->content_type);
+      if (info.properties->content_type)
+        m.content_type = std::string(*info.properties->content_type);
     }
     raw->messages.push_back(std::move(m));
   });
@@ -92,9 +95,11 @@ inline std::unique_ptr<Recorder> make_client(Options options) {
 }
 
 // Subscribes and waits for the SUBACK.
-inline bool subscribe_and_wait(Loop& loop, Recorder& r, const std::string& topic, int qos, int timeout_ms = 5000) {
+inline bool subscribe_and_wait(Loop& loop, Recorder& r, const std::string& topic, int qos,
+                               int timeout_ms = 5000) {
   bool done = false, ok = false;
-  SubscribeOptions s(topic, qos, [&] { done = ok = true; }, [&](const ErrorInfo&) { done = true; });
+  SubscribeOptions s(
+      topic, qos, [&] { done = ok = true; }, [&](const ErrorInfo&) { done = true; });
   if (r.client->subscribe(s) != 0) return false;
   return loop.run_until([&] { return done; }, timeout_ms) && ok;
 }

@@ -83,13 +83,15 @@ TEST(Port, ClientThroughThePortTalksToMosquitto) {
   g_heap_peak = heap_before;
   port::PortClient client(app, options);
   ASSERT_EQ(client.engine().connect(1), ErrorCode::ok);
-  ASSERT_TRUE(poll_until(client, [&] { return app.connected; }, 5000));
+  ASSERT_TRUE(poll_until(
+      client, [&] { return app.connected; }, 5000));
 
   SubscribeRequest s;
   s.topic = "port/test";
   s.qos = 1;
   ASSERT_EQ(client.engine().subscribe(s, 2), ErrorCode::ok);
-  ASSERT_TRUE(poll_until(client, [&] { return app.completed_ok.size() == 2; }, 5000));
+  ASSERT_TRUE(poll_until(
+      client, [&] { return app.completed_ok.size() == 2; }, 5000));
   for (int qos = 0; qos <= 2; ++qos) {
     PublishRequest p;
     p.topic = "port/test";
@@ -98,17 +100,20 @@ TEST(Port, ClientThroughThePortTalksToMosquitto) {
     p.qos = qos;
     ASSERT_EQ(client.engine().publish(p, static_cast<Token>(10 + qos)), ErrorCode::ok);
   }
-  ASSERT_TRUE(poll_until(client, [&] { return app.received.size() == 3 && app.completed_ok.size() == 5; }, 5000));
+  ASSERT_TRUE(poll_until(
+      client, [&] { return app.received.size() == 3 && app.completed_ok.size() == 5; }, 5000));
   EXPECT_EQ(app.received[2], "from the device at qos 2");
   // Idle through more than two keep-alive periods: PINGREQ/PINGRESP keep it up.
   uint64_t until = mqtt_port_now_ms() + 2500;
-  poll_until(client, [&] { return mqtt_port_now_ms() >= until; }, 3000);
+  poll_until(
+      client, [&] { return mqtt_port_now_ms() >= until; }, 3000);
   EXPECT_EQ(client.engine().state(), State::connected);
   EXPECT_EQ(client.attempts(), 1u);
   EXPECT_EQ(client.engine().close(), ErrorCode::ok);
   EXPECT_TRUE(app.closed);
   size_t peak = g_heap_peak - heap_before;
-  std::printf("port client: sizeof(PortClient) = %zu bytes, peak heap = %zu bytes\n", sizeof(port::PortClient), peak);
+  std::printf("port client: sizeof(PortClient) = %zu bytes, peak heap = %zu bytes\n",
+              sizeof(port::PortClient), peak);
   ::testing::Test::RecordProperty("port_heap_peak_bytes", static_cast<int>(peak));
   ::testing::Test::RecordProperty("port_client_bytes", static_cast<int>(sizeof(port::PortClient)));
 }

@@ -57,16 +57,15 @@ TEST_P(PubSub, BinaryPayloadsRoundTripAtEachQos) {
   for (size_t i = 0; i < 3; ++i) {
     EXPECT_EQ(sub->messages[i].topic, topic);
     EXPECT_EQ(sub->messages[i].qos, qos);
-    EXPECT_TRUE(sub->messages[i].payload == *payloads[i]) << "payload " << i << " differs (size "
-                                                          << sub->messages[i].payload.size() << ")";
+    EXPECT_TRUE(sub->messages[i].payload == *payloads[i])
+        << "payload " << i << " differs (size " << sub->messages[i].payload.size() << ")";
   }
   EXPECT_TRUE(sub->errors.empty());
   EXPECT_TRUE(pub->errors.empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(Qos, PubSub, ::testing::Values(0, 1, 2), [](const auto& info) {
-  return "qos" + std::to_string(info.param);
-});
+INSTANTIATE_TEST_SUITE_P(Qos, PubSub, ::testing::Values(0, 1, 2),
+                         [](const auto& info) { return "qos" + std::to_string(info.param); });
 
 class Broker1 : public PubSub {};
 
@@ -78,8 +77,10 @@ TEST_F(Broker1, ManyMessagesArriveInOrderAtQos1) {
   ASSERT_TRUE(subscribe_and_wait(loop_, *sub, topic, 1));
   const int n = 500;
   for (int i = 0; i < n; ++i) ASSERT_EQ(pub->client->publish({topic, std::to_string(i), 1}), 0);
-  ASSERT_TRUE(loop_.run_until([&] { return sub->messages.size() == n; }, 10000)) << sub->messages.size();
-  for (int i = 0; i < n; ++i) EXPECT_EQ(sub->messages[static_cast<size_t>(i)].payload, bytes(std::to_string(i)));
+  ASSERT_TRUE(loop_.run_until([&] { return sub->messages.size() == n; }, 10000))
+      << sub->messages.size();
+  for (int i = 0; i < n; ++i)
+    EXPECT_EQ(sub->messages[static_cast<size_t>(i)].payload, bytes(std::to_string(i)));
 }
 
 TEST_F(Broker1, RetainedMessageReachesLaterSubscriberAndCanBeCleared) {
@@ -123,14 +124,16 @@ TEST_F(Broker1, WillIsPublishedWhenTheClientDiesWithoutDisconnect) {
   PublishOptions flag(ready, "ready", 1);
   flag.retain = true;
   ASSERT_TRUE(publish_and_wait(loop_, *watcher, flag));
-  Process victim({mqtt_cli(), "sub", "-h", "127.0.0.1", "-p", std::to_string(broker_->port()), "-t", ready,
-                  "--will-topic", topic, "--will-payload", "gone", "--will-qos", "1"});
-  ASSERT_TRUE(loop_.run_until([&] { return victim.out().find("ready") != std::string::npos; }, 5000));
+  Process victim({mqtt_cli(), "sub", "-h", "127.0.0.1", "-p", std::to_string(broker_->port()), "-t",
+                  ready, "--will-topic", topic, "--will-payload", "gone", "--will-qos", "1"});
+  ASSERT_TRUE(
+      loop_.run_until([&] { return victim.out().find("ready") != std::string::npos; }, 5000));
   flag.message = "";
   ASSERT_TRUE(publish_and_wait(loop_, *watcher, flag));
   victim.kill(SIGKILL);
   ASSERT_GE(victim.wait(5000), 0);
-  ASSERT_TRUE(loop_.run_until([&] { return !watcher->messages.empty(); }, 5000)) << "no will arrived";
+  ASSERT_TRUE(loop_.run_until([&] { return !watcher->messages.empty(); }, 5000))
+      << "no will arrived";
   EXPECT_EQ(watcher->messages[0].payload, bytes("gone"));
 
   // A clean close sends DISCONNECT: no will.
@@ -162,13 +165,16 @@ TEST_F(Broker1, PersistentSessionReceivesWhatWasPublishedWhileAway) {
   }
   auto pub = make_client(base_options(loop_, broker_->port()));
   ASSERT_TRUE(loop_.run_until([&] { return pub->connected; }, 5000));
-  for (int i = 0; i < 5; ++i) ASSERT_TRUE(publish_and_wait(loop_, *pub, {topic, "m" + std::to_string(i), 1}));
+  for (int i = 0; i < 5; ++i)
+    ASSERT_TRUE(publish_and_wait(loop_, *pub, {topic, "m" + std::to_string(i), 1}));
 
   Options o = base_options(loop_, broker_->port(), id);
   o.clean = false;
   auto back = make_client(o);
-  ASSERT_TRUE(loop_.run_until([&] { return back->messages.size() == 5; }, 5000)) << back->messages.size();
-  for (int i = 0; i < 5; ++i) EXPECT_EQ(back->messages[static_cast<size_t>(i)].payload, bytes("m" + std::to_string(i)));
+  ASSERT_TRUE(loop_.run_until([&] { return back->messages.size() == 5; }, 5000))
+      << back->messages.size();
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(back->messages[static_cast<size_t>(i)].payload, bytes("m" + std::to_string(i)));
   // Clean up the stored session.
   back->client->close();
   Options cleanup = base_options(loop_, broker_->port(), id);
@@ -178,8 +184,8 @@ TEST_F(Broker1, PersistentSessionReceivesWhatWasPublishedWhileAway) {
 
 TEST_F(Broker1, InteropWithMosquittoSub) {
   std::string topic = unique("interop");
-  Process sub({tool("mosquitto_sub"), "-h", "127.0.0.1", "-p", std::to_string(broker_->port()), "-t", topic,
-               "-C", "2", "-v", "-q", "1"});
+  Process sub({tool("mosquitto_sub"), "-h", "127.0.0.1", "-p", std::to_string(broker_->port()),
+               "-t", topic, "-C", "2", "-v", "-q", "1"});
   auto pub = make_client(base_options(loop_, broker_->port()));
   ASSERT_TRUE(loop_.run_until([&] { return pub->connected; }, 5000));
   // mosquitto_sub subscribes on its own time: publish retained first so it cannot miss it.
@@ -200,8 +206,8 @@ TEST_F(Broker1, InteropWithMosquittoPub) {
   auto sub = make_client(base_options(loop_, broker_->port()));
   ASSERT_TRUE(loop_.run_until([&] { return sub->connected; }, 5000));
   ASSERT_TRUE(subscribe_and_wait(loop_, *sub, topic, 2));
-  Process pub({tool("mosquitto_pub"), "-h", "127.0.0.1", "-p", std::to_string(broker_->port()), "-t", topic,
-               "-m", "from mosquitto_pub", "-q", "2"});
+  Process pub({tool("mosquitto_pub"), "-h", "127.0.0.1", "-p", std::to_string(broker_->port()),
+               "-t", topic, "-m", "from mosquitto_pub", "-q", "2"});
   ASSERT_TRUE(loop_.run_until([&] { return !sub->messages.empty(); }, 5000));
   EXPECT_EQ(sub->messages[0].payload, bytes("from mosquitto_pub"));
   EXPECT_EQ(sub->messages[0].qos, 2);
@@ -212,18 +218,22 @@ TEST_F(Broker1, ManyClientsShareOneLoop) {
   std::string topic = unique("fanout");
   std::vector<std::unique_ptr<Recorder>> subs;
   for (int i = 0; i < 20; ++i) subs.push_back(make_client(base_options(loop_, broker_->port())));
-  ASSERT_TRUE(loop_.run_until([&] {
-    for (auto& s : subs)
-      if (!s->connected) return false;
-    return true;
-  }, 5000));
+  ASSERT_TRUE(loop_.run_until(
+      [&] {
+        for (auto& s : subs)
+          if (!s->connected) return false;
+        return true;
+      },
+      5000));
   for (auto& s : subs) ASSERT_TRUE(subscribe_and_wait(loop_, *s, topic, 1));
   ASSERT_TRUE(publish_and_wait(loop_, *subs[0], {topic, "to all", 1}));
-  ASSERT_TRUE(loop_.run_until([&] {
-    for (auto& s : subs)
-      if (s->messages.empty()) return false;
-    return true;
-  }, 5000));
+  ASSERT_TRUE(loop_.run_until(
+      [&] {
+        for (auto& s : subs)
+          if (s->messages.empty()) return false;
+        return true;
+      },
+      5000));
 }
 
 TEST(Addresses, Ipv6LiteralAndLocalhostFallback) {
@@ -244,8 +254,12 @@ TEST(Addresses, Ipv6LiteralAndLocalhostFallback) {
   Options name = base_options(loop, broker.port());
   name.host = "localhost";
   auto c = make_client(name);
-  ASSERT_TRUE(loop.run_until([&] { return (a->connected || a->failed) && (b->connected || b->failed) &&
-                                          (c->connected || c->failed); }, 5000));
+  ASSERT_TRUE(loop.run_until(
+      [&] {
+        return (a->connected || a->failed) && (b->connected || b->failed) &&
+               (c->connected || c->failed);
+      },
+      5000));
   EXPECT_TRUE(a->connected) << a->failure.message;
   EXPECT_TRUE(b->connected) << b->failure.message;
   EXPECT_TRUE(c->connected) << c->failure.message;
@@ -304,7 +318,7 @@ TEST_F(Broker1, BackgroundLoopServesCallsFromAnotherThread) {
   EXPECT_EQ(got[2], "bg2");
   EXPECT_EQ(client->close(), 0);
   EXPECT_NE(client->close(), 0);  // later calls return non-zero
-  client.reset();  // destroyed on the loop thread, from this one
+  client.reset();                 // destroyed on the loop thread, from this one
 }
 
 }  // namespace

@@ -36,17 +36,19 @@ TEST(BrokerFaults, KillAndRestartLosesNoQos1AndDuplicatesNoQos2) {
   std::string failure_messages;
   auto publish = [&](int i) {
     for (int qos : {1, 2}) {
-      PublishOptions p(qos == 1 ? "kill/q1" : "kill/q2", std::to_string(i), qos, [&] { ++successes; },
-                       [&](const ErrorInfo& e) {
-                         ++failures;
-                         failure_messages += e.message + "; ";
-                       });
+      PublishOptions p(
+          qos == 1 ? "kill/q1" : "kill/q2", std::to_string(i), qos, [&] { ++successes; },
+          [&](const ErrorInfo& e) {
+            ++failures;
+            failure_messages += e.message + "; ";
+          });
       ASSERT_EQ(pub->client->publish(p), 0);
     }
   };
   // Phase 1: delivered while the broker runs.
   for (int i = 0; i < 20; ++i) publish(i);
-  ASSERT_TRUE(loop.run_until([&] { return sub->messages.size() == 40; }, 10000)) << sub->messages.size();
+  ASSERT_TRUE(loop.run_until([&] { return sub->messages.size() == 40; }, 10000))
+      << sub->messages.size();
   // Two round trips make sure the broker handled the last acknowledgements (first) and saved its
   // database (the save ends the loop iteration that handled them, before the second is read):
   // otherwise its restored state is older than what the clients saw, and it resends completed
@@ -60,24 +62,33 @@ TEST(BrokerFaults, KillAndRestartLosesNoQos1AndDuplicatesNoQos2) {
   for (int i = 20; i < 40; ++i) publish(i);
   loop.run_until([] { return false; }, 200);  // let the client write what it can
   broker.kill9();
-  ASSERT_TRUE(loop.run_until([&] { return sub->count("disconnect") > 0 && pub->count("disconnect") > 0; }, 5000));
+  ASSERT_TRUE(loop.run_until(
+      [&] { return sub->count("disconnect") > 0 && pub->count("disconnect") > 0; }, 5000));
   ASSERT_TRUE(broker.restart());
-  ASSERT_TRUE(loop.run_until([&] { return sub->count("reconnect") > 0 && pub->count("reconnect") > 0; }, 10000));
+  ASSERT_TRUE(loop.run_until(
+      [&] { return sub->count("reconnect") > 0 && pub->count("reconnect") > 0; }, 10000));
   ASSERT_TRUE(loop.run_until([&] { return successes + failures == 80; }, 15000))
       << successes << " successes, " << failures << " failures";
   EXPECT_EQ(failures, 0) << failure_messages;
   std::map<std::string, int> q1, q2;
-  ASSERT_TRUE(loop.run_until([&] {
-    q1.clear(), q2.clear();
-    for (auto& m : sub->messages) (m.topic == "kill/q1" ? q1 : q2)[std::string(m.payload.begin(), m.payload.end())]++;
-    return q1.size() == 40 && q2.size() == 40;
-  }, 10000)) << q1.size() << " distinct QoS 1, " << q2.size() << " distinct QoS 2; missing QoS 1:" << [&] {
-    std::string missing;
-    for (int i = 0; i < 40; ++i)
-      if (!q1.count(std::to_string(i))) missing += " " + std::to_string(i);
-    return missing;
-  }() << "; broker folder " << broker.dir();
-  for (auto& [payload, n] : q2) EXPECT_EQ(n, 1) << "QoS 2 message " << payload << " delivered " << n << " times";
+  ASSERT_TRUE(loop.run_until(
+      [&] {
+        q1.clear(), q2.clear();
+        for (auto& m : sub->messages)
+          (m.topic == "kill/q1" ? q1 : q2)[std::string(m.payload.begin(), m.payload.end())]++;
+        return q1.size() == 40 && q2.size() == 40;
+      },
+      10000))
+      << q1.size() << " distinct QoS 1, " << q2.size() << " distinct QoS 2; missing QoS 1:" <<
+      [&] {
+        std::string missing;
+        for (int i = 0; i < 40; ++i)
+          if (!q1.count(std::to_string(i))) missing += " " + std::to_string(i);
+        return missing;
+      }()
+      << "; broker folder " << broker.dir();
+  for (auto& [payload, n] : q2)
+    EXPECT_EQ(n, 1) << "QoS 2 message " << payload << " delivered " << n << " times";
   // Order of events: connect, then disconnect before reconnect.
   for (Recorder* r : {sub.get(), pub.get()}) {
     ASSERT_GE(r->events.size(), 3u);
@@ -135,7 +146,8 @@ TEST(BrokerFaults, RefusedCredentialsFailWithReasonAndDoNotRetryTightly) {
     if (version == 4) {
       EXPECT_EQ(c->failure.reason_code, 5) << c->failure.message;
     } else {
-      EXPECT_TRUE(c->failure.reason_code == 0x86 || c->failure.reason_code == 0x87) << c->failure.message;
+      EXPECT_TRUE(c->failure.reason_code == 0x86 || c->failure.reason_code == 0x87)
+          << c->failure.message;
     }
     EXPECT_FALSE(c->failure.message.empty());
     // Within a second, no storm of attempts (reconnect_min_ms is 100 ms in these tests).
@@ -159,7 +171,8 @@ TEST(BrokerFaults, UnreachableBrokerFailsNamingTheAddress) {
   auto c = make_client(o);
   ASSERT_TRUE(loop.run_until([&] { return c->failed; }, 5000));
   EXPECT_EQ(c->failure.code, ErrorCode::connect_failed);
-  EXPECT_NE(c->failure.message.find("127.0.0.1:" + std::to_string(port)), std::string::npos) << c->failure.message;
+  EXPECT_NE(c->failure.message.find("127.0.0.1:" + std::to_string(port)), std::string::npos)
+      << c->failure.message;
   EXPECT_NE(c->failure.message.find("refused"), std::string::npos) << c->failure.message;
 }
 

@@ -31,21 +31,28 @@ bool make_pki(Pki& p) {
   p.client_key = p.dir + "/client.key";
   std::string ext = p.dir + "/san.ext";
   std::ofstream(ext) << "subjectAltName=DNS:localhost\n";
-  const std::vector<std::string> ec = {"-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"};
+  const std::vector<std::string> ec = {"-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                                       "-nodes"};
   auto with = [&](std::vector<std::string> a, const std::vector<std::string>& more) {
     a.insert(a.end(), more.begin(), more.end());
     return a;
   };
-  return openssl(with({"req", "-x509", "-days", "1", "-subj", "/CN=Test CA", "-keyout", p.ca_key, "-out", p.ca}, ec)) &&
-         openssl(with({"req", "-x509", "-days", "1", "-subj", "/CN=Other CA", "-keyout", p.dir + "/other.key", "-out",
-                       p.other_ca},
+  return openssl(with({"req", "-x509", "-days", "1", "-subj", "/CN=Test CA", "-keyout", p.ca_key,
+                       "-out", p.ca},
                       ec)) &&
-         openssl(with({"req", "-subj", "/CN=localhost", "-keyout", p.server_key, "-out", p.dir + "/server.csr"}, ec)) &&
-         openssl({"x509", "-req", "-days", "1", "-in", p.dir + "/server.csr", "-CA", p.ca, "-CAkey", p.ca_key,
-                  "-CAcreateserial", "-out", p.server_cert, "-extfile", ext}) &&
-         openssl(with({"req", "-subj", "/CN=device-1", "-keyout", p.client_key, "-out", p.dir + "/client.csr"}, ec)) &&
-         openssl({"x509", "-req", "-days", "1", "-in", p.dir + "/client.csr", "-CA", p.ca, "-CAkey", p.ca_key,
-                  "-CAcreateserial", "-out", p.client_cert});
+         openssl(with({"req", "-x509", "-days", "1", "-subj", "/CN=Other CA", "-keyout",
+                       p.dir + "/other.key", "-out", p.other_ca},
+                      ec)) &&
+         openssl(with({"req", "-subj", "/CN=localhost", "-keyout", p.server_key, "-out",
+                       p.dir + "/server.csr"},
+                      ec)) &&
+         openssl({"x509", "-req", "-days", "1", "-in", p.dir + "/server.csr", "-CA", p.ca, "-CAkey",
+                  p.ca_key, "-CAcreateserial", "-out", p.server_cert, "-extfile", ext}) &&
+         openssl(with({"req", "-subj", "/CN=device-1", "-keyout", p.client_key, "-out",
+                       p.dir + "/client.csr"},
+                      ec)) &&
+         openssl({"x509", "-req", "-days", "1", "-in", p.dir + "/client.csr", "-CA", p.ca, "-CAkey",
+                  p.ca_key, "-CAcreateserial", "-out", p.client_cert});
 }
 
 class Tls : public ::testing::Test {
@@ -178,22 +185,24 @@ TEST_F(Tls, PlainTcpToTlsPortIsNotAConnection) {
 }
 
 TEST_F(Tls, CliPublishesOverTls) {
-  Process sub({mqtt_cli(), "sub", "-h", "localhost", "-p", std::to_string(broker_->tls_port()), "--cafile", pki_->ca,
-               "-t", "tls/cli", "-C", "1", "-W", "10"});
+  Process sub({mqtt_cli(), "sub", "-h", "localhost", "-p", std::to_string(broker_->tls_port()),
+               "--cafile", pki_->ca, "-t", "tls/cli", "-C", "1", "-W", "10"});
   auto watcher = make_client(tls_options("localhost"));
   ASSERT_TRUE(loop_.run_until([&] { return watcher->connected; }, 5000));
   // Publish retained so the order of the two processes does not matter.
-  RunResult pub = run({mqtt_cli(), "pub", "-h", "localhost", "-p", std::to_string(broker_->tls_port()), "--cafile",
-                       pki_->ca, "-t", "tls/cli", "-m", "secure hello", "-r", "-q", "1"});
+  RunResult pub =
+      run({mqtt_cli(), "pub", "-h", "localhost", "-p", std::to_string(broker_->tls_port()),
+           "--cafile", pki_->ca, "-t", "tls/cli", "-m", "secure hello", "-r", "-q", "1"});
   EXPECT_EQ(pub.status, 0) << pub.err;
   EXPECT_EQ(sub.wait(10000), 0);
   EXPECT_EQ(sub.out(), "secure hello\n");
-  RunResult bad = run({mqtt_cli(), "pub", "-h", "localhost", "-p", std::to_string(broker_->tls_port()), "--cafile",
-                       pki_->other_ca, "-t", "tls/cli", "-m", "x"});
+  RunResult bad =
+      run({mqtt_cli(), "pub", "-h", "localhost", "-p", std::to_string(broker_->tls_port()),
+           "--cafile", pki_->other_ca, "-t", "tls/cli", "-m", "x"});
   EXPECT_EQ(bad.status, 2) << bad.err;
   EXPECT_NE(bad.err.find("certificate"), std::string::npos) << bad.err;
-  run({mqtt_cli(), "pub", "-h", "localhost", "-p", std::to_string(broker_->tls_port()), "--cafile", pki_->ca, "-t",
-       "tls/cli", "-n", "-r"});
+  run({mqtt_cli(), "pub", "-h", "localhost", "-p", std::to_string(broker_->tls_port()), "--cafile",
+       pki_->ca, "-t", "tls/cli", "-n", "-r"});
 }
 
 }  // namespace

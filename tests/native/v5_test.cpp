@@ -21,7 +21,9 @@ class V5 : public ::testing::Test {
     o.protocol_version = 5;
     return o;
   }
-  std::string topic(const char* base) { return std::string("v5/") + base + "/" + std::to_string(getpid()); }
+  std::string topic(const char* base) {
+    return std::string("v5/") + base + "/" + std::to_string(getpid());
+  }
 
   static Broker* broker_;
   Loop loop_;
@@ -40,7 +42,8 @@ TEST_F(V5, UserPropertiesContentTypeAndExpiryArrive) {
   ASSERT_TRUE(publish_and_wait(loop_, *c, p));
   ASSERT_TRUE(loop_.run_until([&] { return !c->messages.empty(); }, 5000));
   const Received& m = c->messages[0];
-  std::vector<std::pair<std::string, std::string>> expected = {{"sensor", "kitchen"}, {"unit", "C"}};
+  std::vector<std::pair<std::string, std::string>> expected = {{"sensor", "kitchen"},
+                                                               {"unit", "C"}};
   EXPECT_EQ(m.user_properties, expected);
   EXPECT_TRUE(m.has_expiry);
   EXPECT_LE(m.expiry, 60u);
@@ -135,7 +138,8 @@ TEST_F(V5, SessionTakeoverEndsTheFirstConnection) {
   auto first = make_client(o);
   ASSERT_TRUE(loop_.run_until([&] { return first->connected; }, 5000));
   auto second = make_client(o);
-  ASSERT_TRUE(loop_.run_until([&] { return second->connected && first->count("disconnect") > 0; }, 5000));
+  ASSERT_TRUE(
+      loop_.run_until([&] { return second->connected && first->count("disconnect") > 0; }, 5000));
   const ErrorInfo& reason = first->disconnects[0];
   if (reason.code == ErrorCode::server_disconnect) {
     EXPECT_EQ(reason.reason_code, 0x8E) << reason.message;  // brokers that do send it
@@ -149,7 +153,8 @@ TEST_F(V5, SessionTakeoverEndsTheFirstConnection) {
 // DISCONNECT 0x98 (administrative action): the disconnect event carries that reason.
 TEST(V5Admin, AdministrativeDisconnectReachesTheAppWithReason0x98) {
   std::string plugin = MOSQUITTO_DYNSEC_PLUGIN;
-  if (plugin.empty() || plugin.find("NOTFOUND") != std::string::npos) GTEST_SKIP() << "no dynamic-security plugin";
+  if (plugin.empty() || plugin.find("NOTFOUND") != std::string::npos)
+    GTEST_SKIP() << "no dynamic-security plugin";
   std::string dir = make_temp_dir("mqtt-dynsec");
   std::string config = dir + "/dynsec.json";
   ASSERT_EQ(run({tool("mosquitto_ctrl"), "dynsec", "init", config, "admin", "adminpw"}).status, 0);
@@ -157,8 +162,16 @@ TEST(V5Admin, AdministrativeDisconnectReachesTheAppWithReason0x98) {
   c.extra = {"plugin " + plugin, "plugin_opt_config_file " + config};
   Broker broker(c);
   ASSERT_TRUE(broker.running());
-  const std::vector<std::string> ctrl = {tool("mosquitto_ctrl"), "-h", "127.0.0.1", "-p", std::to_string(broker.port()),
-                                         "-u", "admin", "-P", "adminpw", "dynsec"};
+  const std::vector<std::string> ctrl = {tool("mosquitto_ctrl"),
+                                         "-h",
+                                         "127.0.0.1",
+                                         "-p",
+                                         std::to_string(broker.port()),
+                                         "-u",
+                                         "admin",
+                                         "-P",
+                                         "adminpw",
+                                         "dynsec"};
   auto admin = [&](std::vector<std::string> args) {
     std::vector<std::string> argv = ctrl;
     argv.insert(argv.end(), args.begin(), args.end());
@@ -190,7 +203,8 @@ TEST_F(V5, SharedSubscriptionBalancesTwoClients) {
   auto a = make_client(v5());
   auto b = make_client(v5());
   auto pub = make_client(v5());
-  ASSERT_TRUE(loop_.run_until([&] { return a->connected && b->connected && pub->connected; }, 5000));
+  ASSERT_TRUE(
+      loop_.run_until([&] { return a->connected && b->connected && pub->connected; }, 5000));
   ASSERT_TRUE(subscribe_and_wait(loop_, *a, "$share/group/" + t, 1));
   ASSERT_TRUE(subscribe_and_wait(loop_, *b, "$share/group/" + t, 1));
   for (int i = 0; i < 20; ++i) ASSERT_EQ(pub->client->publish({t, std::to_string(i), 1}), 0);

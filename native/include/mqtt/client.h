@@ -55,11 +55,15 @@ class Payload {
       : data(reinterpret_cast<const uint8_t*>(text.data())), size(text.size()), present(true) {}
   Payload(const char* text) : Payload(std::string_view(text)) {}         // NOLINT
   Payload(const std::string& text) : Payload(std::string_view(text)) {}  // NOLINT
-  Payload(std::string&& text) : owned_(std::move(text)), owns_(true) { point_at_owned(); }  // NOLINT
-  Payload(const std::vector<uint8_t>& bytes)                              // NOLINT: the ArrayBuffer
+  Payload(std::string&& text) : owned_(std::move(text)), owns_(true) {
+    point_at_owned();
+  }                                           // NOLINT
+  Payload(const std::vector<uint8_t>& bytes)  // NOLINT: the ArrayBuffer
       : data(bytes.data()), size(bytes.size()), present(true) {}
   Payload(std::vector<uint8_t>&& bytes)  // NOLINT
-      : owned_(bytes.begin(), bytes.end()), owns_(true) { point_at_owned(); }
+      : owned_(bytes.begin(), bytes.end()), owns_(true) {
+    point_at_owned();
+  }
   Payload(const uint8_t* bytes, size_t length) : data(bytes), size(length), present(true) {}
 
   Payload(const Payload& other) { *this = other; }
@@ -96,7 +100,8 @@ struct Options : ClientOptions {
 
 struct SubscribeOptions {
   SubscribeOptions() = default;
-  SubscribeOptions(std::string topic_, int qos_ = 0, SuccessCallback success_ = {}, FailCallback fail_ = {})
+  SubscribeOptions(std::string topic_, int qos_ = 0, SuccessCallback success_ = {},
+                   FailCallback fail_ = {})
       : topic(std::move(topic_)), qos(qos_), success(std::move(success_)), fail(std::move(fail_)) {}
 
   std::string topic;
@@ -126,7 +131,11 @@ struct PublishOptions {
   PublishOptions() = default;
   PublishOptions(std::string topic_, Payload message_, int qos_ = 0, SuccessCallback success_ = {},
                  FailCallback fail_ = {})
-      : topic(std::move(topic_)), message(message_), qos(qos_), success(std::move(success_)), fail(std::move(fail_)) {}
+      : topic(std::move(topic_)),
+        message(message_),
+        qos(qos_),
+        success(std::move(success_)),
+        fail(std::move(fail_)) {}
 
   std::string topic;
   Payload message;
@@ -145,11 +154,12 @@ using Listener = std::function<void()>;
 // disconnect (the reason), error.
 using ErrorListener = std::function<void(const ErrorInfo&)>;
 // message: topic and the exact payload bytes.
-using MessageListener = std::function<void(const std::string& topic, const std::vector<uint8_t>& message)>;
+using MessageListener =
+    std::function<void(const std::string& topic, const std::vector<uint8_t>& message)>;
 // message with the extension argument: qos, retain, dup and MQTT 5 properties (views valid during
 // the call).
-using MessageInfoListener =
-    std::function<void(const std::string& topic, const std::vector<uint8_t>& message, const Message& info)>;
+using MessageInfoListener = std::function<void(
+    const std::string& topic, const std::vector<uint8_t>& message, const Message& info)>;
 
 class Client {
  public:

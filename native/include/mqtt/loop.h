@@ -50,8 +50,8 @@ class Loop {
 
   class Source {
    public:
-    virtual int poll_fd() const = 0;         // -1: nothing to watch now
-    virtual short poll_events() const = 0;   // POLLIN / POLLOUT
+    virtual int poll_fd() const = 0;        // -1: nothing to watch now
+    virtual short poll_events() const = 0;  // POLLIN / POLLOUT
     virtual void on_poll(short revents) = 0;
     virtual bool ready_without_poll() const { return false; }  // e.g. TLS holds decrypted bytes
 

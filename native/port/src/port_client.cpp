@@ -44,7 +44,8 @@ void port_itoa(uint16_t value, char* out) {
 }
 }  // namespace
 
-PortClient::PortClient(Events& events, ClientOptions options) : engine_(*this, events, static_cast<ClientOptions&&>(options)) {}
+PortClient::PortClient(Events& events, ClientOptions options)
+    : engine_(*this, events, static_cast<ClientOptions&&>(options)) {}
 
 PortClient::~PortClient() = default;  // ~Engine closes through close() first
 
@@ -55,10 +56,13 @@ void PortClient::open(const Endpoint& endpoint) {
   ++attempts_;
 }
 
-void PortClient::send(const uint8_t* data, size_t size) { out_.insert(out_.end(), data, data + size); }
+void PortClient::send(const uint8_t* data, size_t size) {
+  out_.insert(out_.end(), data, data + size);
+}
 
 void PortClient::close() {
-  if (phase_ == Phase::open && !out_.empty()) flush_quietly();  // DISCONNECT, if the socket takes it
+  if (phase_ == Phase::open && !out_.empty())
+    flush_quietly();  // DISCONNECT, if the socket takes it
   close_socket();
 }
 
@@ -98,7 +102,8 @@ void PortClient::start_connect() {
   char port[6];
   port_itoa(endpoint_.effective_port(), port);
   addrinfo* list = nullptr;
-  if (getaddrinfo(endpoint_.host.c_str(), port, &hints, &list) != 0 || !list) return fail(ErrorCode::dns_failed);
+  if (getaddrinfo(endpoint_.host.c_str(), port, &hints, &list) != 0 || !list)
+    return fail(ErrorCode::dns_failed);
   fd_ = socket(list->ai_family, SOCK_STREAM, IPPROTO_TCP);
   if (fd_ < 0) {
     freeaddrinfo(list);
@@ -118,7 +123,8 @@ void PortClient::start_connect() {
 void PortClient::finish_connect() {
   int error = 0;
   socklen_t length = sizeof error;
-  if (getsockopt(fd_, SOL_SOCKET, SO_ERROR, &error, &length) != 0 || error != 0) return fail(ErrorCode::connect_failed);
+  if (getsockopt(fd_, SOL_SOCKET, SO_ERROR, &error, &length) != 0 || error != 0)
+    return fail(ErrorCode::connect_failed);
   phase_ = Phase::open;
   engine_.on_open();
 }
@@ -171,7 +177,8 @@ void PortClient::poll(uint32_t max_wait_ms) {
     int n = select(fd + 1, &readable, &writable, nullptr, &tv);
     mqtt_port_lock();
     if (n > 0 && fd == fd_) {
-      if (phase_ == Phase::connecting && FD_ISSET(fd_, &writable)) finish_connect();
+      if (phase_ == Phase::connecting && FD_ISSET(fd_, &writable))
+        finish_connect();
       else {
         if (phase_ == Phase::open && FD_ISSET(fd_, &writable)) flush();
         if (phase_ == Phase::open && FD_ISSET(fd_, &readable)) read_available();

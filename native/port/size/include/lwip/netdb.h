@@ -19,7 +19,8 @@ struct addrinfo {
   struct addrinfo* ai_next;
 };
 
-int getaddrinfo(const char* nodename, const char* servname, const struct addrinfo* hints, struct addrinfo** res);
+int getaddrinfo(const char* nodename, const char* servname, const struct addrinfo* hints,
+                struct addrinfo** res);
 void freeaddrinfo(struct addrinfo* ai);
 
 #ifdef __cplusplus

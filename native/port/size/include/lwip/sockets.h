@@ -5,9 +5,9 @@
 #ifndef MQTT_SIZE_LWIP_SOCKETS_H
 #define MQTT_SIZE_LWIP_SOCKETS_H
 
+#include <fcntl.h> /* F_GETFL, F_SETFL, O_NONBLOCK (lwIP defines them when the libc does not) */
 #include <stddef.h>
 #include <stdint.h>
-#include <fcntl.h>      /* F_GETFL, F_SETFL, O_NONBLOCK (lwIP defines them when the libc does not) */
 #include <sys/select.h> /* fd_set, FD_SET (lwIP's own when the libc has none) */
 #include <sys/time.h>   /* struct timeval */
 
@@ -38,7 +38,8 @@ int socket(int domain, int type, int protocol);
 int connect(int s, const struct sockaddr* name, socklen_t namelen);
 ssize_t send(int s, const void* data, size_t size, int flags);
 ssize_t recv(int s, void* mem, size_t len, int flags);
-int select(int maxfdp1, fd_set* readset, fd_set* writeset, fd_set* exceptset, struct timeval* timeout);
+int select(int maxfdp1, fd_set* readset, fd_set* writeset, fd_set* exceptset,
+           struct timeval* timeout);
 int closesocket(int s);
 int fcntl(int s, int cmd, ...);
 int setsockopt(int s, int level, int optname, const void* optval, socklen_t optlen);
