@@ -217,7 +217,7 @@ TEST_F(Broker1, InteropWithMosquittoPub) {
 TEST_F(Broker1, ManyClientsShareOneLoop) {
   std::string topic = unique("fanout");
   std::vector<std::unique_ptr<Recorder>> subs;
-  for (int i = 0; i < 20; ++i) subs.push_back(make_client(base_options(loop_, broker_->port())));
+  for (int i = 0; i < 100; ++i) subs.push_back(make_client(base_options(loop_, broker_->port())));
   ASSERT_TRUE(loop_.run_until(
       [&] {
         for (auto& s : subs)

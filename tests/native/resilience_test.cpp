@@ -99,6 +99,27 @@ TEST(BrokerFaults, KillAndRestartLosesNoQos1AndDuplicatesNoQos2) {
   }
 }
 
+// A broker without persistence forgets everything when it dies: the client subscribes again by
+// itself, and what was published while it was offline waits in its queue.
+TEST(BrokerFaults, SubscriptionsRestoredAndOfflineQueueFlushedAfterBrokerRestart) {
+  Broker broker;
+  ASSERT_TRUE(broker.running());
+  Loop loop;
+  auto c = make_client(base_options(loop, broker.port()));
+  ASSERT_TRUE(loop.run_until([&] { return c->connected; }, 5000));
+  ASSERT_TRUE(subscribe_and_wait(loop, *c, "restore/#", 1));
+  broker.kill9();
+  ASSERT_TRUE(loop.run_until([&] { return c->count("disconnect") > 0; }, 5000));
+  int delivered = 0;
+  ASSERT_EQ(c->client->publish({"restore/offline", "queued while offline", 1, [&] { ++delivered; }}), 0);
+  EXPECT_EQ(c->client->queued(), 1u);
+  ASSERT_TRUE(broker.restart());
+  ASSERT_TRUE(loop.run_until([&] { return c->count("reconnect") > 0 && delivered == 1; }, 10000));
+  // The queued message went out after the subscription was restored, so it comes back to us.
+  ASSERT_TRUE(loop.run_until([&] { return !c->messages.empty(); }, 5000));
+  EXPECT_EQ(c->messages[0].payload, bytes("queued while offline"));
+}
+
 // A frozen broker answers nothing: the keep-alive must notice within 1.5 x keep-alive.
 TEST(BrokerFaults, StoppedBrokerIsDetectedWithinOneAndAHalfKeepAlives) {
   Broker broker;
