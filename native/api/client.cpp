@@ -224,19 +224,22 @@ Client::~Client() {
   if (!impl_) return;
   std::shared_ptr<Impl> impl = std::move(impl_);
   Loop& loop = impl->loop_;
-  auto destroy = [impl]() mutable {
-    for (auto& list : impl->listeners_) list.clear();
-    impl->connect_callbacks_ = {};
-    impl->connection_.reset();  // the Engine closes if still open
-    impl.reset();
+  // Everything that touches the loop (the Engine, its connection, timer and socket) goes on the
+  // loop's thread; what is left of Impl afterwards is inert and may die on any thread.
+  auto teardown = [](Impl& i) {
+    for (auto& list : i.listeners_) list.clear();
+    i.connect_callbacks_ = {};
+    i.pending_.clear();
+    i.connection_.reset();  // the Engine closes if still open
   };
-  // The Engine must not be destroyed from inside one of its callbacks: defer it then.
-  if (loop.in_loop_thread() && impl->depth_ == 0)
-    destroy();
-  else if (loop.in_loop_thread())
-    loop.post(std::move(destroy));
-  else
-    loop.call(destroy);
+  if (loop.in_loop_thread() && impl->depth_ == 0) {
+    teardown(*impl);
+  } else if (loop.in_loop_thread()) {
+    // Inside one of its callbacks: the Engine must not be destroyed now.
+    loop.post([impl, teardown] { teardown(*impl); });
+  } else {
+    loop.call([&] { teardown(*impl); });
+  }
 }
 
 Client::ListenerId Client::on(std::string_view e, Listener fn) {
