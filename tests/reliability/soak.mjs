@@ -4,15 +4,16 @@
 // message accounting, and exits non-zero if any message was lost, completed twice, or a QoS 2
 // message arrived twice.
 //
-//   nice -n 10 node tests/reliability/soak.mjs [--minutes 60] [--restart-every 90] [--cut-every 2000]
-//       [--round 2000] [--log-every 30] [--no-wasm]
+//   nice -n 10 node tests/reliability/soak.mjs [--minutes 60] [--restart-every 90] [--pause 30]
+//       [--cut-every 2000] [--round 2000] [--log-every 30] [--no-wasm]
 //
 // Traffic, in rounds: a native publisher (rel_client, TCP through the proxy) and a wasm
 // publisher (this process, WebSocket through a second proxy) each publish --round QoS 1 and
 // QoS 2 messages (windowed) plus a few QoS 0; a native subscriber with a persistent session on a
 // direct connection checks that every success arrived. The broker keeps its sessions on disk
 // and is restarted gracefully every --restart-every seconds (a SIGTERM: Mosquitto saves; a
-// SIGKILL would lose what it had acknowledged, which is not the client's doing).
+// SIGKILL would lose what it had acknowledged, which is not the client's doing); every other
+// time it is frozen (SIGSTOP) for --pause seconds instead, while the publishers keep going.
 // Memory: RSS of both native clients, wasm heap size and allocator bytes, Node's RSS.
 import { startBroker } from '../fixtures/broker.mjs';
 import { startFaultProxy } from '../fixtures/fault_proxy.mjs';
@@ -29,6 +30,7 @@ const RESTART_S = opt('restart-every', 90);
 const CUT_MS = opt('cut-every', 2000);
 const ROUND = opt('round', 2000);
 const LOG_S = opt('log-every', 30);
+const PAUSE_S = opt('pause', 30);
 const WASM = !args.includes('--no-wasm');
 
 const t0 = Date.now();
@@ -72,8 +74,20 @@ if (mqtt) {
 // Faults: cut both proxies on a schedule; restart the broker periodically.
 const cutTimer = setInterval(() => { tcpProxy.cutAll(); wsProxy.cutAll(); }, CUT_MS);
 let restarting = null;
+let pauses = 0;
+let cycle = 0;
 const restartTimer = setInterval(() => {
   if (restarting) return;
+  if (++cycle % 2 === 0 && PAUSE_S > 0) {
+    broker.pause();
+    log(`broker frozen for ${PAUSE_S} s`);
+    restarting = new Promise((r) => setTimeout(r, PAUSE_S * 1000)).then(() => {
+      broker.resume();
+      pauses++;
+      log(`broker resumed (#${pauses})`);
+    });
+    return;
+  }
   restarting = broker.restart().then(() => { restarts++; log(`broker restarted (#${restarts})`); })
     .catch((e) => { log(`broker restart FAILED: ${e.message}`); problems++; })
     .finally(() => { restarting = null; });
@@ -149,7 +163,7 @@ try {
       const m = await sampleMemory();
       log(`round ${n}: RSS native pub ${(m.pubRssKb / 1024).toFixed(1)} MB, sub ${(m.subRssKb / 1024).toFixed(1)} MB; ` +
         `wasm heap ${m.wasmHeap} B (allocated ${m.wasmAllocated} B); node ${(m.nodeRssKb / 1024).toFixed(1)} MB; ` +
-        `cuts ${tcpProxy.stats.cuts + wsProxy.stats.cuts}, restarts ${restarts}, problems ${problems}; ` +
+        `cuts ${tcpProxy.stats.cuts + wsProxy.stats.cuts}, restarts ${restarts}, freezes ${pauses}, problems ${problems}; ` +
         `native ${pub.count('disconnect')}/${pub.count('reconnect')} wasm ${wasmEvents.disconnect}/${wasmEvents.reconnect} disconnect/reconnect`);
     }
   }
@@ -162,7 +176,7 @@ try {
   await restarting;
   const last = await sampleMemory().catch(() => memory[memory.length - 1]);
   const first = memory[1] ?? memory[0];
-  log(`done: ${n} rounds in ${elapsed()} s, ${restarts} broker restarts, ${tcpProxy.stats.cuts + wsProxy.stats.cuts} connection cuts`);
+  log(`done: ${n} rounds in ${elapsed()} s, ${restarts} broker restarts, ${pauses} freezes of ${PAUSE_S} s, ${tcpProxy.stats.cuts + wsProxy.stats.cuts} connection cuts`);
   for (const [k, t] of Object.entries(totals)) log(`  ${k}: ${JSON.stringify(t)}`);
   log(`  memory first/last: native pub RSS ${first.pubRssKb} -> ${last.pubRssKb} kB, sub ${first.subRssKb} -> ${last.subRssKb} kB, ` +
     `wasm heap ${first.wasmHeap} -> ${last.wasmHeap} B, allocated ${first.wasmAllocated} -> ${last.wasmAllocated} B, ` +
