@@ -8,22 +8,23 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-// Where rel_client and the CLI are: MQTT_REL_BUILD (a build of tests/reliability/CMakeLists.txt,
-// standalone or inside the main build), else build/reliability, built here when missing.
-// MQTT_REL_ASAN=1 picks build/reliability-asan (clang, ASan + UBSan).
+// Where rel_client and the CLI are, in this order:
+//  1. MQTT_REL_BUILD: a build of tests/reliability/CMakeLists.txt (standalone or in the main build);
+//  2. the runner's trees, when tests/CMakeLists.txt has add_subdirectory(reliability):
+//     build/ci-gcc (build/ci-asan with asan), already built by the native/asan suites;
+//  3. build/reliability (build/reliability-asan), configured and built here (-j2) when missing.
+// asan (MQTT_REL_ASAN=1): clang with AddressSanitizer + UBSan.
 export function nativeBuild({ asan = process.env.MQTT_REL_ASAN === '1' } = {}) {
-  const dir = process.env.MQTT_REL_BUILD
-    ? path.resolve(process.env.MQTT_REL_BUILD)
-    : path.join(repoRoot, 'build', asan ? 'reliability-asan' : 'reliability');
-  const find = (name) => {
-    for (const p of [path.join(dir, name), path.join(dir, 'tests', 'reliability', name)]) {
-      if (fs.existsSync(p)) return p;
-    }
-    return null;
+  const locate = (dir) => {
+    const find = (name) => [path.join(dir, name), path.join(dir, 'tests', 'reliability', name)]
+      .find((p) => fs.existsSync(p)) ?? null;
+    const cli = [path.join(dir, 'mqtt', 'native', 'mqtt'), path.join(dir, 'native', 'mqtt')].find((p) => fs.existsSync(p)) ?? null;
+    return { dir, client: find('rel_client'), cli };
   };
-  const cliCandidates = [path.join(dir, 'mqtt', 'native', 'mqtt'), path.join(dir, 'native', 'mqtt')];
-  const result = () => ({ dir, client: find('rel_client'), cli: cliCandidates.find((p) => fs.existsSync(p)) ?? null });
-  if (process.env.MQTT_REL_BUILD) return result();
+  if (process.env.MQTT_REL_BUILD) return locate(path.resolve(process.env.MQTT_REL_BUILD));
+  const ci = locate(path.join(repoRoot, 'build', asan ? 'ci-asan' : 'ci-gcc'));
+  if (ci.client && ci.cli && process.env.MQTT_REL_OWN_BUILD !== '1') return ci;
+  const dir = path.join(repoRoot, 'build', asan ? 'reliability-asan' : 'reliability');
   // Configure once, then let Ninja decide what is stale (cheap when nothing changed).
   if (!fs.existsSync(path.join(dir, 'build.ninja'))) {
     const args = ['-S', path.join(repoRoot, 'tests', 'reliability'), '-B', dir, '-G', 'Ninja', '-Wno-dev'];
@@ -39,7 +40,7 @@ export function nativeBuild({ asan = process.env.MQTT_REL_ASAN === '1' } = {}) {
   const b = spawnSync('cmake', ['--build', dir, '-j', process.env.MQTT_JOBS || '2', '--target', 'rel_client', 'mqtt_cli'],
     { encoding: 'utf8' });
   if (b.status !== 0) throw new Error(`build of rel_client failed:\n${b.stdout}\n${b.stderr}`);
-  return result();
+  return locate(dir);
 }
 
 // Resolves when predicate() is true; polls (a state check, not a sleep) until timeoutMs.
