@@ -239,6 +239,13 @@ int parse_args(bool pub, int argc, char** argv, Args& args, std::string& error, 
     error = pub ? "a topic is required (-t)" : "at least one topic filter is required (-t)";
     return kUsage;
   }
+  for (const std::string& t : args.topics) {
+    ErrorCode rc = pub ? validate_topic_name(t) : validate_topic_filter(t);
+    if (rc != ErrorCode::ok) {
+      error = "'" + t + "': " + std::string(error_message(rc));
+      return kUsage;
+    }
+  }
   if (pub && args.topics.size() > 1) {
     error = "pub takes one topic";
     return kUsage;
