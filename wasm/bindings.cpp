@@ -16,7 +16,7 @@
 #include <malloc.h>
 
 #include <cstdint>
-#include <deque>
+#include <forward_list>
 #include <string>
 #include <utility>
 #include <vector>
@@ -58,14 +58,14 @@ void read(const val& object, const char* key, bool& out) {
 }
 
 // String storage for the views of a request's MQTT 5 properties, alive during the call.
-// A deque: growing it never moves the strings that earlier views point into.
+// Node-based lists: adding to them never moves the strings that earlier views point into.
 struct PropertyStrings {
-  std::deque<std::string> strings;
-  std::deque<std::vector<uint8_t>> blobs;
+  std::forward_list<std::string> strings;
+  std::forward_list<std::vector<uint8_t>> blobs;
 
   std::string_view keep(std::string s) {
-    strings.push_back(std::move(s));
-    return strings.back();
+    strings.push_front(std::move(s));
+    return strings.front();
   }
 };
 
@@ -91,8 +91,8 @@ void read_publish_properties(const val& p, PropertyStrings& store, mqtt::Propert
   if (has(p, "contentType")) out.content_type = store.keep(p["contentType"].as<std::string>());
   if (has(p, "responseTopic")) out.response_topic = store.keep(p["responseTopic"].as<std::string>());
   if (has(p, "correlationData")) {
-    store.blobs.push_back(bytes_in(p["correlationData"]));
-    out.correlation_data = mqtt::Bytes(store.blobs.back().data(), store.blobs.back().size());
+    store.blobs.push_front(bytes_in(p["correlationData"]));
+    out.correlation_data = mqtt::Bytes(store.blobs.front().data(), store.blobs.front().size());
   }
   read_user_properties(p["userProperties"], store, out.user_properties);
 }
@@ -331,20 +331,30 @@ class RawClient {
   mqtt::Engine engine_;  // last: destroyed first, while the peer is still there
 };
 
-// The error table (MQTT_ERRORS), as [name, value, fatal, message] rows.
+// The error table (MQTT_ERRORS), as [name, value, fatal, message] rows: one static array and a
+// loop, so the table costs data, not code.
+struct ErrorRow {
+  const char* name;
+  int value;
+  bool fatal;
+  const char* message;
+};
+constexpr ErrorRow kErrorRows[] = {
+#define MQTT_ERROR_ROW(name, value, fatal, message) {#name, value, fatal != 0, message},
+    MQTT_ERRORS(MQTT_ERROR_ROW)
+#undef MQTT_ERROR_ROW
+};
+
 val error_table() {
   val rows = val::array();
-#define MQTT_ERROR_ROW(name, value, fatal, message)   \
-  {                                                   \
-    val row = val::array();                           \
-    row.call<void>("push", std::string(#name));       \
-    row.call<void>("push", value);                    \
-    row.call<void>("push", fatal != 0);               \
-    row.call<void>("push", std::string(message));     \
-    rows.call<void>("push", row);                     \
+  for (const ErrorRow& e : kErrorRows) {
+    val row = val::array();
+    row.call<void>("push", std::string(e.name));
+    row.call<void>("push", e.value);
+    row.call<void>("push", e.fatal);
+    row.call<void>("push", std::string(e.message));
+    rows.call<void>("push", row);
   }
-  MQTT_ERRORS(MQTT_ERROR_ROW)
-#undef MQTT_ERROR_ROW
   return rows;
 }
 
