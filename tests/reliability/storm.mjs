@@ -6,6 +6,8 @@
 //
 // Returns the accounting per QoS: accepted, rejected, success, fail, received, unique,
 // duplicates, missing successes (must be 0), double completions (must be 0).
+import { spawn } from 'node:child_process';
+import readline from 'node:readline';
 import { startFaultProxy } from '../fixtures/fault_proxy.mjs';
 import { startNativeClient, waitFor, uniqueId } from './helpers.mjs';
 
@@ -96,9 +98,26 @@ export async function runStorm({ broker, build, mqtt, publisher = 'native', tran
     '--clean', '0']);
   let pub = null;
   let wasmClient = null;
+  // A reference subscriber, Mosquitto's own client: when a success is missing, it tells whether
+  // the broker ever delivered it (broker or publisher side) or only our subscriber missed it.
+  const reference = new Map();
+  let refProc = null;
+  try {
+    refProc = spawn('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(broker.tcpPort), '-i', `${id}r`, '-c', '-q', '2',
+      '-v', '-t', `storm/${id}/#`], { stdio: ['ignore', 'pipe', 'ignore'] });
+    refProc.on('error', () => { refProc = null; });
+    readline.createInterface({ input: refProc.stdout }).on('line', (l) => reference.set(l, (reference.get(l) ?? 0) + 1));
+  } catch { refProc = null; }
   const events = { disconnect: 0, reconnect: 0, error: [] };
   try {
     await sub.next('success');
+    if (refProc) {
+      // mosquitto_sub is subscribed once a probe on its topic comes back.
+      await waitFor(() => {
+        sub.send(`pub storm/${id}/probe 0 p`);
+        return [...reference.keys()].some((k) => k.startsWith(`storm/${id}/probe`));
+      }, 10000, 'the reference subscriber').catch(() => { refProc?.kill(); refProc = null; });
+    }
     for (const [t, q] of [[t1, 1], [t2, 2]]) {
       const r = await sub.ask(`sub ${t} ${q}`, 'suback');
       if (!r.ok) throw new Error(`subscribe ${t}: ${r.code}`);
@@ -161,7 +180,8 @@ export async function runStorm({ broker, build, mqtt, publisher = 'native', tran
         }, 20000, `the subscriber to receive every successful ${tag} publish`);
       } catch { /* reported below as missing */ }
       const t = await sub.ask(`tally ${topic}`, 'tally');
-      result[tag] = { accepted: a.accepted, rejected: Object.values(a.rejected).reduce((x, y) => x + y, 0),
+      const refMissing = refProc ? missingSuccess.filter((i) => !reference.has(`${topic} ${tag}-${i}`)).length : null;
+      result[tag] = { refMissing, accepted: a.accepted, rejected: Object.values(a.rejected).reduce((x, y) => x + y, 0),
         success: a.success, fail: a.fail, failCodes: a.failCodes, double: a.double, received: t.received,
         unique: t.unique, duplicates: t.duplicates, missing: missingSuccess.length,
         missingSample: ranges(missingSuccess).slice(0, 10) };
@@ -172,6 +192,7 @@ export async function runStorm({ broker, build, mqtt, publisher = 'native', tran
     log(result);
     return result;
   } finally {
+    refProc?.kill();
     if (wasmClient) wasmClient.close();
     if (pub) await pub.stop();
     await sub.stop();
@@ -197,7 +218,7 @@ export function formatStorm(r) {
     return `  ${q === 'q1' ? 'QoS 1' : 'QoS 2'}: accepted ${a.accepted}, rejected ${a.rejected}, success ${a.success}, ` +
       `fail ${a.fail}${a.fail ? ` ${JSON.stringify(a.failCodes)}` : ''}, double completions ${a.double}, ` +
       `received ${a.received} (unique ${a.unique}), duplicates ${a.duplicates}, successes missing ${a.missing}` +
-      (a.missing ? ` (${a.missingSample.join(' ')})` : '');
+      (a.missing ? ` (${a.missingSample.join(' ')}; of these, missing at mosquitto_sub too: ${a.refMissing ?? 'n/a'})` : '');
   };
   return `storm ${r.publisher} over ${r.transport}: ${r.seconds.toFixed(1)} s, ${r.faults} faults, ` +
     `${r.connections} connections, ${r.disconnects} disconnect / ${r.reconnects} reconnect events\n${line('q1')}\n${line('q2')}` +
