@@ -41,7 +41,7 @@ describe('mqtt-wasm package', () => {
       const out = run('npm', ['pack', '--json', '--pack-destination', dir], wasmDir);
       const [info] = JSON.parse(out.slice(out.indexOf('[')));
       const files = info.files.map((f) => f.path).sort();
-      for (const f of ['dist/mqtt_wasm.wasm', 'dist/mqtt_wasm.mjs', 'js/node.js', 'js/browser.js', 'types/index.d.ts', 'package.json']) {
+      for (const f of ['dist/mqtt_wasm.wasm', 'dist/mqtt_wasm.mjs', 'dist/mqtt.browser.js', 'js/node.js', 'js/browser.js', 'types/index.d.ts', 'package.json']) {
         assert.ok(files.includes(f), `${f} is in the tarball`);
       }
       assert.ok(!files.some((f) => f.startsWith('node_modules/') || f.endsWith('.cpp') || f.startsWith('scripts/')), `nothing else: ${files}`);

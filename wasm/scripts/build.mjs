@@ -1,5 +1,6 @@
-// `npm run build`: regenerates js/errors.js from the C++ table, then configures and builds the
-// wasm module with Emscripten (emcmake + CMake + Ninja) into dist/. The CMake build folder is
+// `npm run build`: regenerates js/errors.js from the C++ table, configures and builds the
+// wasm module with Emscripten (emcmake + CMake + Ninja) into dist/, then bundles the browser
+// entry into dist/mqtt.browser.js (esbuild, minified). The CMake build folder is
 // <repo>/build/wasm (override with MQTT_WASM_BUILD_DIR). Needs emcc, cmake and ninja on PATH;
 // the JS optimizer of -Os needs acorn, found through NODE_PATH (Debian: node-acorn).
 import { execFileSync } from 'node:child_process';
@@ -25,4 +26,18 @@ run(process.execPath, [path.join(here, 'gen-errors.mjs')]);
 const extra = process.argv.slice(2);  // e.g. -DMQTT_WASM_CLOSURE=ON
 run('emcmake', ['cmake', '-S', pkg, '-B', buildDir, '-G', 'Ninja', '-DCMAKE_BUILD_TYPE=MinSizeRel', ...extra]);
 run('cmake', ['--build', buildDir, '-j', process.env.MQTT_WASM_JOBS || '2']);
+// The browser entry as one minified ES module (js/ + the Emscripten glue): what a page loads
+// without a bundler. It sits in dist/, next to the .wasm it fetches.
+const { build } = await import('esbuild');
+console.log('$ esbuild js/browser.js --bundle --minify --outfile=dist/mqtt.browser.js');
+await build({
+  entryPoints: [path.join(pkg, 'js', 'browser.js')],
+  outfile: path.join(pkg, 'dist', 'mqtt.browser.js'),
+  bundle: true,
+  format: 'esm',
+  minify: true,
+  target: 'es2022',
+  legalComments: 'none',
+  logLevel: 'warning',
+});
 run(process.execPath, [path.join(here, 'size.mjs')]);

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const wasmDir = fileURLToPath(new URL('../../../wasm/', import.meta.url));
 export const built = existsSync(new URL('../../../wasm/dist/mqtt_wasm.wasm', import.meta.url))
-  && existsSync(new URL('../../../wasm/dist/mqtt_wasm.mjs', import.meta.url));
+  && existsSync(new URL('../../../wasm/dist/mqtt_wasm.mjs', import.meta.url))
+  && existsSync(new URL('../../../wasm/dist/mqtt.browser.js', import.meta.url));
 export const notBuilt = built ? false : 'wasm/dist is missing: run `npm run build` in wasm/ first';
 
 // The broker as the scenarios see it: ports and stop/start/restart, nothing else.
