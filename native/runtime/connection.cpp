@@ -98,11 +98,14 @@ void Connection::start(const Endpoint& endpoint, uint64_t generation) {
   }
   stream_ = std::move(stream);
   // A socket connected at once still goes through poll: advance() runs when it is writable.
+  loop_.update_source(this);
 }
 
 void Connection::send(const uint8_t* data, size_t size) {
   if (out_offset_ > 0 && out_offset_ == out_.size()) out_.clear(), out_offset_ = 0;
+  bool was_empty = out_.empty();
   out_.insert(out_.end(), data, data + size);
+  if (was_empty && stream_) loop_.update_source(this);  // now it waits for POLLOUT too
 }
 
 void Connection::close() {
@@ -124,6 +127,7 @@ void Connection::close() {
 }
 
 void Connection::drop_transport() {
+  if (stream_) loop_.update_source(this);
   stream_.reset();
   phase_ = Phase::idle;
   out_.clear();

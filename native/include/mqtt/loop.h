@@ -48,18 +48,25 @@ class Loop {
   TimerId add_timer(uint64_t deadline_ms, std::function<void()> fn);
   void cancel_timer(TimerId id);
 
+  // Something the loop watches. The loop asks for poll_fd() and poll_events() when the source
+  // is added, after each on_poll(), and after update_source(); a source whose descriptor or
+  // interest changes at another time (a socket opened from a timer, bytes queued for writing)
+  // calls update_source(). On Linux the loop keeps them in an epoll set, so a round costs what
+  // is ready, not how many clients there are.
   class Source {
    public:
     virtual int poll_fd() const = 0;        // -1: nothing to watch now
     virtual short poll_events() const = 0;  // POLLIN / POLLOUT
     virtual void on_poll(short revents) = 0;
-    virtual bool ready_without_poll() const { return false; }  // e.g. TLS holds decrypted bytes
+    // Asked after on_poll(): input already buffered (TLS records) that the fd will not signal.
+    virtual bool ready_without_poll() const { return false; }
 
    protected:
     ~Source() = default;
   };
   void add_source(Source* source);
   void remove_source(Source* source);
+  void update_source(Source* source);
   // Sources registered: clients, and closed connections still writing their last bytes. A
   // program about to exit runs the loop until this is 0 (see the `mqtt` tool).
   size_t sources() const;
