@@ -188,13 +188,8 @@ export const catalogue = [
     script: afterConnack((conn) => Buffer.concat(Array.from({ length: 11 }, (_, i) =>
       pkt.publish({ version: conn.version, topic: 'flood', qos: 2, id: i + 1, payload: `m${i}` })))),
   },
-  {
-    name: 'QoS 2 flood without PUBREL beyond the held-identifier limit (3.1.1, receive maximum 10)',
-    client: { receiveMaximum: 10 },
-    expect: 'receive_maximum_exceeded',
-    script: afterConnack((conn) => Buffer.concat(Array.from({ length: 11 }, (_, i) =>
-      pkt.publish({ version: conn.version, topic: 'flood', qos: 2, id: i + 1, payload: `m${i}` })))),
-  },
+  // No 3.1.1 variant of the QoS 2 flood: 3.1.1 has no Receive Maximum, so a broker sending more
+  // unreleased QoS 2 messages breaks no rule (see livelock.test.mjs for what that does today).
   {
     name: 'QoS 1 flood of 500 PUBLISH in one write (receive maximum 10): acknowledged, not a violation',
     client: { version: 5, receiveMaximum: 10 },

@@ -94,8 +94,10 @@ export async function runStorm({ broker, build, mqtt, publisher = 'native', tran
   const id = uniqueId('st');
   const t1 = `storm/${id}/q1`;
   const t2 = `storm/${id}/q2`;
+  // --receive-max 65535: Mosquitto 2.0 may send a resuming subscriber every queued QoS 2 message
+  // at once; with the default (100) a 3.1.1 subscriber loops reconnecting (livelock.test.mjs).
   const sub = startNativeClient(build.client, ['--url', `mqtt://127.0.0.1:${broker.tcpPort}`, '--id', `${id}s`,
-    '--clean', '0']);
+    '--clean', '0', '--receive-max', '65535']);
   let pub = null;
   let wasmClient = null;
   // A reference subscriber, Mosquitto's own client: when a success is missing, it tells whether
