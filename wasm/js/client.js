@@ -270,6 +270,22 @@ export function createMqtt(wasm, platform) {
       return rc;
     }
 
+    // MQTT 5 enhanced authentication: answers the broker's AUTH (`auth` event).
+    // options: { reasonCode (default 0x18, continue), data (String or bytes) }.
+    auth(options = {}) {
+      if (options === null || typeof options !== 'object') return errors.INVALID_ARGUMENT;
+      if (this._closed || this._released) return errors.CLOSED;
+      let reasonCode;
+      let data;
+      try {
+        reasonCode = options.reasonCode === undefined ? 0x18 : integer(options.reasonCode, 'reasonCode', errors.INVALID_ARGUMENT, 0, 255);
+        data = options.data === undefined ? undefined : bytes(options.data, 'data');
+      } catch (e) {
+        return e.code;
+      }
+      return this._enter((raw) => raw.auth(reasonCode, data));
+    }
+
     // -- extensions: promises and state
 
     subscribeAsync(options) {

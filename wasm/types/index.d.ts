@@ -267,6 +267,9 @@ export interface Client {
   /** Sends DISCONNECT, emits `close`, releases everything; later calls return errors.CLOSED. */
   close(): number;
 
+  /** MQTT 5 enhanced authentication: answers an `auth` event (reasonCode default 0x18, continue). */
+  auth(options?: { reasonCode?: number; data?: Payload }): number;
+
   /** Extensions: promise forms of the requests (they reject with the MqttError). */
   subscribeAsync(options: SubscribeOptions): Promise<{ topic: string; qos: number }>;
   unsubscribeAsync(options: UnsubscribeOptions): Promise<void>;
