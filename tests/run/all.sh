@@ -29,6 +29,11 @@ wanted() {
   return 1
 }
 
+for s in "${selected[@]}"; do
+  [[ -f tests/run/$s.sh && " ${SUITES[*]} " == *" $s|"* ]] ||
+    { echo "unknown suite '$s'; suites: $(printf '%s ' "${SUITES[@]%%|*}")" >&2; exit 2; }
+done
+
 fmt_time() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
 
 start_all=$SECONDS
