@@ -111,13 +111,46 @@ TEST(BrokerFaults, SubscriptionsRestoredAndOfflineQueueFlushedAfterBrokerRestart
   broker.kill9();
   ASSERT_TRUE(loop.run_until([&] { return c->count("disconnect") > 0; }, 5000));
   int delivered = 0;
-  ASSERT_EQ(c->client->publish({"restore/offline", "queued while offline", 1, [&] { ++delivered; }}), 0);
+  ASSERT_EQ(
+      c->client->publish({"restore/offline", "queued while offline", 1, [&] { ++delivered; }}), 0);
   EXPECT_EQ(c->client->queued(), 1u);
   ASSERT_TRUE(broker.restart());
   ASSERT_TRUE(loop.run_until([&] { return c->count("reconnect") > 0 && delivered == 1; }, 10000));
   // The queued message went out after the subscription was restored, so it comes back to us.
   ASSERT_TRUE(loop.run_until([&] { return !c->messages.empty(); }, 5000));
   EXPECT_EQ(c->messages[0].payload, bytes("queued while offline"));
+}
+
+// `mqtt sub` rides out a broker restart: it reconnects and its subscription is restored.
+TEST(BrokerFaults, CliSubscriberSurvivesBrokerRestart) {
+  Broker broker;
+  ASSERT_TRUE(broker.running());
+  std::string port = std::to_string(broker.port());
+  Process sub({mqtt_cli(), "sub", "-h", "127.0.0.1", "-p", port, "-t", "survive", "-q", "1"});
+  Loop loop;
+  auto pub = make_client(base_options(loop, broker.port()));
+  ASSERT_TRUE(loop.run_until([&] { return pub->connected; }, 5000));
+  // Keep publishing until the tool shows it is subscribed.
+  ASSERT_TRUE(loop.run_until(
+      [&] {
+        pub->client->publish({"survive", "before", 1});
+        loop.run_until([] { return false; }, 20);
+        return sub.out().find("before") != std::string::npos;
+      },
+      5000));
+  broker.kill9();
+  ASSERT_TRUE(broker.restart());
+  ASSERT_TRUE(loop.run_until([&] { return pub->count("reconnect") > 0; }, 10000));
+  ASSERT_TRUE(loop.run_until(
+      [&] {
+        pub->client->publish({"survive", "after", 1});
+        loop.run_until([] { return false; }, 50);
+        return sub.out().find("after") != std::string::npos;
+      },
+      10000))
+      << sub.out();
+  sub.kill(SIGTERM);  // Ctrl-C / kill: a clean exit
+  EXPECT_EQ(sub.wait(5000), 0);
 }
 
 // A frozen broker answers nothing: the keep-alive must notice within 1.5 x keep-alive.
