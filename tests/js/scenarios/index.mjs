@@ -6,12 +6,13 @@ import * as close from './close.mjs';
 import * as errors from './errors.mjs';
 import * as invalid from './invalid.mjs';
 import * as memory from './memory.mjs';
+import * as mqtt5 from './mqtt5.mjs';
 import * as payloads from './payloads.mjs';
 import * as qos from './qos.mjs';
 import * as reconnect from './reconnect.mjs';
 
 export const scenarios = {
-  ...errors, ...basic, ...payloads, ...qos, ...invalid, ...close, ...memory, ...reconnect,
+  ...errors, ...basic, ...payloads, ...qos, ...mqtt5, ...invalid, ...close, ...memory, ...reconnect,
 };
 
 // Scenarios known to fail because of the core, with the reason; the runners skip them.
