@@ -67,7 +67,10 @@ test(`native client: ${OFFLINE_S} s without a broker publishing 100 every ~100 m
     assert.ok(maxInflight <= INFLIGHT_MAX, `in flight within its limit (${maxInflight})`);
     assert.ok((offline.rejected.queue_full ?? 0) > 0, 'overflow refused with queue_full');
     assert.deepEqual(Object.keys(offline.rejected), ['queue_full'], 'queue_full is the only refusal');
-    assert.ok(maxRss - full.rss_kb < 4096, `RSS flat once the queue is full (+${maxRss - full.rss_kb} kB)`);
+    // Under ASan freed memory sits in quarantine (up to 256 MB): RSS says nothing there.
+    if (process.env.MQTT_REL_ASAN !== '1') {
+      assert.ok(maxRss - full.rss_kb < 4096, `RSS flat once the queue is full (+${maxRss - full.rss_kb} kB)`);
+    }
     assert.equal(done.double, 0);
     assert.equal(done.success + done.fail, done.accepted, 'every accepted publish completed once');
   } finally {
