@@ -1,8 +1,8 @@
 // mqtt::Client: listeners, request callbacks and threading around one Connection (Host + Engine).
 #include "mqtt/client.h"
 
-#include <map>
-#include <mutex>
+#include <cstdio>
+#include <iterator>
 #include <unordered_map>
 
 #include "../runtime/connection.h"
