@@ -37,6 +37,8 @@ describe('mqtt-wasm in Chromium (WebSocket)', { skip }, () => {
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.exposeFunction('brokerControl', async (what) => {
       if (what === 'stop') await broker.stop();
+      else if (what === 'pause') broker.pause();
+      else if (what === 'resume') broker.resume();
       else await broker.restart();  // start and restart: same ports
     });
     await page.goto(`${server.origin}/tests/js/helpers/page.html`);

@@ -9,7 +9,7 @@ export const built = existsSync(new URL('../../../wasm/dist/mqtt_wasm.wasm', imp
   && existsSync(new URL('../../../wasm/dist/mqtt.browser.js', import.meta.url));
 export const notBuilt = built ? false : 'wasm/dist is missing: run `npm run build` in wasm/ first';
 
-// The broker as the scenarios see it: ports and stop/start/restart, nothing else.
+// The broker as the scenarios see it: ports and stop/start/restart/pause/resume, nothing else.
 export function brokerView(broker) {
   return {
     host: broker.host,
@@ -18,5 +18,7 @@ export function brokerView(broker) {
     stop: () => broker.stop(),
     start: () => broker.restart(),  // restart() starts a stopped broker on the same ports
     restart: () => broker.restart(),
+    pause: () => broker.pause(),  // frozen: connections stay open, nothing is answered
+    resume: () => broker.resume(),
   };
 }

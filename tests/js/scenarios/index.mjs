@@ -1,6 +1,7 @@
 // Every scenario, by name: the Node runner and the Chromium page both run this list.
 // A scenario is `async (mqtt, broker, host)`: `mqtt` is the package's default export, `broker`
-// has host, wsPort, tcpPort and async stop()/start()/restart(), `host` is 'node' or 'browser'.
+// has host, wsPort, tcpPort and async stop()/start()/restart()/pause()/resume(), `host` is
+// 'node' or 'browser'.
 import * as basic from './basic.mjs';
 import * as close from './close.mjs';
 import * as errors from './errors.mjs';

@@ -48,3 +48,23 @@ export async function requestsWhileOfflineAreQueued(mqtt, broker) {
   equal(new TextDecoder().decode(m.payload), 'queued');
   await closeClient(client);
 }
+
+export async function keepAliveDetectsFrozenBroker(mqtt, broker) {
+  // The broker stops answering (SIGSTOP) without closing anything: only the keep-alive timer
+  // (driven by the host's wake-ups: a Worker timer in a page) can notice.
+  const client = await mqtt.connectAsync(wsOptions(broker, {
+    keepalive_interval: 1, connectTimeout: 1000, reconnectMinDelay: 50, reconnectMaxDelay: 200,
+  }));
+  const disconnected = next(client, 'disconnect');
+  await broker.pause();
+  let reason;
+  try {
+    [reason] = await disconnected;
+  } finally {
+    await broker.resume();
+  }
+  equal(reason.code, mqtt.errors.PING_TIMEOUT, `disconnect reason ${reason.codeName}`);
+  await next(client, 'reconnect');
+  equal(client.connected, true);
+  await closeClient(client);
+}
