@@ -345,15 +345,26 @@ export function createMqtt(wasm, platform) {
       });
     }
 
+    // Nothing a caller passes can make a request throw: whatever escapes (a throwing getter, a
+    // Proxy) ends as INVALID_ARGUMENT.
     _request(options, prepare, requiredTopicKey) {
+      try {
+        return this._requestUnguarded(options, prepare, requiredTopicKey);
+      } catch (e) {
+        return errors.INVALID_ARGUMENT;
+      }
+    }
+
+    _requestUnguarded(options, prepare, requiredTopicKey) {
       if (options === null || typeof options !== 'object') return errors.INVALID_ARGUMENT;
+      const success = options.success;
       const fail = typeof options.fail === 'function' ? options.fail : undefined;
       const refuse = (code, detail) => {
         if (fail) safely(fail, new MqttError(code, detail));
         return code;
       };
       try {
-        callback(options.success, 'success');
+        callback(success, 'success');
         callback(options.fail, 'fail');
       } catch (e) {
         return refuse(e.code, e.detail);
@@ -368,7 +379,7 @@ export function createMqtt(wasm, platform) {
         if (e instanceof ArgumentError) return refuse(e.code, e.detail);
         return refuse(errors.INVALID_ARGUMENT, String(e && e.message));
       }
-      this._requests.set(token, { success: options.success, fail, result: request.result });
+      this._requests.set(token, { success, fail, result: request.result });
       let rc;
       try {
         rc = this._enter(request.call);
@@ -468,7 +479,16 @@ export function createMqtt(wasm, platform) {
   }
 
   function createClient(options) {
+    try {
+      return createClientUnguarded(options);
+    } catch (e) {
+      return null;  // e.g. a throwing getter in the options: never an exception out of createClient
+    }
+  }
+
+  function createClientUnguarded(options) {
     if (options === null || typeof options !== 'object') return null;
+    const success = options.success;
     const fail = typeof options.fail === 'function' ? options.fail : undefined;
     const refuse = (code, detail) => {
       if (fail) safely(fail, new MqttError(code, detail));
@@ -476,7 +496,7 @@ export function createMqtt(wasm, platform) {
     };
     let normalized;
     try {
-      callback(options.success, 'success');
+      callback(success, 'success');
       callback(options.fail, 'fail');
       normalized = clientOptions(options, platform);
     } catch (e) {
@@ -493,7 +513,7 @@ export function createMqtt(wasm, platform) {
       return refuse(errors.INVALID_OPTIONS, String(e && e.message));
     }
     const token = client._token();
-    client._requests.set(token, { success: options.success, fail });
+    client._requests.set(token, { success, fail });
     const rc = client._enter((raw) => raw.connect(token));
     if (rc !== 0) {
       if (client._requests.has(token)) {

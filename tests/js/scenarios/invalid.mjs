@@ -72,6 +72,25 @@ export async function invalidRequests(mqtt, broker) {
     }
   }
 
+  // Options whose getters throw: still a result, not an exception.
+  const hostile = new Proxy({}, { get() { throw new Error('hostile getter'); } });
+  for (const method of ['subscribe', 'unsubscribe', 'publish']) {
+    let rc;
+    try {
+      rc = client[method](hostile);
+    } catch (e) {
+      throw new Error(`${method}(hostile) threw ${e.message}`);
+    }
+    ok(rc !== 0, `${method}(hostile) is refused`);
+  }
+  let hostileClient;
+  try {
+    hostileClient = mqtt.createClient(hostile);
+  } catch (e) {
+    throw new Error(`createClient(hostile) threw ${e.message}`);
+  }
+  equal(hostileClient, null, 'createClient(hostile)');
+
   // The client is unharmed.
   const got = collector(client);
   await request(client, 'subscribe', { topic, qos: 1 });
