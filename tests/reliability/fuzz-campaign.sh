@@ -43,7 +43,7 @@ for name in "${targets[@]}"; do
   bin=$(find $BUILD -type f -name "$name" -perm -u+x | head -1)
   corpus=tests/fuzz/corpus/$short
   regressions=tests/fuzz/regressions/$short
-  mkdir -p "$corpus" "$BUILD/work/$short" "$BUILD/artifacts"
+  mkdir -p "$corpus" "$BUILD/new-units/$short" "$BUILD/artifacts"
   before=$(ls "$corpus" | wc -l)
   dict=()
   for d in "tests/fuzz/$short.dict" "tests/fuzz/$name.dict"; do [[ -f $d ]] && dict+=("-dict=$d"); done
@@ -57,9 +57,9 @@ for name in "${targets[@]}"; do
     left=$((end - SECONDS))
     ((left < 5)) && break
     rm -f "$BUILD/artifacts/$name-"*
-    echo "--- $name for ${left}s (corpus: $(ls "$corpus" | wc -l) units, new units in $BUILD/work/$short)"
+    echo "--- $name for ${left}s (corpus: $(ls "$corpus" | wc -l) units, new units in $BUILD/new-units/$short)"
     nice -n 10 "$bin" -max_total_time="$left" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
-      -artifact_prefix="$BUILD/artifacts/$name-" "${dict[@]}" "$BUILD/work/$short" "$corpus" >>"$log" 2>&1
+      -artifact_prefix="$BUILD/artifacts/$name-" "${dict[@]}" "$BUILD/new-units/$short" "$corpus" >>"$log" 2>&1
     rc=$?
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     execs_total=$((execs_total + ${execs:-0}))
@@ -84,7 +84,7 @@ for name in "${targets[@]}"; do
   ((crashes)) && crashed=1
   # Merge what this run found into the corpus: only units that add coverage are copied.
   echo "--- merge new units into $corpus"
-  nice -n 10 "$bin" -merge=1 "$corpus" "$BUILD/work/$short" >"$BUILD/$name.merge.log" 2>&1 ||
+  nice -n 10 "$bin" -merge=1 "$corpus" "$BUILD/new-units/$short" >"$BUILD/$name.merge.log" 2>&1 ||
     { echo "merge failed:"; tail -20 "$BUILD/$name.merge.log"; }
   after=$(ls "$corpus" | wc -l)
   last=$(grep -E '^#[0-9]+' "$log" | tail -1)
