@@ -49,6 +49,31 @@ describe('mqtt-wasm in Chromium (WebSocket)', { skip }, () => {
     if (server) await server.close();
     if (broker) await broker.stop();
   });
+  it('the bundle works inside a module Worker (as the playground runs it)', { timeout: 60000 }, async () => {
+    const result = await page.evaluate(async ([origin, port]) => {
+      const source = `
+        import mqtt from '${origin}/wasm/dist/mqtt.browser.js';
+        const client = await mqtt.connectAsync({ host: '127.0.0.1', port: ${port} });
+        const got = new Promise((resolve) => client.once('message', (t, m) => resolve(new TextDecoder().decode(m))));
+        await client.subscribeAsync({ topic: 'worker/test', qos: 1 });
+        await client.publishAsync({ topic: 'worker/test', message: 'from a worker', qos: 1 });
+        const text = await got;
+        await client.closeAsync();
+        postMessage(text);`;
+      const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+      const worker = new Worker(url, { type: 'module' });
+      try {
+        return await new Promise((resolve, reject) => {
+          worker.onmessage = (e) => resolve(e.data);
+          worker.onerror = (e) => reject(new Error(e.message || 'worker error'));
+        });
+      } finally {
+        worker.terminate();
+      }
+    }, [server.origin, broker.wsPort]);
+    if (result !== 'from a worker') throw new Error(`worker said ${result}`);
+  });
+
   for (const name of Object.keys(scenarios)) {
     it(name, { skip: skipped[name] || false, timeout: 120000 }, async () => {
       const info = { host: broker.host, tcpPort: broker.tcpPort, wsPort: broker.wsPort };
