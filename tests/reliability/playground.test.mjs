@@ -152,6 +152,38 @@ test('a user script cannot reach origin storage through navigator.storage / navi
     assert.deepEqual(lines.filter((l) => / LEAK /.test(l) && KNOWN_BUG.includes(probeName(l))), []);
   });
 
+test('a password in the script shows nowhere on the page: panels, console, errors, the page title or URL',
+  { timeout: 120000 }, async (t) => {
+    if (missing) return t.skip(missing);
+    const secret = 'Pw-playground-4d1e-never-shown';
+    const script = [
+      "var mqtt = require('mqtt');",
+      // One client that connects (the test broker lets anyone in) and one that cannot (refused port).
+      `var ok = mqtt.createClient({ host: 'test.mosquitto.org', port: 1883, clientId: 'pwok', username: 'u', password: '${secret}',`,
+      "  success: function () { console.log('pw connected'); ok.publish({ topic: 'pw/t', message: 'x' }); } });",
+      `var bad = mqtt.createClient({ host: '127.0.0.1', port: 1, clientId: 'pwbad', username: 'u', password: '${secret}',`,
+      "  fail: function (e) { console.log('pw failed ' + e.message); } });",
+      '',
+    ].join('\n');
+    const page = await openPage(browser, `${stack.url}${await shareHash(script)}`);
+    await page.getByRole('button', { name: /Run|Restart/ }).click();
+    await page.getByTestId('console').getByText('pw connected').first().waitFor({ timeout: 20000 });
+    await page.getByTestId('console').getByText(/pw failed/).first().waitFor({ timeout: 20000 }).catch(() => {});
+    // Open every message row's details too.
+    for (const row of await page.getByTestId('message-row').all()) await row.click().catch(() => {});
+    // The editor holds the script itself (the user typed it); everything else must not show it.
+    const shown = await page.evaluate(() => {
+      const clone = document.body.cloneNode(true);
+      for (const e of clone.querySelectorAll('.cm-editor, [data-testid="editor"], textarea')) e.remove();
+      return [clone.innerText, document.title].join('\n');
+    });
+    const leaks = [shown.includes(secret) ? 'page text' : null,
+      page.url().includes(secret) ? 'URL' : null,
+      page.browserErrors.some((m) => m.includes(secret)) ? 'browser console' : null].filter(Boolean);
+    assert.deepEqual(leaks, [], 'the password is shown');
+    await page.context().close();
+  });
+
 test('the page is served with a Content-Security-Policy that forbids eval and inline script', { timeout: 60000 }, async (t) => {
   if (missing) return t.skip(missing);
   const res = await fetch(stack.url);
