@@ -106,7 +106,7 @@ async function sampleMemory() {
   const s = await sub.ask('stats', 'stats', 30000);
   const w = mqtt ? mqtt.memory() : {};
   const m = { t: Number(elapsed()), pubRssKb: p.rss_kb, subRssKb: s.rss_kb, wasmHeap: w.heapSize, wasmAllocated: w.allocated,
-    nodeRssKb: Math.round(process.memoryUsage().rss / 1024) };
+    nodeRssKb: Math.round(process.memoryUsage().rss / 1024), nodeHeapKb: Math.round(process.memoryUsage().heapUsed / 1024) };
   memory.push(m);
   return m;
 }
@@ -177,7 +177,8 @@ try {
       lastLog = Date.now();
       const m = await sampleMemory();
       log(`round ${n}: RSS native pub ${(m.pubRssKb / 1024).toFixed(1)} MB, sub ${(m.subRssKb / 1024).toFixed(1)} MB; ` +
-        `wasm heap ${m.wasmHeap} B (allocated ${m.wasmAllocated} B); node ${(m.nodeRssKb / 1024).toFixed(1)} MB; ` +
+        `wasm heap ${m.wasmHeap} B (allocated ${m.wasmAllocated} B); node RSS ${(m.nodeRssKb / 1024).toFixed(1)} MB ` +
+        `(JS heap ${(m.nodeHeapKb / 1024).toFixed(1)} MB); ` +
         `cuts ${tcpProxy.stats.cuts + wsProxy.stats.cuts}, restarts ${restarts}, freezes ${pauses}, problems ${problems}; ` +
         `native ${nativeEvents.disconnect}/${nativeEvents.reconnect} wasm ${wasmEvents.disconnect}/${wasmEvents.reconnect} disconnect/reconnect`);
     }
