@@ -42,19 +42,28 @@ std::vector<uint8_t> bytes_in(const val& array) {
   return out;
 }
 
-bool has(const val& object, const char* key) {
-  return !object.isUndefined() && !object[key].isUndefined();
-}
+// object[key], or undefined when the object itself is undefined: one property read per option.
+val get(const val& object, const char* key) { return object.isUndefined() ? val::undefined() : object[key]; }
 
 template <class T>
 void read(const val& object, const char* key, T& out) {
-  if (has(object, key)) out = static_cast<T>(object[key].as<double>());
+  val v = get(object, key);
+  if (!v.isUndefined()) out = static_cast<T>(v.as<double>());
 }
 void read(const val& object, const char* key, std::string& out) {
-  if (has(object, key)) out = object[key].as<std::string>();
+  val v = get(object, key);
+  if (!v.isUndefined()) out = v.as<std::string>();
 }
 void read(const val& object, const char* key, bool& out) {
-  if (has(object, key)) out = object[key].as<bool>();
+  val v = get(object, key);
+  if (!v.isUndefined()) out = v.as<bool>();
+}
+// For Opt<std::string> and Opt<string_view> kept in a PropertyStrings.
+bool read_string(const val& object, const char* key, std::string& out) {
+  val v = get(object, key);
+  if (v.isUndefined()) return false;
+  out = v.as<std::string>();
+  return true;
 }
 
 // String storage for the views of a request's MQTT 5 properties, alive during the call.
@@ -84,14 +93,16 @@ void read_user_properties(const val& list, PropertyStrings& store, std::vector<m
 // The PUBLISH properties an application may set (js/ names them in camelCase).
 void read_publish_properties(const val& p, PropertyStrings& store, mqtt::Properties& out) {
   if (p.isUndefined()) return;
-  if (has(p, "payloadFormatIndicator"))
-    out.payload_format_indicator = static_cast<uint8_t>(p["payloadFormatIndicator"].as<double>());
-  if (has(p, "messageExpiryInterval"))
-    out.message_expiry_interval = static_cast<uint32_t>(p["messageExpiryInterval"].as<double>());
-  if (has(p, "contentType")) out.content_type = store.keep(p["contentType"].as<std::string>());
-  if (has(p, "responseTopic")) out.response_topic = store.keep(p["responseTopic"].as<std::string>());
-  if (has(p, "correlationData")) {
-    store.blobs.push_front(bytes_in(p["correlationData"]));
+  val v = p["payloadFormatIndicator"];
+  if (!v.isUndefined()) out.payload_format_indicator = static_cast<uint8_t>(v.as<double>());
+  v = p["messageExpiryInterval"];
+  if (!v.isUndefined()) out.message_expiry_interval = static_cast<uint32_t>(v.as<double>());
+  std::string text;
+  if (read_string(p, "contentType", text)) out.content_type = store.keep(std::move(text));
+  if (read_string(p, "responseTopic", text)) out.response_topic = store.keep(std::move(text));
+  v = p["correlationData"];
+  if (!v.isUndefined()) {
+    store.blobs.push_front(bytes_in(v));
     out.correlation_data = mqtt::Bytes(store.blobs.front().data(), store.blobs.front().size());
   }
   read_user_properties(p["userProperties"], store, out.user_properties);
@@ -170,26 +181,28 @@ mqtt::ClientOptions client_options(const val& o) {
   mqtt::ClientOptions c;
   read(o, "host", c.host);
   read(o, "port", c.port);
-  if (has(o, "protocol")) c.protocol = scheme_of(o["protocol"].as<std::string>());
+  std::string text;
+  if (read_string(o, "protocol", text)) c.protocol = scheme_of(text);
   read(o, "path", c.path);
   read(o, "url", c.url);
-  if (has(o, "servers")) {
-    val list = o["servers"];
+  val list = o["servers"];
+  if (!list.isUndefined()) {
     const size_t n = list["length"].as<size_t>();
     for (size_t i = 0; i < n; ++i) c.servers.push_back(list[i].as<std::string>());
   }
   read(o, "clientId", c.client_id);
-  if (has(o, "username")) c.username = o["username"].as<std::string>();
-  if (has(o, "password")) c.password = o["password"].as<std::string>();
+  if (read_string(o, "username", text)) c.username = text;
+  if (read_string(o, "password", text)) c.password = text;
   read(o, "keepalive_interval", c.keepalive_interval);
   read(o, "protocolVersion", c.protocol_version);
   read(o, "clean", c.clean);
   read(o, "sessionExpiryInterval", c.session_expiry_interval);
-  if (has(o, "will")) {
-    val w = o["will"];
+  val w = o["will"];
+  if (!w.isUndefined()) {
     mqtt::WillOptions will;
     read(w, "topic", will.topic);
-    if (has(w, "payload")) copy_in(w["payload"], will.payload);
+    val payload = w["payload"];
+    if (!payload.isUndefined()) copy_in(payload, will.payload);
     read(w, "qos", will.qos);
     read(w, "retain", will.retain);
     read(w, "delayInterval", will.delay_interval);
@@ -207,14 +220,15 @@ mqtt::ClientOptions client_options(const val& o) {
   read(o, "receiveMaximum", c.receive_maximum);
   read(o, "maximumPacketSize", c.max_packet_size);
   read(o, "topicAliasMaximum", c.topic_alias_maximum);
-  if (has(o, "userProperties")) {
-    val list = o["userProperties"];
+  list = o["userProperties"];
+  if (!list.isUndefined()) {
     const size_t n = list["length"].as<size_t>();
     for (size_t i = 0; i < n; ++i)
       c.user_properties.push_back({list[i][0].as<std::string>(), list[i][1].as<std::string>()});
   }
   read(o, "authenticationMethod", c.authentication_method);
-  if (has(o, "authenticationData")) copy_in(o["authenticationData"], c.authentication_data);
+  val data = o["authenticationData"];
+  if (!data.isUndefined()) copy_in(data, c.authentication_data);
   return c;
 }
 
@@ -276,7 +290,7 @@ class RawClient {
     read(options, "rap", r.retain_as_published);
     read(options, "rh", r.retain_handling);
     read(options, "subscriptionIdentifier", r.subscription_identifier);
-    if (has(options, "userProperties")) read_user_properties(options["userProperties"], store, r.user_properties);
+    read_user_properties(get(options, "userProperties"), store, r.user_properties);
     return code(engine_.subscribe(r, token));
   }
 
@@ -284,7 +298,7 @@ class RawClient {
     mqtt::UnsubscribeRequest r;
     r.topic = topic;
     PropertyStrings store;
-    if (has(options, "userProperties")) read_user_properties(options["userProperties"], store, r.user_properties);
+    read_user_properties(get(options, "userProperties"), store, r.user_properties);
     return code(engine_.unsubscribe(r, token));
   }
 
