@@ -88,9 +88,39 @@ void Connection::open(const Endpoint& endpoint) {
 }
 
 void Connection::start(const Endpoint& endpoint, uint64_t generation) {
-  StreamError error;
-  auto stream = open_stream(endpoint, tls_, error);
+  if (endpoint.is_websocket() || endpoint.host.empty() || is_numeric_host(endpoint.host)) {
+    Addresses addresses;
+    StreamError error;
+    if (!endpoint.is_websocket() && !endpoint.host.empty() &&
+        !resolve(endpoint.host, endpoint.effective_port(), addresses, error)) {
+      return connect(endpoint, generation, {}, error);
+    }
+    return connect(endpoint, generation, std::move(addresses), error);
+  }
+  // A name: getaddrinfo runs on a resolver thread; its answer comes back through the loop.
+  // A connection closed or reopened meanwhile (the Engine's connect timeout, say) ignores it.
+  std::weak_ptr<bool> alive = alive_;
+  Loop::Poster post = loop_.poster();
+  resolve_async(endpoint.host, endpoint.effective_port(),
+                [this, alive, post, endpoint, generation](Addresses addresses, StreamError error) {
+                  post([this, alive, endpoint, generation, addresses = std::move(addresses),
+                        error = std::move(error)]() mutable {
+                    if (alive.expired() || generation != generation_) return;
+                    connect(endpoint, generation, std::move(addresses), error);
+                  });
+                });
+}
+
+void Connection::connect(const Endpoint& endpoint, uint64_t generation, Addresses addresses,
+                         const StreamError& resolve_error) {
   if (generation != generation_) return;
+  StreamError error = resolve_error;
+  std::unique_ptr<Stream> stream;
+  if (endpoint.host.empty()) {
+    error = {ErrorCode::missing_host, "no host"};
+  } else if (error.code == ErrorCode::ok) {
+    stream = open_stream(endpoint, tls_, std::move(addresses), error);
+  }
   if (!stream) {
     phase_ = Phase::idle;
     report_closed(error.code, error.detail);

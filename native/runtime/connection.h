@@ -52,6 +52,8 @@ class Connection final : public Host, private Loop::Source {
   bool ready_without_poll() const override;
 
   void start(const Endpoint& endpoint, uint64_t generation);
+  void connect(const Endpoint& endpoint, uint64_t generation, Addresses addresses,
+               const StreamError& resolve_error);
   void read_available();
   bool flush();  // false: the connection failed (and was reported)
   void drop_transport();

@@ -31,10 +31,31 @@
 
 namespace mqtt {
 
+namespace {
+// Where other threads leave work for the loop. Shared with Poster handles, so work finishing
+// after the loop is gone is dropped instead of touching freed memory.
+struct Mailbox {
+  std::mutex mutex;
+  std::deque<std::function<void()>> posted;
+  int wake_fd = -1;
+  bool open = true;
+
+  bool post(std::function<void()> fn) {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!open) return false;
+    posted.push_back(std::move(fn));
+    char byte = 1;
+    if (wake_fd >= 0) (void)!::write(wake_fd, &byte, 1);
+    return true;
+  }
+};
+}  // namespace
+
 class Loop::Impl {
  public:
   Impl() {
     if (::pipe2(wake_pipe_, O_NONBLOCK | O_CLOEXEC) != 0) wake_pipe_[0] = wake_pipe_[1] = -1;
+    mailbox_->wake_fd = wake_pipe_[1];
 #if MQTT_LOOP_EPOLL
     epoll_ = epoll_create1(EPOLL_CLOEXEC);
     epoll_event e{};
@@ -81,16 +102,16 @@ class Loop::Impl {
   bool run_posted() {
     std::deque<std::function<void()>> batch;
     {
-      std::lock_guard<std::mutex> lock(mutex_);
-      batch.swap(posted_);
+      std::lock_guard<std::mutex> lock(mailbox_->mutex);
+      batch.swap(mailbox_->posted);
     }
     for (auto& fn : batch) fn();
     return !batch.empty();
   }
 
   bool has_posted() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return !posted_.empty();
+    std::lock_guard<std::mutex> lock(mailbox_->mutex);
+    return !mailbox_->posted.empty();
   }
 
   void run_timers(uint64_t now) {
@@ -206,8 +227,7 @@ class Loop::Impl {
   }
 
   int wake_pipe_[2] = {-1, -1};
-  std::mutex mutex_;
-  std::deque<std::function<void()>> posted_;
+  std::shared_ptr<Mailbox> mailbox_ = std::make_shared<Mailbox>();
   std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> heap_;
   std::unordered_map<TimerId, std::function<void()>> timers_;
   TimerId next_timer_ = 1;
@@ -233,10 +253,17 @@ Loop::~Loop() {
   impl_->owned_.clear();
   std::deque<std::function<void()>> posted;
   {
-    std::lock_guard<std::mutex> lock(impl_->mutex_);
-    posted.swap(impl_->posted_);
+    std::lock_guard<std::mutex> lock(impl_->mailbox_->mutex);
+    impl_->mailbox_->open = false;  // Posters outliving the loop now drop their work
+    impl_->mailbox_->wake_fd = -1;
+    posted.swap(impl_->mailbox_->posted);
   }
   posted.clear();
+}
+
+Loop::Poster Loop::poster() {
+  std::shared_ptr<Mailbox> mailbox = impl_->mailbox_;
+  return [mailbox](std::function<void()> fn) { return mailbox->post(std::move(fn)); };
 }
 
 void Loop::own(std::unique_ptr<Owned> object) { impl_->owned_.push_back(std::move(object)); }
@@ -262,13 +289,7 @@ bool Loop::in_loop_thread() const {
   return !impl_->has_owner_.load() || impl_->owner_ == std::this_thread::get_id();
 }
 
-void Loop::post(std::function<void()> fn) {
-  {
-    std::lock_guard<std::mutex> lock(impl_->mutex_);
-    impl_->posted_.push_back(std::move(fn));
-  }
-  impl_->wake();
-}
+void Loop::post(std::function<void()> fn) { impl_->mailbox_->post(std::move(fn)); }
 
 void Loop::call(const std::function<void()>& fn) {
   if (in_loop_thread()) {

@@ -6,10 +6,14 @@
 // A stream only moves bytes: it knows nothing of MQTT.
 #pragma once
 
+#include <sys/socket.h>
+
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "mqtt/error.h"
 #include "mqtt/options.h"
@@ -56,15 +60,33 @@ class Stream {
   StreamError error_;
 };
 
-// Starts connecting to endpoint (mqtt: TCP; mqtts: TLS over TCP). Resolves the host name
-// (blocking getaddrinfo; numeric addresses resolve at once) and starts a non-blocking connect.
-// On failure returns null and fills `error` (dns_failed, connect_failed, tls_failed,
-// not_supported for WebSocket schemes).
+// One resolved socket address.
+struct Address {
+  sockaddr_storage storage{};
+  socklen_t length = 0;
+  int family = 0;
+};
+using Addresses = std::vector<Address>;
+
+// The host without the brackets a URL puts around an IPv6 literal.
+std::string bare_host(const std::string& host);
+// True for an IPv4 or IPv6 literal: resolve() returns at once, without asking DNS.
+bool is_numeric_host(const std::string& host);
+// getaddrinfo (IPv6 and IPv4): blocking for names, so the runtime calls it off the loop's
+// thread (resolve_async). False with `error` dns_failed naming the host and the reason.
+bool resolve(const std::string& host, uint16_t port, Addresses& out, StreamError& error);
+// resolve() on a small pool of worker threads; `done` runs on the worker thread.
+void resolve_async(std::string host, uint16_t port,
+                   std::function<void(Addresses, StreamError)> done);
+
+// Starts connecting to the endpoint's resolved addresses (mqtt: TCP; mqtts: TLS over TCP),
+// trying each in turn, non-blocking. On failure returns null and fills `error`
+// (connect_failed, tls_failed, not_supported for WebSocket schemes).
 std::unique_ptr<Stream> open_stream(const Endpoint& endpoint, const TlsOptions& tls,
-                                    StreamError& error);
+                                    Addresses addresses, StreamError& error);
 
 // The TCP stream alone (TLS wraps one).
-std::unique_ptr<Stream> open_tcp(const std::string& host, uint16_t port, StreamError& error);
+std::unique_ptr<Stream> open_tcp(Addresses addresses, StreamError& error);
 
 // The TLS layer over a connecting TCP stream; `host` is verified and sent as SNI unless
 // tls.servername overrides it. Implemented by tls_openssl.cpp or tls_mbedtls.cpp.

@@ -36,34 +36,8 @@ class TcpStream final : public Stream {
  public:
   ~TcpStream() override { close_socket(); }
 
-  bool start(const std::string& host, uint16_t port) {
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_ADDRCONFIG;
-    addrinfo* list = nullptr;
-    // IPv6 literals may come bracketed from a URL.
-    std::string name = host;
-    if (name.size() > 2 && name.front() == '[' && name.back() == ']')
-      name = name.substr(1, name.size() - 2);
-    int rc = getaddrinfo(name.c_str(), std::to_string(port).c_str(), &hints, &list);
-    if (rc == EAI_ADDRFAMILY || rc == EAI_NONAME) {
-      // AI_ADDRCONFIG hides loopback-only families on hosts without a configured address.
-      hints.ai_flags = 0;
-      rc = getaddrinfo(name.c_str(), std::to_string(port).c_str(), &hints, &list);
-    }
-    if (rc != 0) {
-      fail(ErrorCode::dns_failed, "cannot resolve '" + name + "': " + gai_strerror(rc));
-      return false;
-    }
-    for (addrinfo* it = list; it; it = it->ai_next) {
-      Address a;
-      std::memcpy(&a.storage, it->ai_addr, it->ai_addrlen);
-      a.length = it->ai_addrlen;
-      a.family = it->ai_family;
-      addresses_.push_back(a);
-    }
-    freeaddrinfo(list);
+  bool start(Addresses addresses) {
+    addresses_ = std::move(addresses);
     return connect_next();
   }
 
@@ -129,12 +103,6 @@ class TcpStream final : public Stream {
   bool wants_write() const override { return !connected_; }
 
  private:
-  struct Address {
-    sockaddr_storage storage{};
-    socklen_t length = 0;
-    int family = 0;
-  };
-
   // Starts a non-blocking connect to the next address; false when none is left.
   bool connect_next() {
     while (next_ < addresses_.size()) {
@@ -178,9 +146,52 @@ class TcpStream final : public Stream {
 
 }  // namespace
 
-std::unique_ptr<Stream> open_tcp(const std::string& host, uint16_t port, StreamError& error) {
+std::string bare_host(const std::string& host) {
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    return host.substr(1, host.size() - 2);
+  return host;
+}
+
+bool is_numeric_host(const std::string& host) {
+  std::string name = bare_host(host);
+  unsigned char buffer[sizeof(in6_addr)];
+  return inet_pton(AF_INET, name.c_str(), buffer) == 1 ||
+         inet_pton(AF_INET6, name.c_str(), buffer) == 1;
+}
+
+bool resolve(const std::string& host, uint16_t port, Addresses& out, StreamError& error) {
+  std::string name = bare_host(host);
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_ADDRCONFIG;
+  addrinfo* list = nullptr;
+  std::string service = std::to_string(port);
+  int rc = getaddrinfo(name.c_str(), service.c_str(), &hints, &list);
+  if (rc == EAI_ADDRFAMILY || rc == EAI_NONAME) {
+    // AI_ADDRCONFIG hides loopback-only families on hosts without a configured address.
+    hints.ai_flags = 0;
+    rc = getaddrinfo(name.c_str(), service.c_str(), &hints, &list);
+  }
+  if (rc != 0) {
+    error = {ErrorCode::dns_failed, "cannot resolve '" + name + "': " + gai_strerror(rc)};
+    return false;
+  }
+  out.clear();
+  for (addrinfo* it = list; it; it = it->ai_next) {
+    Address a;
+    std::memcpy(&a.storage, it->ai_addr, it->ai_addrlen);
+    a.length = it->ai_addrlen;
+    a.family = it->ai_family;
+    out.push_back(a);
+  }
+  freeaddrinfo(list);
+  return true;
+}
+
+std::unique_ptr<Stream> open_tcp(Addresses addresses, StreamError& error) {
   auto stream = std::make_unique<TcpStream>();
-  if (!stream->start(host, port)) {
+  if (!stream->start(std::move(addresses))) {
     error = stream->error();
     return nullptr;
   }
@@ -188,19 +199,15 @@ std::unique_ptr<Stream> open_tcp(const std::string& host, uint16_t port, StreamE
 }
 
 std::unique_ptr<Stream> open_stream(const Endpoint& endpoint, const TlsOptions& tls,
-                                    StreamError& error) {
+                                    Addresses addresses, StreamError& error) {
   if (endpoint.is_websocket()) {
     error = {ErrorCode::not_supported,
              "the native host speaks MQTT over TCP and TLS (mqtt://, mqtts://), not WebSocket"};
     return nullptr;
   }
-  if (endpoint.host.empty()) {
-    error = {ErrorCode::missing_host, "no host"};
-    return nullptr;
-  }
-  auto tcp = open_tcp(endpoint.host, endpoint.effective_port(), error);
+  auto tcp = open_tcp(std::move(addresses), error);
   if (!tcp || !endpoint.is_tls()) return tcp;
-  return wrap_tls(std::move(tcp), endpoint.host, tls, error);
+  return wrap_tls(std::move(tcp), bare_host(endpoint.host), tls, error);
 }
 
 }  // namespace mqtt::native

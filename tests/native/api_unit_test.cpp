@@ -8,6 +8,7 @@
 
 #include "harness.h"
 #include "mqtt.h"
+#include "transport/stream.h"
 
 namespace mqtt::test {
 namespace {
@@ -86,6 +87,41 @@ TEST(Loop, SourcesFollowDescriptorChangesAndInterest) {
   ASSERT_TRUE(loop.run_until([&] { return s.reads == 3; }, 1000));
   loop.remove_source(&s);
   EXPECT_EQ(loop.sources(), 0u);
+}
+
+// Host names are resolved on worker threads; an answer that comes back after its client and
+// its loop are gone is dropped (the loop's Poster), not delivered into freed memory.
+TEST(Resolver, AnswersOutlivingTheirLoopAreDropped) {
+  for (int i = 0; i < 4; ++i) {
+    Loop loop;
+    Options o;
+    o.host = "no-such-host.invalid";
+    o.loop = &loop;
+    auto client = createClient(o);
+    ASSERT_NE(client, nullptr);
+  }  // client, then loop, destroyed while the lookups run
+  // Wait for lookups of the same name (queued after those) to finish on the same workers.
+  std::atomic<int> answered{0};
+  for (int i = 0; i < 4; ++i)
+    native::resolve_async("no-such-host.invalid", 1883,
+                          [&](native::Addresses, native::StreamError e) {
+                            EXPECT_EQ(e.code, ErrorCode::dns_failed);
+                            ++answered;
+                          });
+  Loop waiter;
+  EXPECT_TRUE(waiter.run_until([&] { return answered == 4; }, 20000));
+}
+
+TEST(Resolver, NumericHostsNeedNoLookup) {
+  EXPECT_TRUE(native::is_numeric_host("127.0.0.1"));
+  EXPECT_TRUE(native::is_numeric_host("[::1]"));
+  EXPECT_TRUE(native::is_numeric_host("::1"));
+  EXPECT_FALSE(native::is_numeric_host("localhost"));
+  native::Addresses a;
+  native::StreamError e;
+  ASSERT_TRUE(native::resolve("[::1]", 1883, a, e)) << e.detail;
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0].family, AF_INET6);
 }
 
 TEST(Errors, CConstantsMatchTheCoreTable) {

@@ -31,6 +31,11 @@ class Loop {
 
   // Queues `fn` to run on the loop's thread. Thread-safe; wakes a waiting loop.
   void post(std::function<void()> fn);
+  // A handle that posts to this loop from any thread and stays safe to call after the loop is
+  // destroyed (it then drops the function and returns false): for work that finishes on other
+  // threads, such as host-name resolution.
+  using Poster = std::function<bool(std::function<void()>)>;
+  Poster poster();
   // Runs `fn` on the loop's thread and waits for it (directly when already on that thread).
   // Only for a loop that is running on another thread (background()).
   void call(const std::function<void()>& fn);
