@@ -6,19 +6,6 @@
 #include "mqtt.h"
 #include "mqtt/client.h"
 
-// The C constants are generated from the core's table at configure time; check that every
-// generated constant still has the value of the core's enumerator of the same name, and that
-// both tables have as many entries.
-#define MQTT_CHECK_SAME(name, c_constant)                                \
-  static_assert(static_cast<int>(mqtt::ErrorCode::name) == (c_constant), \
-                "mqtt_errors.h is out of date: " #name);
-MQTT_ERR_TABLE(MQTT_CHECK_SAME)
-#undef MQTT_CHECK_SAME
-#define MQTT_COUNT(...) +1
-static_assert(0 MQTT_ERRORS(MQTT_COUNT) == 0 MQTT_ERR_TABLE(MQTT_COUNT),
-              "mqtt_errors.h is out of date");
-#undef MQTT_COUNT
-
 struct mqtt_loop {
   mqtt::Loop loop;
 };
@@ -266,34 +253,17 @@ void mqtt_destroy(mqtt_client_t* c) {
 
 const char* mqtt_client_id(mqtt_client_t* c) { return c ? c->client_id.c_str() : ""; }
 
-const char* mqtt_error_message(int code) {
-  switch (code) {
-#define MQTT_CASE(name, value, fatal, message) \
-  case value:                                  \
-    return message;
-    MQTT_ERRORS(MQTT_CASE)
-#undef MQTT_CASE
-    default:
-      return "unknown error";
-  }
-}
-
-const char* mqtt_error_name(int code) {
-  switch (code) {
-#define MQTT_CASE(name, value, fatal, message) \
-  case value:                                  \
-    return #name;
-    MQTT_ERRORS(MQTT_CASE)
-#undef MQTT_CASE
-    default:
-      return "unknown";
-  }
-}
-
 mqtt_loop_t* mqtt_loop_create(void) { return new mqtt_loop(); }
 void mqtt_loop_destroy(mqtt_loop_t* loop) { delete loop; }
-void mqtt_loop_run(mqtt_loop_t* loop) { loop->loop.run(); }
-void mqtt_loop_run_once(mqtt_loop_t* loop, int timeout_ms) { loop->loop.run_once(timeout_ms); }
-void mqtt_loop_stop(mqtt_loop_t* loop) { loop->loop.stop(); }
+// NULL: the background loop, which runs on its own thread: nothing to do.
+void mqtt_loop_run(mqtt_loop_t* loop) {
+  if (loop) loop->loop.run();
+}
+void mqtt_loop_run_once(mqtt_loop_t* loop, int timeout_ms) {
+  if (loop) loop->loop.run_once(timeout_ms);
+}
+void mqtt_loop_stop(mqtt_loop_t* loop) {
+  if (loop) loop->loop.stop();
+}
 
 }  // extern "C"

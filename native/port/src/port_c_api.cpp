@@ -1,0 +1,329 @@
+// The C API (mqtt.h) on the device port: the same functions as the native runtime's, over
+// PortClient, so firmware written in C uses the same names on the board as on Linux.
+//
+// There is no background thread on a device: a loop (mqtt_loop_create(), or NULL for the
+// port's default loop) is driven by the firmware's task with mqtt_loop_run_once(loop, ms) or
+// mqtt_loop_run(loop); every callback runs inside those calls.
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mqtt.h"
+#include "mqtt/port_client.h"
+#include "mqtt_port.h"
+
+struct mqtt_loop {
+  std::vector<mqtt_client*> clients;
+  bool stop = false;
+};
+
+namespace {
+
+mqtt_loop& default_loop() {
+  static mqtt_loop loop;
+  return loop;
+}
+
+constexpr mqtt::Token kConnectToken = 1;
+
+struct Callbacks {
+  mqtt_success_cb success = nullptr;
+  mqtt_fail_cb fail = nullptr;
+  void* user = nullptr;
+};
+
+struct Listener {
+  mqtt_event_type_t event;
+  mqtt_event_cb cb;
+  void* user;
+  bool once;
+  bool removed;
+};
+
+}  // namespace
+
+struct mqtt_client final : mqtt::Events {
+  // The Engine goes first, while the listeners and callbacks it may still reach exist.
+  ~mqtt_client() { port.reset(); }
+
+  mqtt_loop* loop = nullptr;
+  std::unique_ptr<mqtt::port::PortClient> port;
+  std::string client_id;
+  std::vector<Listener> listeners;
+  std::vector<std::pair<mqtt::Token, Callbacks>> pending;
+  mqtt::Token next_token = kConnectToken + 1;
+  int depth = 0;           // > 0 while one of its callbacks runs
+  bool destroyed = false;  // mqtt_destroy was called from inside a callback
+
+  void emit(mqtt_event_type_t type, mqtt_event_t& e) {
+    e.type = type;
+    ++depth;
+    for (size_t i = 0; i < listeners.size() && !destroyed; ++i) {
+      Listener& l = listeners[i];
+      if (l.removed || l.event != type) continue;
+      if (l.once) l.removed = true;
+      l.cb(this, &e, l.user);
+    }
+    if (--depth == 0)
+      listeners.erase(std::remove_if(listeners.begin(), listeners.end(),
+                                     [](const Listener& l) { return l.removed; }),
+                      listeners.end());
+  }
+
+  static mqtt_error_t c_error(const mqtt::Error& error) {
+    mqtt_error_t e;
+    e.code = static_cast<int>(error.code);
+    e.message = mqtt_error_message(e.code);
+    e.reason_code = error.reason_code;
+    return e;
+  }
+
+  void on_connect() override {
+    mqtt_event_t e{};
+    emit(MQTT_EVENT_CONNECT, e);
+  }
+  void on_reconnect() override {
+    mqtt_event_t e{};
+    emit(MQTT_EVENT_RECONNECT, e);
+  }
+  void on_close() override {
+    mqtt_event_t e{};
+    emit(MQTT_EVENT_CLOSE, e);
+  }
+  void on_disconnect(const mqtt::Error& reason) override {
+    mqtt_error_t error = c_error(reason);
+    mqtt_event_t e{};
+    e.error = &error;
+    emit(MQTT_EVENT_DISCONNECT, e);
+  }
+  void on_error(const mqtt::Error& reason) override {
+    mqtt_error_t error = c_error(reason);
+    mqtt_event_t e{};
+    e.error = &error;
+    emit(MQTT_EVENT_ERROR, e);
+  }
+  void on_message(const mqtt::Message& m) override {
+    std::string topic(m.topic);  // NUL-terminated for C
+    mqtt_event_t e{};
+    e.topic = topic.c_str();
+    e.message = m.payload.data;
+    e.message_len = m.payload.size;
+    e.qos = m.qos;
+    e.retain = m.retain;
+    e.dup = m.dup;
+    emit(MQTT_EVENT_MESSAGE, e);
+  }
+  void on_complete(mqtt::Token token, const mqtt::Error& result) override {
+    auto it =
+        std::find_if(pending.begin(), pending.end(),
+                     [&](const std::pair<mqtt::Token, Callbacks>& p) { return p.first == token; });
+    if (it == pending.end()) return;
+    Callbacks c = it->second;
+    pending.erase(it);
+    ++depth;
+    if (result.ok()) {
+      if (c.success) c.success(this, c.user);
+    } else if (c.fail) {
+      mqtt_error_t e = c_error(result);
+      c.fail(token == kConnectToken && port == nullptr ? nullptr : this, &e, c.user);
+    }
+    --depth;
+  }
+
+  // Registers the callbacks, makes the request; a refusal the Engine did not complete itself
+  // (our own checks) is completed here.
+  template <class Make>
+  int request(mqtt_success_cb success, mqtt_fail_cb fail, void* user, Make&& make) {
+    mqtt::Token token = next_token++;
+    pending.push_back({token, {success, fail, user}});
+    mqtt::ErrorCode rc = make(token);
+    if (rc != mqtt::ErrorCode::ok) {
+      mqtt::Error e;
+      e.code = rc;
+      on_complete(token, e);
+    }
+    return static_cast<int>(rc);
+  }
+};
+
+namespace {
+
+void release_if_destroyed(mqtt_client* c) {
+  if (c->destroyed && c->depth == 0) {
+    auto& v = c->loop->clients;
+    v.erase(std::remove(v.begin(), v.end(), c), v.end());
+    delete c;
+  }
+}
+
+void fail_now(mqtt_fail_cb fail, mqtt_client* c, int code, void* user) {
+  if (!fail) return;
+  mqtt_error_t e{code, mqtt_error_message(code), 0};
+  fail(c, &e, user);
+}
+
+}  // namespace
+
+extern "C" {
+
+mqtt_client_t* mqtt_create_client(const mqtt_options_t* o) {
+  if (!o) return nullptr;
+  mqtt::ClientOptions options;
+  if (o->host) options.host = o->host;
+  options.port = o->port;
+  if (o->client_id) options.client_id = o->client_id;
+  if (o->username) options.username = std::string(o->username);
+  if (o->password) options.password = std::string(o->password);
+  if (o->keepalive_interval >= 0) options.keepalive_interval = o->keepalive_interval;
+  if (o->protocol_version != 0) options.protocol_version = o->protocol_version;
+  if (o->clean >= 0) options.clean = o->clean != 0;
+  options.session_expiry_interval = o->session_expiry_interval;
+  if (o->url) options.url = o->url;
+  if (o->tls) options.protocol = mqtt::Scheme::mqtts;  // refused by the port: plain TCP only
+  if (o->will_topic) {
+    mqtt::WillOptions will;
+    will.topic = o->will_topic;
+    auto* bytes = static_cast<const uint8_t*>(o->will_message);
+    if (bytes) will.payload.assign(bytes, bytes + o->will_message_len);
+    will.qos = o->will_qos;
+    will.retain = o->will_retain != 0;
+    options.will = will;
+  }
+  if (o->reconnect >= 0) options.reconnect = o->reconnect != 0;
+  mqtt::ErrorCode rc = mqtt::validate_options(options);
+  if (rc != mqtt::ErrorCode::ok) {
+    fail_now(o->fail, nullptr, static_cast<int>(rc), o->user);
+    return nullptr;
+  }
+  auto* c = new mqtt_client();
+  c->loop = o->loop ? o->loop : &default_loop();
+  c->pending.push_back({kConnectToken, {o->success, o->fail, o->user}});
+  c->port = std::make_unique<mqtt::port::PortClient>(*c, std::move(options));
+  c->client_id = std::string(c->port->engine().client_id());
+  if (c->port->engine().connect(kConnectToken) != mqtt::ErrorCode::ok) {
+    c->port.reset();
+    delete c;
+    return nullptr;
+  }
+  c->client_id = std::string(c->port->engine().client_id());
+  c->loop->clients.push_back(c);
+  return c;
+}
+
+static int add_listener(mqtt_client_t* c, mqtt_event_type_t event, mqtt_event_cb cb, void* user,
+                        bool once) {
+  if (!c || !cb || event < MQTT_EVENT_CONNECT || event > MQTT_EVENT_CLOSE)
+    return MQTT_ERR_INVALID_ARGUMENT;
+  c->listeners.push_back({event, cb, user, once, false});
+  return MQTT_ERR_OK;
+}
+
+int mqtt_on(mqtt_client_t* c, mqtt_event_type_t event, mqtt_event_cb cb, void* user) {
+  return add_listener(c, event, cb, user, false);
+}
+
+int mqtt_once(mqtt_client_t* c, mqtt_event_type_t event, mqtt_event_cb cb, void* user) {
+  return add_listener(c, event, cb, user, true);
+}
+
+int mqtt_off(mqtt_client_t* c, mqtt_event_type_t event, mqtt_event_cb cb, void* user) {
+  if (!c || event < MQTT_EVENT_CONNECT || event > MQTT_EVENT_CLOSE)
+    return MQTT_ERR_INVALID_ARGUMENT;
+  for (Listener& l : c->listeners)
+    if (l.event == event && l.cb == cb && l.user == user) l.removed = true;
+  if (c->depth == 0)
+    c->listeners.erase(std::remove_if(c->listeners.begin(), c->listeners.end(),
+                                      [](const Listener& l) { return l.removed; }),
+                       c->listeners.end());
+  return MQTT_ERR_OK;
+}
+
+int mqtt_subscribe(mqtt_client_t* c, const mqtt_subscribe_options_t* o) {
+  if (!c || !o) return MQTT_ERR_INVALID_ARGUMENT;
+  if (!o->topic) {
+    fail_now(o->fail, c, MQTT_ERR_MISSING_TOPIC, o->user);
+    return MQTT_ERR_MISSING_TOPIC;
+  }
+  return c->request(o->success, o->fail, o->user, [&](mqtt::Token token) {
+    mqtt::SubscribeRequest r;
+    r.topic = o->topic;
+    r.qos = o->qos;
+    return c->port->engine().subscribe(r, token);
+  });
+}
+
+int mqtt_unsubscribe(mqtt_client_t* c, const mqtt_unsubscribe_options_t* o) {
+  if (!c || !o) return MQTT_ERR_INVALID_ARGUMENT;
+  if (!o->topic) {
+    fail_now(o->fail, c, MQTT_ERR_MISSING_TOPIC, o->user);
+    return MQTT_ERR_MISSING_TOPIC;
+  }
+  return c->request(o->success, o->fail, o->user, [&](mqtt::Token token) {
+    mqtt::UnsubscribeRequest r;
+    r.topic = o->topic;
+    return c->port->engine().unsubscribe(r, token);
+  });
+}
+
+int mqtt_publish(mqtt_client_t* c, const mqtt_publish_options_t* o) {
+  if (!c || !o) return MQTT_ERR_INVALID_ARGUMENT;
+  if (!o->topic) {
+    fail_now(o->fail, c, MQTT_ERR_MISSING_TOPIC, o->user);
+    return MQTT_ERR_MISSING_TOPIC;
+  }
+  return c->request(o->success, o->fail, o->user, [&](mqtt::Token token) {
+    if (!o->message) return mqtt::ErrorCode::missing_message;
+    mqtt::PublishRequest r;
+    r.topic = o->topic;
+    r.payload = mqtt::Bytes(static_cast<const uint8_t*>(o->message), o->message_len);
+    r.qos = o->qos;
+    r.retain = o->retain != 0;
+    return c->port->engine().publish(r, token);
+  });
+}
+
+int mqtt_close(mqtt_client_t* c) {
+  if (!c) return MQTT_ERR_INVALID_ARGUMENT;
+  return static_cast<int>(c->port->engine().close());
+}
+
+void mqtt_destroy(mqtt_client_t* c) {
+  if (!c) return;
+  c->listeners.clear();
+  c->pending.clear();
+  if (c->depth > 0) {
+    c->destroyed = true;  // released by the loop once the callback returns
+    return;
+  }
+  c->destroyed = true;
+  release_if_destroyed(c);
+}
+
+const char* mqtt_client_id(mqtt_client_t* c) { return c ? c->client_id.c_str() : ""; }
+
+mqtt_loop_t* mqtt_loop_create(void) { return new mqtt_loop(); }
+
+void mqtt_loop_destroy(mqtt_loop_t* loop) { delete loop; }
+
+void mqtt_loop_run_once(mqtt_loop_t* loop, int timeout_ms) {
+  mqtt_loop& l = loop ? *loop : default_loop();
+  // One client waits on its socket for the whole timeout; more share it out.
+  std::vector<mqtt_client*> clients = l.clients;
+  uint32_t wait = timeout_ms < 0 ? 1000u : static_cast<uint32_t>(timeout_ms);
+  if (!clients.empty()) wait /= static_cast<uint32_t>(clients.size());
+  for (mqtt_client* c : clients) {
+    if (!c->destroyed) c->port->poll(wait);
+  }
+  for (mqtt_client* c : clients) release_if_destroyed(c);
+}
+
+void mqtt_loop_run(mqtt_loop_t* loop) {
+  mqtt_loop& l = loop ? *loop : default_loop();
+  l.stop = false;
+  while (!l.stop) mqtt_loop_run_once(&l, 100);
+}
+
+void mqtt_loop_stop(mqtt_loop_t* loop) { (loop ? *loop : default_loop()).stop = true; }
+
+}  // extern "C"
