@@ -37,7 +37,7 @@ test(`native client: ${OFFLINE_S} s without a broker publishing 100 every ~100 m
     c.send('flow warm mem/t 1 5000 100 256');
     await c.next('flow_done', { timeoutMs: 30000 });
     const baseline = await c.ask('stats', 'stats');
-    broker.pause();
+    await broker.pause();
     const samples = [];
     const started = Date.now();
     while (Date.now() - started < OFFLINE_S * 1000) {
@@ -47,7 +47,7 @@ test(`native client: ${OFFLINE_S} s without a broker publishing 100 every ~100 m
       await new Promise((r) => setTimeout(r, 100)); // the application's publishing rate
     }
     const offline = await c.ask('report off', 'report');
-    broker.resume();
+    await broker.resume();
     await waitFor(async () => (await c.ask('report off', 'report')).outstanding === 0, 60000, 'every accepted publish to complete');
     const done = await c.ask('report off', 'report');
     const maxQueued = Math.max(...samples.map((s) => s.queued));
@@ -74,7 +74,7 @@ test(`native client: ${OFFLINE_S} s without a broker publishing 100 every ~100 m
     assert.equal(done.double, 0);
     assert.equal(done.success + done.fail, done.accepted, 'every accepted publish completed once');
   } finally {
-    broker.resume();
+    await broker.resume();
     await c.stop();
   }
 });
@@ -107,7 +107,7 @@ test(`wasm client: ${OFFLINE_S} s without a broker publishing 100 every ~100 ms:
     }
     const baseline = mqtt.memory();
     const warm = { ...acc };
-    broker.pause();
+    await broker.pause();
     const samples = [];
     const started = Date.now();
     while (Date.now() - started < OFFLINE_S * 1000) {
@@ -115,7 +115,7 @@ test(`wasm client: ${OFFLINE_S} s without a broker publishing 100 every ~100 ms:
       samples.push({ t: (Date.now() - started) / 1000, ...mqtt.memory() });
       await new Promise((r) => setTimeout(r, 100));
     }
-    broker.resume();
+    await broker.resume();
     await waitFor(() => acc.accepted === acc.success + acc.fail, 60000, 'every accepted publish to complete');
     const full = samples.find((s) => s.t > 5) ?? samples[0];
     const maxHeap = Math.max(...samples.map((s) => s.heapSize));
@@ -134,7 +134,7 @@ test(`wasm client: ${OFFLINE_S} s without a broker publishing 100 every ~100 ms:
     assert.ok(maxAlloc - full.allocated < 2 * 1024 * 1024, `allocator flat once the queue is full (+${maxAlloc - full.allocated} B)`);
     assert.equal(acc.success + acc.fail, acc.accepted);
   } finally {
-    broker.resume();
+    await broker.resume();
     client.close();
   }
 });

@@ -13,4 +13,4 @@ if [[ -f wasm/package.json && ! -f wasm/dist/mqtt_wasm.wasm ]]; then
 fi
 mapfile -t files < <(find tests/reliability -maxdepth 1 -name '*.test.mjs' | sort)
 echo "--- node --test (${#files[@]} files)"
-exec node --test --test-concurrency=1 "${files[@]}"
+exec node --test --test-concurrency=1 --test-force-exit --test-timeout=300000 "${files[@]}"

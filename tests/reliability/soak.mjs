@@ -87,10 +87,10 @@ let cycle = 0;
 const restartTimer = setInterval(() => {
   if (restarting) return;
   if (++cycle % 2 === 0 && PAUSE_S > 0) {
-    broker.pause();
-    log(`broker frozen for ${PAUSE_S} s`);
-    restarting = new Promise((r) => setTimeout(r, PAUSE_S * 1000)).then(() => {
-      broker.resume();
+    restarting = Promise.resolve(broker.pause()).then(() => {
+      log(`broker frozen for ${PAUSE_S} s`);
+      return new Promise((r) => setTimeout(r, PAUSE_S * 1000));
+    }).then(() => broker.resume()).then(() => {
       pauses++;
       log(`broker resumed (#${pauses})`);
     }).finally(() => { restarting = null; });
