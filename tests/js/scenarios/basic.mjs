@@ -126,3 +126,25 @@ export async function manyPublishesInOneTick(mqtt, broker) {
   equal(new Set(messages.map((m) => new TextDecoder().decode(m.payload))).size, n, 'every message arrived once');
   await closeClient(client);
 }
+
+export async function requestsFromInsideListeners(mqtt, broker) {
+  // A listener that publishes and subscribes (the engine is on the stack): each request works.
+  const client = await mqtt.connectAsync(wsOptions(broker));
+  const ping = uniqueTopic('ping');
+  const pong = uniqueTopic('pong');
+  const got = collector(client);
+  client.on('message', (topic, payload) => {
+    if (topic !== ping) return;
+    const n = Number(new TextDecoder().decode(payload));
+    equal(client.publish({ topic: pong, message: String(n + 1), qos: 1 }), 0);
+    if (n < 5) equal(client.publish({ topic: ping, message: String(n + 1), qos: 2 }), 0);
+  });
+  await request(client, 'subscribe', { topic: ping, qos: 2 });
+  await request(client, 'subscribe', { topic: pong, qos: 1 });
+  await request(client, 'publish', { topic: ping, message: '0', qos: 2 });
+  const messages = await got.waitFor(12);
+  const pongs = messages.filter((m) => m.topic === pong).map((m) => new TextDecoder().decode(m.payload));
+  equal(pongs.length, 6, 'a pong for each ping');
+  deepEqual(pongs.slice().sort(), ['1', '2', '3', '4', '5', '6']);
+  await closeClient(client);
+}
