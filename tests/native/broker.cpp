@@ -65,7 +65,8 @@ int exit_status(int status) {
 }  // namespace
 
 std::string make_temp_dir(const char* prefix) {
-  std::string pattern = std::string("/tmp/") + prefix + "-XXXXXX";
+  const char* base = std::getenv("TMPDIR");
+  std::string pattern = std::string(base && *base ? base : "/tmp") + "/" + prefix + "-XXXXXX";
   std::vector<char> buffer(pattern.begin(), pattern.end());
   buffer.push_back('\0');
   char* dir = mkdtemp(buffer.data());
