@@ -3,6 +3,7 @@
 //   node tests/bench/bench.bench.mjs --smoke    every benchmark once, tiny counts, no figures worth reading;
 //                                               writes build/bench-smoke/REPORT.md (never the committed one)
 //   --only client,e2e,core,scale,size            run only these sections (the report shows what ran)
+//   --report-only                                 rewrite the report from the last run's saved results
 //
 // Sections: 1 client cost alone (fake broker: cpp/blaster.cpp), 2 end to end through Mosquitto,
 // 3 the core alone (Google Benchmark, cpp/core_bench.cpp), 4 idle clients at scale, 5 sizes.
@@ -34,6 +35,7 @@ const PEER_CPU = ncpu >= 2 ? 1 : null;
 const hasTaskset = spawnSync('taskset', ['--version']).status === 0;
 
 const t0 = Date.now();
+const notes = [];
 const log = (...m) => console.log(`[bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)}s]`, ...m);
 
 // ---------------------------------------------------------------------------------------------
@@ -227,7 +229,7 @@ async function getBrowser() {
 const COUNTS = smoke
   ? { 'ours-native': 20000, libmosquitto: 20000, 'paho-c': 5000, node: 10000, chromium: 5000 }
   : { 'ours-native': 2000000, libmosquitto: 500000, 'paho-c': 150000, node: 300000, chromium: 150000 };
-const REPS = smoke ? 1 : 5;
+const REPS = smoke ? 1 : 3;
 const E2E_REPS = smoke ? 1 : 3;
 
 // A smoke run starts every program once (each client, each host) and skips the repetitions of
@@ -293,23 +295,30 @@ async function sectionE2e() {
     for (const payload of smoke ? [64] : [64, 16384]) {
       for (const qos of smoke ? [1] : [0, 1, 2]) {
         const count = e2eCount(qos, payload);
-        const params = { mode: 'e2e', qos, payload, count, window: 100, timeout: smoke ? 20 : 60 };
+        const params = { mode: 'e2e', qos, payload, count, window: 100, timeout: smoke ? 20 : 40 };
         for (const c of nativeClients()) {
           if (!c.bin) continue;
           const r = await repeat(`e2e qos${qos} ${payload}B ${c.id}`, E2E_REPS, () =>
             runClient(c.bin, cliArgs({ ...params, port: broker.tcpPort })));
           rows.push({ ...c, ...params, transport: 'tcp', ...r, bin: undefined });
         }
+        // Mosquitto 2.0's WebSocket listener holds each 16 KiB message for 100-200 ms (5-10
+        // messages/s whatever the client): a figure of the broker, not of the JavaScript clients.
+        const jsSkip = payload > 4096;
+        if (jsSkip && qos === 0) notes.push('End to end with 16 KiB payloads is measured for the native clients only: Mosquitto 2.0\'s WebSocket listener delivers 16 KiB messages at 5–10 per second whichever JavaScript client sends them (each waits 100–200 ms in the broker), so those runs would measure the broker.');
         for (const c of nodeClients()) {
-          if (!c.available) continue;
+          if (!c.available || jsSkip) continue;
           const r = await repeat(`e2e qos${qos} ${payload}B ${c.id} ws`, E2E_REPS, () =>
             runClient(process.execPath, [nodeClient, ...cliArgs({ lib: c.lib, transport: 'ws', port: broker.wsPort, ...params })]));
           rows.push({ ...c, ...params, transport: 'ws', ...r });
         }
         for (const c of browserClients()) {
-          if (!c.available || SMOKE_SKIP(!c.ours)) continue;
+          if (!c.available || jsSkip || SMOKE_SKIP(!c.ours)) continue;
+          // Every client in Chromium moves a few thousand messages/s through Mosquitto (one
+          // WebSocket frame per packet each way): a tenth of the count keeps a run near 3 s.
+          const browserParams = { ...params, count: smoke ? params.count : Math.max(500, Math.round(params.count / 10)) };
           const r = await repeat(`e2e qos${qos} ${payload}B ${c.id} ws`, E2E_REPS, async () =>
-            (await getBrowser()).run(c.lib, { ...params, transport: 'ws', host: '127.0.0.1', port: broker.wsPort }));
+            (await getBrowser()).run(c.lib, { ...browserParams, transport: 'ws', host: '127.0.0.1', port: broker.wsPort }));
           rows.push({ ...c, ...params, transport: 'ws', ...r });
         }
       }
@@ -458,7 +467,8 @@ async function main() {
   buildCpp();
   fs.mkdirSync(resultsDir, { recursive: true });
   const env = environment();
-  const results = { smoke, env, sections: {} };
+  const results = { smoke, env, sections: {}, notes };
+  const resultsFile = path.join(resultsDir, smoke ? 'smoke.json' : 'full.json');
   const failures = [];
   const section = async (name, fn) => {
     if (!wanted(name)) return;
@@ -470,6 +480,7 @@ async function main() {
       failures.push(`${name}: ${e.message}`);
     }
     log(`section ${name} done in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+    fs.writeFileSync(resultsFile, JSON.stringify(results, null, 1));  // a stopped run keeps what it measured
   };
   try {
     await section('client', sectionClient);
@@ -483,7 +494,6 @@ async function main() {
   await section('size', () => measureSizes({ root, benchDir, smoke, log }));
   results.env.loadavgEnd = os.loadavg();
   results.env.seconds = Math.round((Date.now() - t0) / 1000);
-  const resultsFile = path.join(resultsDir, smoke ? 'smoke.json' : 'full.json');
   fs.writeFileSync(resultsFile, JSON.stringify(results, null, 1));
   fs.mkdirSync(path.dirname(reportPath), { recursive: true });
   writeReport(results, reportPath);
@@ -499,4 +509,11 @@ async function main() {
   }
 }
 
-await main();
+if (args.includes('--report-only')) {
+  // Rewrites the report from the saved results of the last run (after editing analysis.md).
+  const file = path.join(resultsDir, smoke ? 'smoke.json' : 'full.json');
+  writeReport(JSON.parse(fs.readFileSync(file, 'utf8')), reportPath);
+  console.log(`report: ${path.relative(root, reportPath)} (from ${path.relative(root, file)})`);
+} else {
+  await main();
+}

@@ -292,6 +292,14 @@ export function writeReport(results, file) {
     }
   }
 
+  // The hand-written analysis of the last full run (what limits each missed target, profiles,
+  // proposed fixes) lives beside the generated tables; a smoke run leaves it out.
+  const analysis = new URL('../analysis.md', import.meta.url);
+  if (!smoke && fs.existsSync(analysis)) {
+    p(fs.readFileSync(analysis, 'utf8').trim());
+    p();
+  }
+
   if (results.notes && results.notes.length) {
     p('## Notes');
     p();
