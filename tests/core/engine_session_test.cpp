@@ -234,8 +234,12 @@ TEST(EngineSession, RequestsFromCompletionsDuringCloseFailToo) {
   Harness h(basic_options());
   h.engine->publish(make_publish("t", "x", 1), 1);
   h.events.complete_hook = [&](Token t, const Error&) {
-    if (t == 1) EXPECT_EQ(h.engine->publish(make_publish("t", "y", 1), 2), ErrorCode::closed);
-    if (t == 2) EXPECT_EQ(h.engine->close(), ErrorCode::closed);
+    if (t == 1) {
+      EXPECT_EQ(h.engine->publish(make_publish("t", "y", 1), 2), ErrorCode::closed);
+    }
+    if (t == 2) {
+      EXPECT_EQ(h.engine->close(), ErrorCode::closed);
+    }
   };
   h.engine->close();
   EXPECT_EQ(h.events.count(1), 1u);

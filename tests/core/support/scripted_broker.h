@@ -140,7 +140,9 @@ class Harness {
 
   // connect() (if not called yet), transport up, CONNECT, CONNACK.
   void connect_ok(bool session_present = false, Properties props = {}) {
-    if (engine->state() == State::idle) ASSERT_EQ(engine->connect(1000), ErrorCode::ok);
+    if (engine->state() == State::idle) {
+      ASSERT_EQ(engine->connect(1000), ErrorCode::ok);
+    }
     open_and_connack(session_present, std::move(props));
   }
   void open_and_connack(bool session_present = false, Properties props = {}) {
