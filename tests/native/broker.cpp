@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -35,8 +36,12 @@ pid_t spawn(const std::vector<std::string>& argv, int stdin_fd, int stdout_fd, i
   std::vector<char*> args;
   for (auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  pid_t parent = getpid();
   pid_t pid = fork();
   if (pid == 0) {
+    // Brokers and tools die with the test, even when it is killed outright (ctest's timeout).
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);
     if (stdin_fd >= 0) dup2(stdin_fd, 0);
     if (stdout_fd >= 0) dup2(stdout_fd, 1);
     if (stderr_fd >= 0) dup2(stderr_fd, 2);
@@ -120,7 +125,7 @@ bool wait_for_port(uint16_t port, int timeout_ms, pid_t alive_pid) {
 }
 
 Broker::Broker(BrokerConfig config) : config_(std::move(config)) {
-  dir_ = make_temp_dir("mqtt-broker");
+  dir_ = make_temp_dir("native-test-broker");
   for (int attempt = 0; attempt < 5 && pid_ < 0; ++attempt) {
     port_ = free_port();
     tls_port_ = config_.cafile.empty() ? 0 : free_port();
