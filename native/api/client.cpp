@@ -193,7 +193,8 @@ class Client::Impl final : public Events {
       ErrorCode code = make(token);
       rc = static_cast<int>(code);
       if (code != ErrorCode::ok) {
-        // The Engine completes a refused request itself; only call fail if it did not.
+        // The Engine completes what it refuses; a refusal by this layer's own checks (a
+        // missing message) is completed here.
         auto it = pending_.find(token);
         if (it != pending_.end()) {
           Callbacks callbacks = std::move(it->second);
