@@ -51,7 +51,9 @@ TEST(EngineQos, Qos2CompletesOnPubcomp) {
 }
 
 TEST(EngineQos, PacketIdsAreDistinctWhileInFlight) {
-  Harness h(basic_options());
+  ClientOptions o = basic_options();
+  o.max_inflight = 100;  // all 50 on the wire at once
+  Harness h(o);
   h.connect_ok();
   std::vector<uint16_t> ids;
   for (Token t = 1; t <= 50; ++t) {
@@ -159,6 +161,25 @@ TEST(EngineQos, BrokerExceedingOurReceiveMaximumIsAViolation) {
   EXPECT_EQ(d.reason_code, 0x93);
   EXPECT_EQ(h.engine->state(), State::waiting);
   EXPECT_EQ(h.events.messages.size(), 2u);
+}
+
+// 3.1.1 has no Receive Maximum: a broker resuming a session may send every queued QoS 2 message
+// at once, and treating that as a violation would reconnect into the same burst forever.
+TEST(EngineQos, A311BrokerMayExceedReceiveMaximum) {
+  ClientOptions o = basic_options();
+  o.receive_maximum = 2;
+  Harness h(o);
+  h.connect_ok();
+  for (uint16_t id = 1; id <= 300; ++id) {
+    h.publish("a", std::to_string(id), 2, id);
+    EXPECT_EQ(h.expect_ack(PacketType::pubrec).packet_id, id);
+  }
+  EXPECT_EQ(h.engine->state(), State::connected);
+  EXPECT_TRUE(h.events.errors.empty());
+  EXPECT_EQ(h.events.messages.size(), 300u);
+  h.publish("a", "again", 2, 7, true);  // still held until PUBREL: not delivered twice
+  h.expect_ack(PacketType::pubrec);
+  EXPECT_EQ(h.events.messages.size(), 300u);
 }
 
 TEST(EngineQos, BrokerReceiveMaximumLimitsTheWindow) {

@@ -170,7 +170,7 @@ export interface ClientOptions extends ConnectProperties {
   /** Offline queue limits (default 1000 messages, 8 MiB). */
   queueMaxMessages?: number;
   queueMaxBytes?: number;
-  /** Outgoing QoS 1/2 messages in flight at once (default 100). */
+  /** Outgoing QoS 1/2 messages in flight at once (default 20; MQTT 5 brokers may lower it). */
   maxInflight?: number;
   /** MQTT 5 CONNECT properties, MQTT.js style (the same names are accepted at the top level). */
   properties?: ConnectProperties;

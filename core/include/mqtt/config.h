@@ -22,8 +22,10 @@
 #endif
 
 // Outgoing QoS 1/2 messages on the wire at once (also capped by the broker's Receive Maximum).
+// 20 is what Mosquitto accepts from a 3.1.1 client, which cannot be told a limit: past it the
+// broker acknowledges a QoS 2 PUBLISH, drops it and resets the connection.
 #ifndef MQTT_DEFAULT_MAX_INFLIGHT
-#define MQTT_DEFAULT_MAX_INFLIGHT 100u
+#define MQTT_DEFAULT_MAX_INFLIGHT 20u
 #endif
 
 // Incoming QoS 2 packet identifiers held until PUBREL (our Receive Maximum).

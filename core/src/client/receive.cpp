@@ -56,7 +56,10 @@ void Engine::Impl::handle_publish(const Publish& p) {
     // Delivered on the first PUBLISH; its identifier is held until PUBREL, so a retransmission
     // is acknowledged but not delivered again [MQTT-4.3.3-9].
     if (incoming_qos2_.contains(p.packet_id)) return send_ack(PacketType::pubrec, p.packet_id, 0);
-    if (incoming_qos2_.size() >= options_.receive_maximum) return violation(ErrorCode::receive_maximum_exceeded);
+    // Receive Maximum is a 5.0 promise; a 3.1.1 broker may hold up to every packet identifier
+    // (the table is then bounded by the 16-bit identifier space).
+    if (v5() && incoming_qos2_.size() >= options_.receive_maximum)
+      return violation(ErrorCode::receive_maximum_exceeded);
     incoming_qos2_.add(p.packet_id);
     events_.on_message(m);
     if (alive(link)) send_ack(PacketType::pubrec, p.packet_id, 0);

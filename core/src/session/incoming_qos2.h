@@ -1,6 +1,6 @@
 // Packet identifiers of incoming QoS 2 messages already delivered and not yet released by PUBREL.
 // A PUBLISH with one of these identifiers is a retransmission: acknowledged, not delivered again.
-// Bounded by our Receive Maximum: the broker may not have more outstanding [MQTT-3.3.4-9].
+// Bounded by our Receive Maximum in 5.0 [MQTT-3.3.4-9], by the 65,535 identifiers in 3.1.1.
 #pragma once
 
 #include <cstdint>
