@@ -1,10 +1,9 @@
 // QoS 2 against a Mosquitto with its default settings (max_inflight_messages 20), no faults at
-// all: the client's default in-flight window (MQTT_DEFAULT_MAX_INFLIGHT, 100) is larger than
-// what Mosquitto accepts from an MQTT 3.1.1 client. Mosquitto 2.0 then drops the 21st unreleased
-// QoS 2 PUBLISH while still answering it with a PUBREC (3.1.1 has no reason code to say "quota
-// exceeded") and resets the connection; the client resends PUBREL, gets PUBCOMP, and reports
-// success for a message nobody will ever receive. MQTT 5 is safe (the broker announces Receive
-// Maximum 20 in CONNACK), and so is 3.1.1 with maxInflight <= 20.
+// all. Mosquitto 2.0 drops the 21st unreleased QoS 2 PUBLISH of an MQTT 3.1.1 client while still
+// answering it with a PUBREC (3.1.1 has no reason code to say "quota exceeded") and resets the
+// connection; the client resends PUBREL, gets PUBCOMP, and would report success for a message
+// nobody will ever receive. So the client's default in-flight window (MQTT_DEFAULT_MAX_INFLIGHT)
+// is 20; MQTT 5 is safe anyway (the broker announces Receive Maximum 20 in CONNACK).
 // A second subscriber (mosquitto_sub, the broker's own client) shows the same gaps: the messages
 // never left the broker.
 import { test, before, after } from 'node:test';
@@ -61,11 +60,8 @@ test('MQTT 3.1.1 with max in-flight 20: nothing lost', { timeout: 180000 }, asyn
   assert.equal(r.disconnects, 0);
 });
 
-// Reproduction of the loss (see the comment at the top). Fix options for the core/engine owner:
-// default max_inflight <= 20 for 3.1.1 (Mosquitto's default; 3.1.1 cannot learn the broker's
-// limit), or treat "connection reset right after PUBREC beyond the 20th" as unknown delivery.
-test('MQTT 3.1.1 with the default in-flight window: no success is lost',
-  { timeout: 180000, skip: process.env.MQTT_REL_RUN_KNOWN ? false : 'known issue: default max_inflight (100) > Mosquitto max_inflight_messages (20) loses QoS 2 messages reported as success with 3.1.1' },
+// The default window is 20 (Mosquitto's own limit for a 3.1.1 client, which cannot be told it).
+test('MQTT 3.1.1 with the default in-flight window: no success is lost', { timeout: 180000 },
   async () => {
     const r = await qos2Run([]);
     console.log(`default Mosquitto, 3.1.1, default in-flight, ${COUNT} QoS 2: ${JSON.stringify(r)}`);

@@ -15,6 +15,7 @@ SUITES=(
   "fuzz|libFuzzer targets, ${MQTT_FUZZ_SECONDS:-20}s each"
   "size|Cortex-M4 size build (5.0 and 3.1.1) + core include scan"
   "node|wasm build + node:test (fixtures, tests/js)"
+  "reliability|faults, hostile brokers, failover, memory, secure defaults"
   "e2e|playground in headless Chromium"
   "bench-smoke|benchmarks, smoke run"
 )
