@@ -99,8 +99,6 @@ attempt('globalthis-document', function () { return typeof globalThis.document =
 // Probes whose "LEAK" is by design: the user's script is code the runner compiles, so eval in
 // its own worker gives it nothing new. Reported, not failed.
 const BY_DESIGN = ['eval', 'function-constructor'];
-// Known bug (see the skipped test below): the lock-down leaves getters on prototypes.
-const KNOWN_BUG = ['storage-getter', 'web-locks'];
 let probeLines = null;
 
 async function runProbes() {
@@ -128,28 +126,16 @@ async function runProbes() {
 
 const probeName = (line) => line.split(' ')[1];
 
-test('a user script finds no side door to the DOM, IndexedDB, caches, cookies, the page or a worker',
+// storage-getter and web-locks: the getters live on WorkerNavigator.prototype, not on the
+// navigator object, so a sandbox that only shadows navigator.storage still lets
+// `Object.getOwnPropertyDescriptor(WorkerNavigator.prototype, 'storage').get.call(navigator)`
+// reach the origin's private files.
+test('a user script finds no side door to the DOM, storage, IndexedDB, caches, cookies, locks, the page or a worker',
   { timeout: 120000 }, async (t) => {
     if (missing) return t.skip(missing);
     const lines = await runProbes();
-    const leaks = lines.filter((l) => / LEAK /.test(l) && !BY_DESIGN.includes(probeName(l)) && !KNOWN_BUG.includes(probeName(l)));
+    const leaks = lines.filter((l) => / LEAK /.test(l) && !BY_DESIGN.includes(probeName(l)));
     assert.deepEqual(leaks, [], 'the user script reached something it must not');
-  });
-
-// BUG for the playground engineer (web/src/runner/worker.js, lockDown): it hides
-// navigator.storage with an own property on the navigator object, but the getter stays on
-// WorkerNavigator.prototype: `Object.getOwnPropertyDescriptor(WorkerNavigator.prototype,
-// 'storage').get.call(navigator).getDirectory()` resolves, so a user script reads and writes the
-// origin private file system (origin storage shared with the page and every later run).
-// navigator.locks (origin-wide Web Locks, shared with the page) is reachable the same way.
-// Fix idea: delete 'storage' and 'locks' from WorkerNavigator.prototype (configurable), or
-// replace the getters; then remove the skip.
-test('a user script cannot reach origin storage through navigator.storage / navigator.locks getters',
-  { timeout: 120000, skip: process.env.MQTT_REL_RUN_KNOWN ? false : 'known bug in web/src/runner/worker.js lockDown (see the comment above): StorageManager and Web Locks stay reachable' },
-  async (t) => {
-    if (missing) return t.skip(missing);
-    const lines = await runProbes();
-    assert.deepEqual(lines.filter((l) => / LEAK /.test(l) && KNOWN_BUG.includes(probeName(l))), []);
   });
 
 test('a password in the script shows nowhere on the page: panels, console, errors, the page title or URL',

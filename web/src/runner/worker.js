@@ -103,14 +103,23 @@ const HIDDEN_GLOBALS = [
   'webkitRequestFileSystem', 'webkitRequestFileSystemSync', 'webkitResolveLocalFileSystemURL',
   'webkitResolveLocalFileSystemSyncURL',
 ];
-function lockDown() {
-  for (const name of HIDDEN_GLOBALS) {
-    for (let o = self; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+// Origin-wide state reachable through the navigator: the site's file storage and Web Locks.
+const HIDDEN_NAVIGATOR = ['storage', 'locks'];
+
+// Deletes each name along the whole prototype chain: a getter left on a prototype (e.g.
+// WorkerNavigator.prototype.storage) would still answer.
+function hide(object, names) {
+  for (const name of names) {
+    for (let o = object; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
       const d = Object.getOwnPropertyDescriptor(o, name);
       if (d && d.configurable) delete o[name];
     }
   }
-  try { Object.defineProperty(self.navigator, 'storage', { value: undefined }); } catch { /* not there */ }
+}
+
+function lockDown() {
+  hide(self.navigator, HIDDEN_NAVIGATOR);
+  hide(self, HIDDEN_GLOBALS);
 }
 
 let stopping = false;
