@@ -361,7 +361,8 @@ async function sectionCore() {
   log('core_bench (Google Benchmark)');
   const r = spawnSync(c, a, { stdio: ['ignore', 'ignore', 'inherit'], timeout: 600000 });
   if (r.status !== 0) return { missing: `core_bench failed (exit ${r.status})` };
-  const json = JSON.parse(fs.readFileSync(out, 'utf8'));
+  // Google Benchmark writes NaN (e.g. the coefficient of variation of a zero counter).
+  const json = JSON.parse(fs.readFileSync(out, 'utf8').replace(/\bNaN\b/g, 'null'));
   // With repetitions, keep the median aggregate (and min/max of the repetitions).
   const byName = new Map();
   for (const b of json.benchmarks) {
@@ -469,6 +470,13 @@ async function main() {
   const env = environment();
   const results = { smoke, env, sections: {}, notes };
   const resultsFile = path.join(resultsDir, smoke ? 'smoke.json' : 'full.json');
+  if (only && fs.existsSync(resultsFile)) {
+    // --only re-runs some sections: the others keep the last run's results.
+    const previous = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
+    Object.assign(results.sections, previous.sections);
+    for (const n of previous.notes || []) if (!notes.includes(n)) notes.push(n);
+    results.env = { ...previous.env, rerun: { date: env.date, sections: only, loadavg: env.loadavg } };
+  }
   const failures = [];
   const section = async (name, fn) => {
     if (!wanted(name)) return;
@@ -492,8 +500,10 @@ async function main() {
   await section('core', sectionCore);
   await section('scale', sectionScale);
   await section('size', () => measureSizes({ root, benchDir, smoke, log }));
-  results.env.loadavgEnd = os.loadavg();
-  results.env.seconds = Math.round((Date.now() - t0) / 1000);
+  if (!only) {
+    results.env.loadavgEnd = os.loadavg();
+    results.env.seconds = Math.round((Date.now() - t0) / 1000);
+  }
   fs.writeFileSync(resultsFile, JSON.stringify(results, null, 1));
   fs.mkdirSync(path.dirname(reportPath), { recursive: true });
   writeReport(results, reportPath);
