@@ -82,7 +82,7 @@ export function writeReport(results, file) {
     const r = ratioCell(a, b);
     const cpu = ratioCell(a, b, 'cpu_us_per_msg', false);
     const use = (x) => (med(x.cpu_s) && med(x.seconds) ? med(x.cpu_s) / med(x.seconds) : null);
-    let detail = a && b ? `${fmtInt(med(a.msgs_per_s))} vs ${fmtInt(med(b.msgs_per_s))} msg/s; CPU per message: ${cpu ? `${fmt(cpu)}× less` : '–'}` : 'not measured';
+    let detail = a && b ? `${fmtInt(med(a.msgs_per_s))} vs ${fmtInt(med(b.msgs_per_s))} msg/s; CPU per message: ${cpu ? (cpu >= 1 ? `${fmt(cpu)}× less` : `${fmt(1 / cpu)}× more`) : '–'}` : 'not measured';
     if (a && b && use(a) !== null && use(a) < 0.85) {
       detail += ` (ours used ${Math.round(use(a) * 100)} % of its core: it waited for the peer, so the CPU ratio is the better measure of what it can do)`;
     }
