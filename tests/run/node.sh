@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Suite: Node tests (node:test). Always the fixtures' own tests (tests/fixtures/*.test.mjs);
+# Suite: Node tests (node:test). Always the fixtures' own tests (tests/fixtures/*.test.mjs) and
+# the golden vectors' checks (tests/vectors/*.test.mjs);
 # when wasm/package.json exists, builds the WebAssembly package (npm run build --prefix wasm)
 # and, if that worked, runs tests/js/**/*.test.mjs against it. A failed wasm build fails the
 # suite, after the fixture tests have run.
 source "$(dirname "$0")/lib.sh"
 
-mapfile -t files < <(find tests/fixtures -maxdepth 1 -name '*.test.mjs' | sort)
+mapfile -t files < <(find tests/fixtures tests/vectors -maxdepth 1 -name '*.test.mjs' | sort)
 build_failed=0
 if [[ -f wasm/package.json ]]; then
   step "build the wasm package (npm run build --prefix wasm)"
