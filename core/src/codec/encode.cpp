@@ -1,4 +1,5 @@
 // encode(): dispatch on the packet's type, then the fixed header in front of the body.
+#include <cstring>
 #include <variant>
 
 #include "codec/units.h"
@@ -8,45 +9,49 @@ namespace mqtt {
 
 using namespace codec;
 
+namespace {
+
+uint8_t encode_body(const Packet& packet, Version version, Writer& w) {
+  if (auto* p = std::get_if<Connect>(&packet)) return encode_connect(*p, version, w);
+  if (auto* p = std::get_if<Connack>(&packet)) return encode_connack(*p, version, w);
+  if (auto* p = std::get_if<Publish>(&packet)) return encode_publish(*p, version, w);
+  if (auto* p = std::get_if<Ack>(&packet)) return encode_ack(*p, version, w);
+  if (auto* p = std::get_if<Subscribe>(&packet)) return encode_subscribe(*p, version, w);
+  if (auto* p = std::get_if<Suback>(&packet)) return encode_suback(*p, version, w);
+  if (auto* p = std::get_if<Unsubscribe>(&packet)) return encode_unsubscribe(*p, version, w);
+  if (auto* p = std::get_if<Ping>(&packet)) return encode_ping(*p, w);
+  if (auto* p = std::get_if<Disconnect>(&packet)) return encode_disconnect(*p, version, w);
+  if (auto* p = std::get_if<Auth>(&packet)) return encode_auth(*p, version, w);
+  w.fail(ErrorCode::invalid_argument);  // valueless variant
+  return 0;
+}
+
+}  // namespace
+
+// The body is measured first (which also finds every error), so `out` grows once, the fixed
+// header goes in front and the body is written after it, each byte once.
 ErrorCode encode(const Packet& packet, Version version, std::vector<uint8_t>& out) {
   if (version != Version::v311 && version != Version::v5)
     return ErrorCode::invalid_protocol_version;
   if (version == Version::v5 && !MQTT_CONFIG_V5) return ErrorCode::not_supported;
+  Writer measure;
+  const uint8_t first = encode_body(packet, version, measure);
+  if (measure.ok() && measure.len > kMaxVarint) measure.fail(ErrorCode::payload_too_large);
+  if (!measure.ok()) return measure.err;
+  const size_t body = measure.len;
+  uint8_t header[5];
+  header[0] = first;
+  const size_t header_size = 1 + put_varint(header + 1, uint32_t(body));
   const size_t start = out.size();
-  Writer w(out);
-  uint8_t first = 0;
-  if (auto* p = std::get_if<Connect>(&packet)) {
-    first = encode_connect(*p, version, w);
-  } else if (auto* p = std::get_if<Connack>(&packet)) {
-    first = encode_connack(*p, version, w);
-  } else if (auto* p = std::get_if<Publish>(&packet)) {
-    first = encode_publish(*p, version, w);
-  } else if (auto* p = std::get_if<Ack>(&packet)) {
-    first = encode_ack(*p, version, w);
-  } else if (auto* p = std::get_if<Subscribe>(&packet)) {
-    first = encode_subscribe(*p, version, w);
-  } else if (auto* p = std::get_if<Suback>(&packet)) {
-    first = encode_suback(*p, version, w);
-  } else if (auto* p = std::get_if<Unsubscribe>(&packet)) {
-    first = encode_unsubscribe(*p, version, w);
-  } else if (auto* p = std::get_if<Ping>(&packet)) {
-    first = encode_ping(*p, w);
-  } else if (auto* p = std::get_if<Disconnect>(&packet)) {
-    first = encode_disconnect(*p, version, w);
-  } else if (auto* p = std::get_if<Auth>(&packet)) {
-    first = encode_auth(*p, version, w);
-  } else {
-    w.fail(ErrorCode::invalid_argument);  // valueless variant
+  out.resize(start + header_size + body);
+  std::memcpy(out.data() + start, header, header_size);
+  Writer w(out.data() + start + header_size, body, measure);
+  encode_body(packet, version, w);
+  if (!w.ok() || w.len != body) {  // cannot happen with the same input; keep `out` as it was
+    out.resize(start);
+    return w.ok() ? ErrorCode::invalid_argument : w.err;
   }
-  // The body was written first because its length goes in front of it.
-  const size_t body = out.size() - start;
-  if (w.ok() && body > kMaxVarint) w.fail(ErrorCode::payload_too_large);
-  if (w.ok()) {
-    out.insert(out.begin() + long(start), first);
-    w.insert_varint(start + 1, uint32_t(body));
-  }
-  if (!w.ok()) out.resize(start);
-  return w.err;
+  return ErrorCode::ok;
 }
 
 }  // namespace mqtt

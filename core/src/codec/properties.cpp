@@ -159,7 +159,18 @@ void store(Properties& p, uint8_t id, uint32_t num, std::string_view key, std::s
 }  // namespace
 
 uint32_t write_properties(Writer& w, const Properties& p, Where where) {
-  const size_t start = w.out.size();
+  // The list's length goes in front of it: the measuring pass counts it and keeps it for the
+  // writing pass, which writes it first.
+  if (w.props >= 2) {
+    w.fail(ErrorCode::invalid_argument);
+    return 0;
+  }
+  const uint8_t index = w.props++;
+  size_t start = w.len;
+  if (!w.measuring()) {
+    w.varint(w.prop_lengths[index]);
+    start = w.len;
+  }
   PropertyWriter pw{w, where};
   pw.number(0x01, p.payload_format_indicator);
   pw.number(0x02, p.message_expiry_interval);
@@ -195,8 +206,12 @@ uint32_t write_properties(Writer& w, const Properties& p, Where where) {
   pw.number(0x28, p.wildcard_subscription_available);
   pw.number(0x29, p.subscription_identifier_available);
   pw.number(0x2A, p.shared_subscription_available);
-  const uint32_t length = uint32_t(w.out.size() - start);
-  w.insert_varint(start, length);
+  const uint32_t length = uint32_t(w.len - start);
+  if (w.measuring()) {
+    if (length > kMaxVarint) w.fail(ErrorCode::payload_too_large);
+    w.prop_lengths[index] = length;
+    w.len += varint_size(length);
+  }
   return length;
 }
 

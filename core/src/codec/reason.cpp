@@ -12,8 +12,7 @@ bool reason_allowed(uint8_t code, const uint8_t* allowed, size_t count) {
 void write_reason_tail(Writer& w, uint8_t reason, const Properties& props, Where where) {
   w.u8(reason);
   if (write_properties(w, props, where) == 0 && w.ok()) {
-    w.out.pop_back();  // an empty property list may be left out, then a success reason code
-    if (reason == 0) w.out.pop_back();
+    w.drop(reason == 0 ? 2 : 1);  // an empty property list may be left out, then a success reason code
   }
 }
 

@@ -1,6 +1,8 @@
 // Readers and writers of the primitive data types of MQTT (section 1.5).
 #include "codec/wire.h"
 
+#include <cstring>
+
 #include "mqtt/engine.h"
 
 namespace mqtt::codec {
@@ -68,11 +70,6 @@ std::string_view Reader::string() {
   return ok() ? s : std::string_view{};
 }
 
-void Writer::u16(uint16_t v) {
-  out.push_back(uint8_t(v >> 8));
-  out.push_back(uint8_t(v));
-}
-
 void Writer::u32(uint32_t v) {
   u16(uint16_t(v >> 16));
   u16(uint16_t(v));
@@ -80,14 +77,15 @@ void Writer::u32(uint32_t v) {
 
 void Writer::varint(uint32_t v) {
   if (v > kMaxVarint) return fail(ErrorCode::invalid_argument);
-  uint8_t buf[4];
-  raw(Bytes(buf, put_varint(buf, v)));
+  uint8_t tmp[4];
+  raw(Bytes(tmp, put_varint(tmp, v)));
 }
 
 void Writer::raw(Bytes b) {
   if (!ok()) return;
-  if (out.size() - start + b.size > kMaxVarint) return fail(ErrorCode::payload_too_large);
-  out.insert(out.end(), b.data, b.data + b.size);
+  if (len + b.size > kMaxVarint) return fail(ErrorCode::payload_too_large);
+  if (b.size != 0 && len + b.size <= cap) std::memcpy(buf + len, b.data, b.size);
+  len += b.size;
 }
 
 void Writer::binary(Bytes b) {
@@ -97,14 +95,8 @@ void Writer::binary(Bytes b) {
 }
 
 void Writer::string(std::string_view s) {
-  if (!is_valid_utf8(s)) return fail(ErrorCode::invalid_utf8);
+  if (measuring() && !is_valid_utf8(s)) return fail(ErrorCode::invalid_utf8);
   binary(Bytes::of(s));
-}
-
-void Writer::insert_varint(size_t pos, uint32_t value) {
-  if (value > kMaxVarint) return fail(ErrorCode::payload_too_large);
-  uint8_t buf[4];
-  out.insert(out.begin() + long(pos), buf, buf + put_varint(buf, value));
 }
 
 }  // namespace mqtt::codec

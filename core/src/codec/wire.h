@@ -6,7 +6,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
-#include <vector>
 
 #include "mqtt/error.h"
 #include "mqtt/properties.h"
@@ -45,27 +44,52 @@ struct Reader {
   Bytes rest() { return take(n); }
 };
 
+// encode() runs a packet unit twice with the same input: first a measuring Writer (no buffer)
+// counts the body and finds every error, then a Writer over the reserved bytes writes it, so the
+// body is copied once, after the fixed header, and never moved. Every write is bounded by `cap`.
 struct Writer {
-  std::vector<uint8_t>& out;
-  const size_t start;  // where this packet's body begins in `out`
+  uint8_t* buf = nullptr;  // nullptr: the measuring pass
+  size_t cap = 0;          // bytes that may be written at `buf`
+  size_t len = 0;          // body bytes written (or counted) so far
   ErrorCode err = ErrorCode::ok;
+  // Property lengths found by the measuring pass, in order, for the writing pass (CONNECT has
+  // two property lists: the packet's and the will's).
+  uint32_t prop_lengths[2] = {0, 0};
+  uint8_t props = 0;
 
-  explicit Writer(std::vector<uint8_t>& o) : out(o), start(o.size()) {}
+  Writer() = default;
+  // The writing pass over `size` bytes at `data`, after `measured` counted exactly that many.
+  Writer(uint8_t* data, size_t size, const Writer& measured) : buf(data), cap(size) {
+    prop_lengths[0] = measured.prop_lengths[0];
+    prop_lengths[1] = measured.prop_lengths[1];
+  }
 
+  bool measuring() const { return buf == nullptr; }
   bool ok() const { return err == ErrorCode::ok; }
   void fail(ErrorCode e) {
     if (ok()) err = e;
   }
 
-  void u8(uint8_t v) { out.push_back(v); }
-  void u16(uint16_t v);
+  void u8(uint8_t v) {
+    if (len < cap) buf[len] = v;
+    ++len;
+  }
+  void u16(uint16_t v) {
+    u8(uint8_t(v >> 8));
+    u8(uint8_t(v));
+  }
   void u32(uint32_t v);
   void varint(uint32_t v);  // above kMaxVarint: invalid_argument
   void raw(Bytes b);        // a body over kMaxVarint bytes: payload_too_large, before copying
   void binary(Bytes b);     // over 65535 bytes: invalid_argument
-  void string(std::string_view s);  // binary(), and invalid UTF-8: invalid_utf8
-  // Inserts `value` as a variable byte integer at `pos` (used for lengths known only afterwards).
-  void insert_varint(size_t pos, uint32_t value);
+  // binary(); invalid UTF-8: invalid_utf8 (checked by the measuring pass only: same input)
+  void string(std::string_view s);
+  void drop(size_t n) { len -= n; }  // forgets the last n bytes written
 };
+
+// Bytes of `value` as a variable byte integer (1 to 4).
+inline size_t varint_size(uint32_t value) {
+  return value < 128u ? 1 : value < 16384u ? 2 : value < 2097152u ? 3 : 4;
+}
 
 }  // namespace mqtt::codec
