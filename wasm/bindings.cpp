@@ -15,6 +15,7 @@
 #include <emscripten/val.h>
 #include <malloc.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <forward_list>
 #include <string>
@@ -29,6 +30,12 @@ using emscripten::typed_memory_view;
 using emscripten::val;
 
 val bytes_view(const uint8_t* data, size_t size) { return val(typed_memory_view(size, data)); }
+
+// Small publish payloads are written here by JavaScript (through a view it keeps) instead of
+// being read through Embind's val calls: see RawClient::publish.
+constexpr size_t kScratchSize = 16 * 1024;
+uint8_t scratch_buffer[kScratchSize];
+val scratch() { return bytes_view(scratch_buffer, kScratchSize); }
 
 // Copies a Uint8Array into a C++ buffer: the one copy of incoming bytes into the wasm heap.
 void copy_in(const val& array, std::vector<uint8_t>& out) {
@@ -241,9 +248,17 @@ class Peer final : public mqtt::Host, public mqtt::Events {
 
   // mqtt::Host
   void open(const mqtt::Endpoint& e) override {
+    discard_output();  // nothing of an earlier connection goes out on this one
     peer_.call<void>("open", std::string(scheme_name(e.scheme)), e.host, static_cast<int>(e.effective_port()), e.path);
   }
-  void send(const uint8_t* data, size_t size) override { peer_.call<void>("send", bytes_view(data, size)); }
+  // Outgoing bytes collect in out_; JavaScript is told once (when out_ stops being empty) and
+  // takes them all at the end of its turn with output(): one copy per flush, not per packet.
+  void send(const uint8_t* data, size_t size) override {
+    if (taken_) discard_output();
+    const bool first = out_.empty();
+    out_.insert(out_.end(), data, data + size);
+    if (first) peer_.call<void>("send");
+  }
   void close() override { peer_.call<void>("close"); }
   uint64_t now_ms() override { return static_cast<uint64_t>(peer_.call<double>("now")); }
   void wake_at(uint64_t deadline_ms) override {
@@ -257,21 +272,54 @@ class Peer final : public mqtt::Host, public mqtt::Events {
     peer_.call<void>("onDisconnect", code(e.code), e.reason_code, std::string(e.reason_string));
   }
   void on_reconnect() override { peer_.call<void>("onReconnect"); }
+  // A stream of messages usually repeats one topic: its JS string is made once and reused.
   void on_message(const mqtt::Message& m) override {
-    peer_.call<void>("onMessage", std::string(m.topic), bytes_view(m.payload.data, m.payload.size), m.qos, m.retain,
-                     m.dup, m.properties ? properties_out(*m.properties) : val::undefined());
+    if (!has_topic_ || m.topic != last_topic_) {
+      last_topic_.assign(m.topic.data(), m.topic.size());
+      topic_ = val(last_topic_);
+      has_topic_ = true;
+    }
+    const int flags = m.qos | (m.retain ? 4 : 0) | (m.dup ? 8 : 0);
+    if (m.properties) {
+      peer_.call<void>("onMessage", topic_, bytes_view(m.payload.data, m.payload.size), flags,
+                       properties_out(*m.properties));
+    } else {
+      peer_.call<void>("onMessage", topic_, bytes_view(m.payload.data, m.payload.size), flags);
+    }
   }
   void on_error(const mqtt::Error& e) override {
     peer_.call<void>("onError", code(e.code), e.reason_code, std::string(e.reason_string));
   }
   void on_close() override { peer_.call<void>("onClose"); }
   void on_complete(mqtt::Token token, const mqtt::Error& r) override {
-    peer_.call<void>("onComplete", token, code(r.code), r.reason_code, std::string(r.reason_string));
+    if (token == 0) return;  // a request without success/fail: nobody to tell
+    if (r.reason_string.empty()) {
+      peer_.call<void>("onComplete", token, code(r.code), r.reason_code);
+    } else {
+      peer_.call<void>("onComplete", token, code(r.code), r.reason_code, std::string(r.reason_string));
+    }
   }
   void on_auth(const mqtt::Auth& a) override { peer_.call<void>("onAuth", a.reason_code, properties_out(a.properties)); }
 
+  // The bytes sent since the last output(), as a view valid until the next engine call.
+  val output() {
+    taken_ = true;
+    return bytes_view(out_.data(), out_.size());
+  }
+  void discard_output() {
+    taken_ = false;
+    out_.clear();
+    if (out_.capacity() > kKeptOutputCapacity) std::vector<uint8_t>().swap(out_);
+  }
+
  private:
+  static constexpr size_t kKeptOutputCapacity = 256 * 1024;  // a larger output buffer is freed once taken
   val peer_;
+  std::vector<uint8_t> out_;
+  bool taken_ = false;
+  std::string last_topic_;
+  val topic_ = val::undefined();
+  bool has_topic_ = false;
 };
 
 // The `_Client` class seen by JavaScript: the application's requests and the host's reports.
@@ -302,14 +350,22 @@ class RawClient {
     return code(engine_.unsubscribe(r, token));
   }
 
-  int publish(std::string topic, val payload, int qos, bool retain, val properties, uint32_t token) {
+  // The payload is either `payload` (a Uint8Array) or, when scratch_size >= 0, the first
+  // scratch_size bytes of the shared scratch buffer, which JavaScript has just filled.
+  int publish(std::string topic, val payload, int scratch_size, int qos, bool retain, val properties, uint32_t token) {
     std::vector<uint8_t> bytes;
-    copy_in(payload, bytes);
+    if (scratch_size >= 0) {
+      // Copied out at once: a callback run by the engine may publish again and refill the scratch.
+      bytes.assign(scratch_buffer, scratch_buffer + std::min<size_t>(static_cast<size_t>(scratch_size), kScratchSize));
+    } else {
+      copy_in(payload, bytes);
+    }
     mqtt::PublishRequest r;
     r.topic = topic;
     r.payload = mqtt::Bytes(bytes.data(), bytes.size());
     r.qos = qos;
     r.retain = retain;
+    if (properties.isUndefined()) return code(engine_.publish(r, token));
     PropertyStrings store;
     read_publish_properties(properties, store, r.properties);
     return code(engine_.publish(r, token));
@@ -330,7 +386,11 @@ class RawClient {
     engine_.on_bytes(receive_.data(), receive_.size());
     if (receive_.capacity() > kKeptReceiveCapacity) std::vector<uint8_t>().swap(receive_);
   }
-  void on_closed(int reason) { engine_.on_closed(static_cast<mqtt::ErrorCode>(reason)); }
+  void on_closed(int reason) {
+    peer_.discard_output();  // the connection is gone with whatever was not written yet
+    engine_.on_closed(static_cast<mqtt::ErrorCode>(reason));
+  }
+  val output() { return peer_.output(); }
   void on_wake() { engine_.on_wake(); }
 
   int state() const { return static_cast<int>(engine_.state()); }
@@ -397,10 +457,12 @@ EMSCRIPTEN_BINDINGS(mqtt_wasm) {
       .function("onBytes", &RawClient::on_bytes)
       .function("onClosed", &RawClient::on_closed)
       .function("onWake", &RawClient::on_wake)
+      .function("output", &RawClient::output)
       .function("state", &RawClient::state)
       .function("clientId", &RawClient::client_id)
       .function("queued", &RawClient::queued)
       .function("inflight", &RawClient::inflight);
   function("errorTable", &error_table);
   function("heapStats", &heap_stats);
+  function("scratch", &scratch);
 }

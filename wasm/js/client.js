@@ -18,12 +18,16 @@ const EVENTS = ['connect', 'disconnect', 'reconnect', 'message', 'error', 'close
 
 // A listener or callback that throws must not unwind through the engine: it is reported
 // asynchronously, as an uncaught error of its own.
+function report(err) {
+  if (typeof reportError === 'function') reportError(err);
+  else queueMicrotask(() => { throw err; });
+}
+
 function safely(fn, ...args) {
   try {
     fn(...args);
   } catch (err) {
-    if (typeof reportError === 'function') reportError(err);
-    else queueMicrotask(() => { throw err; });
+    report(err);
   }
 }
 
@@ -50,6 +54,8 @@ export function createMqtt(wasm, platform) {
   const errorMessage = (code) => (table.get(code) || { message: 'unknown error' }).message;
 
   let clientsAlive = 0;
+  let scratch = wasm.scratch();  // a view of the binding's scratch buffer; empty once the heap grew
+  const SCRATCH_MAX = scratch.length;
 
   // The wasm side's Host and Events, for one client.
   class Peer {
@@ -70,20 +76,18 @@ export function createMqtt(wasm, platform) {
         closed: (code) => {
           if (!live()) return;
           c._transport = null;
-          c._out = [];
           c._enter((raw) => raw.onClosed(code));
         },
       });
     }
 
-    send(view) {
+    // The engine has bytes to send: the binding keeps them (every packet of this turn, in the
+    // wasm heap) until _flush takes them at the end of the microtask.
+    send() {
       const c = this.client;
-      if (!c) return;
-      c._out.push(view.slice());  // the view is valid only during this call
-      if (!c._flushQueued) {
-        c._flushQueued = true;
-        queueMicrotask(() => c._flush());
-      }
+      if (!c || c._flushQueued) return;
+      c._flushQueued = true;
+      queueMicrotask(c._flushLater);
     }
 
     close() {
@@ -121,16 +125,36 @@ export function createMqtt(wasm, platform) {
       this.client && this.client._emit('reconnect');
     }
 
-    onMessage(topic, view, qos, retain, dup, properties) {
+    // flags: qos | retain << 2 | dup << 3. The `info` object is made only for listeners that
+    // declare a third parameter (or take `...args`: length 0 is treated as wanting it).
+    onMessage(topic, view, flags, properties) {
       const c = this.client;
       if (!c) return;
+      const list = c._listeners.get('message');
+      if (!list || list.length === 0) return;
       const payload = view.slice().buffer;  // exactly the payload bytes, owned by JavaScript
-      const info = { qos, retain, dup };
-      if (properties !== undefined) {
-        if (properties.userProperties) properties.userProperties = userPropertiesObject(properties.userProperties);
-        info.properties = properties;
+      let info;
+      for (let i = 0; i < list.length; i++) {
+        const entry = list[i];
+        if (entry.once) c._removeEntry('message', entry);
+        const fn = entry.listener;
+        if (fn.length === 1 || fn.length === 2) {
+          try {
+            fn(topic, payload);
+          } catch (err) {
+            report(err);
+          }
+          continue;
+        }
+        if (info === undefined) {
+          info = { qos: flags & 3, retain: (flags & 4) !== 0, dup: (flags & 8) !== 0 };
+          if (properties !== undefined) {
+            if (properties.userProperties) properties.userProperties = userPropertiesObject(properties.userProperties);
+            info.properties = properties;
+          }
+        }
+        safely(fn, topic, payload, info);
       }
-      c._emit('message', topic, payload, info);
     }
 
     onError(code, reasonCode, reasonString) {
@@ -179,25 +203,21 @@ export function createMqtt(wasm, platform) {
       this._released = false;
       this._transport = null;
       this._generation = 0;
-      this._out = [];
       this._flushQueued = false;
+      this._flushLater = () => this._flush();
       this._timer = platform.timer(() => this._enter((raw) => raw.onWake()));
     }
 
     // -- events
 
+    // A listener list is never changed in place: on/once/off store a new array, so an emit
+    // walks the array it started with without copying it per event.
     on(name, listener) {
-      if (typeof listener !== 'function' || this._released) return this;
-      if (!this._listeners.has(name)) this._listeners.set(name, []);
-      this._listeners.get(name).push({ listener, once: false });
-      return this;
+      return this._add(name, listener, false);
     }
 
     once(name, listener) {
-      if (typeof listener !== 'function' || this._released) return this;
-      if (!this._listeners.has(name)) this._listeners.set(name, []);
-      this._listeners.get(name).push({ listener, once: true });
-      return this;
+      return this._add(name, listener, true);
     }
 
     off(name, listener) {
@@ -208,8 +228,21 @@ export function createMqtt(wasm, platform) {
         return this;
       }
       const i = list.findIndex((l) => l.listener === listener);
-      if (i >= 0) list.splice(i, 1);
+      if (i >= 0) this._listeners.set(name, list.filter((_, j) => j !== i));
       return this;
+    }
+
+    _add(name, listener, once) {
+      if (typeof listener !== 'function' || this._released) return this;
+      const list = this._listeners.get(name);
+      const entry = { listener, once };
+      this._listeners.set(name, list ? [...list, entry] : [entry]);
+      return this;
+    }
+
+    _removeEntry(name, entry) {
+      const list = this._listeners.get(name);
+      if (list && list.includes(entry)) this._listeners.set(name, list.filter((l) => l !== entry));
     }
 
     // -- requests (the exact API: integer results, success/fail exactly once)
@@ -254,7 +287,18 @@ export function createMqtt(wasm, platform) {
         const qos = o.qos === undefined ? 0 : integer(o.qos, 'qos', errors.INVALID_QOS);
         const retain = o.retain === undefined ? false : boolean(o.retain, 'retain');
         const properties = publishProperties(o.properties);
-        return { call: (raw) => raw.publish(topic, payload, qos, retain, properties, token) };
+        return {
+          call: (raw) => {
+            // A small payload goes through the shared scratch buffer in the wasm heap (a plain
+            // copy) rather than through Embind's handles.
+            if (payload.length <= SCRATCH_MAX) {
+              if (scratch.length === 0) scratch = wasm.scratch();  // the heap grew: a new view
+              scratch.set(payload);
+              return raw.publish(topic, undefined, payload.length, qos, retain, properties, token);
+            }
+            return raw.publish(topic, payload, -1, qos, retain, properties, token);
+          },
+        };
       }, 'topic');
     }
 
@@ -371,7 +415,9 @@ export function createMqtt(wasm, platform) {
       }
       if (this._closed || this._released) return refuse(errors.CLOSED, '');
       if (options[requiredTopicKey] === undefined || options[requiredTopicKey] === null) return refuse(errors.MISSING_TOPIC, '');
-      const token = this._token();
+      // A request nobody waits for (no success, no fail) gets token 0: the binding then reports
+      // no completion, and nothing is stored for it.
+      const token = success === undefined && fail === undefined ? 0 : this._token();
       let request;
       try {
         request = prepare(options, token);
@@ -379,7 +425,7 @@ export function createMqtt(wasm, platform) {
         if (e instanceof ArgumentError) return refuse(e.code, e.detail);
         return refuse(errors.INVALID_ARGUMENT, String(e && e.message));
       }
-      this._requests.set(token, { success, fail, result: request.result });
+      if (token !== 0) this._requests.set(token, { success, fail, result: request.result });
       let rc;
       try {
         rc = this._enter(request.call);
@@ -403,11 +449,9 @@ export function createMqtt(wasm, platform) {
     _emit(name, ...args) {
       const list = this._listeners.get(name);
       if (!list || list.length === 0) return;
-      for (const entry of list.slice()) {
-        if (entry.once) {
-          const i = list.indexOf(entry);
-          if (i >= 0) list.splice(i, 1);
-        }
+      for (let i = 0; i < list.length; i++) {
+        const entry = list[i];
+        if (entry.once) this._removeEntry(name, entry);
         safely(entry.listener, ...args);
       }
     }
@@ -423,25 +467,15 @@ export function createMqtt(wasm, platform) {
       }
     }
 
+    // Every packet the engine sent since the last flush, as one WebSocket frame (or one TCP
+    // write). The binding's view is valid only until the next engine call: it is copied here.
     _flush() {
       this._flushQueued = false;
-      const chunks = this._out;
-      if (chunks.length === 0) return;
-      this._out = [];
-      if (!this._transport) return;
-      let frame = chunks[0];
-      if (chunks.length > 1) {
-        // Several MQTT packets in one WebSocket frame (or one TCP write).
-        let size = 0;
-        for (const c of chunks) size += c.length;
-        frame = new Uint8Array(size);
-        let at = 0;
-        for (const c of chunks) {
-          frame.set(c, at);
-          at += c.length;
-        }
-      }
-      this._transport.send(frame);
+      const raw = this._raw;
+      if (!raw) return;
+      const view = raw.output();
+      if (view.length === 0 || !this._transport) return;
+      this._transport.send(view.slice());
     }
 
     _closeTransport() {

@@ -33,6 +33,7 @@ export function text(value, name, code = errors.INVALID_ARGUMENT) {
 
 // String (as UTF-8), ArrayBuffer or an ArrayBuffer view, as a Uint8Array over the same memory.
 export function bytes(value, name, code = errors.INVALID_ARGUMENT) {
+  if (value instanceof Uint8Array) return value;  // the common case first (Buffer included)
   if (typeof value === 'string') return encoder.encode(text(value, name, code));
   if (value instanceof ArrayBuffer || Object.prototype.toString.call(value) === '[object ArrayBuffer]') {
     return new Uint8Array(value);
