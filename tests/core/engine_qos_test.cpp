@@ -225,6 +225,29 @@ TEST(EngineQos, MaxInflightLimitsTheWindowIn311) {
   EXPECT_EQ(h.expect<Publish>().payload.as_string(), "2");
 }
 
+// A QoS 0 message goes out at once only when nothing waits before it in the queue.
+TEST(EngineQos, Qos0WaitsBehindQueuedMessagesAndCompletesOnce) {
+  ClientOptions o = basic_options();
+  o.max_inflight = 1;
+  Harness h(o);
+  h.connect_ok();
+  h.engine->publish(make_publish("a", "1", 1), 1);
+  h.engine->publish(make_publish("a", "2", 1), 2);  // queued: the window is full
+  ASSERT_EQ(h.engine->publish(make_publish("a", "3"), 3), ErrorCode::ok);
+  uint16_t id = h.expect<Publish>().packet_id;
+  h.expect_nothing();
+  EXPECT_EQ(h.engine->queued(), 2u);
+  EXPECT_EQ(h.events.count(3), 0u);
+  h.ack(PacketType::puback, id);
+  EXPECT_EQ(h.expect<Publish>().payload.as_string(), "2");
+  EXPECT_EQ(h.expect<Publish>().payload.as_string(), "3");
+  EXPECT_EQ(h.events.result(3), ErrorCode::ok);
+  ASSERT_EQ(h.engine->publish(make_publish("a", "4"), 4), ErrorCode::ok);  // the queue is empty
+  EXPECT_EQ(h.expect<Publish>().payload.as_string(), "4");
+  h.expect_nothing();
+  for (Token t : {3u, 4u}) EXPECT_EQ(h.events.count(t), 1u);
+}
+
 TEST(EngineQos, SubscriptionsAwaitingAcksAreBoundedToo) {
   ClientOptions o = basic_options();
   o.max_inflight = 2;

@@ -81,6 +81,7 @@ class Engine::Impl final : public PacketSink {
   // requests.cpp
   ErrorCode fail_request(ErrorCode code, Token token);
   ErrorCode enqueue(session::Request&& request);
+  ErrorCode publish_now(const Publish& packet, Token token);
   bool can_send_now(const session::Request& request) const;
   bool fits_window(const session::Request& request) const;
   void pump();

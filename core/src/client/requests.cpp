@@ -41,6 +41,10 @@ ErrorCode Engine::Impl::publish(const PublishRequest& req, Token token) {
     p.properties = req.properties;
   }
 #endif
+  // QoS 0 while connected with nothing queued before it, and no topic alias to choose: it goes
+  // out at once and completes, so nothing needs keeping (no Request, no heap allocation).
+  if (p.qos == 0 && state_ == State::connected && queue_.empty() && !(v5() && aliases_out_.enabled()))
+    return publish_now(p, token);
   Request r;
   r.kind = RequestKind::publish;
   r.qos = p.qos;
@@ -111,6 +115,20 @@ ErrorCode Engine::Impl::unsubscribe(const UnsubscribeRequest& req, Token token) 
   if (rc != ErrorCode::ok) return fail_request(rc, token);
   r.id_offset = session::fixed_header_size(r.packet);
   return enqueue(std::move(r));
+}
+
+// The fast path of publish(): the same checks as enqueue() and transmit() for a QoS 0 message,
+// with the packet encoded into the engine's scratch buffer instead of a Request.
+ErrorCode Engine::Impl::publish_now(const Publish& p, Token token) {
+  scratch_.clear();
+  ErrorCode rc = encode(p, version_, scratch_);
+  if (rc == ErrorCode::ok && broker_max_packet_ != 0 && scratch_.size() > broker_max_packet_)
+    rc = ErrorCode::payload_too_large;
+  if (rc == ErrorCode::ok && p.retain && !broker_retain_) rc = ErrorCode::not_supported;  // [MQTT-3.3.1-14]
+  if (rc != ErrorCode::ok) return fail_request(rc, token);
+  send_bytes(scratch_.data(), scratch_.size());
+  events_.on_complete(token, Error{});  // QoS 0 succeeds once written
+  return ErrorCode::ok;
 }
 
 ErrorCode Engine::Impl::check_broker_limits(const Request& r) const {

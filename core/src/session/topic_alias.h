@@ -23,6 +23,8 @@ class OutgoingTopicAliases {
   // 0: send the full topic without alias. Otherwise the alias; `known` says whether the broker
   // already has the mapping (then the topic may be left empty).
   uint16_t lookup_or_assign(std::string_view topic, bool& known);
+  // Whether any alias may be used on this connection (the broker allows at least one).
+  bool enabled() const { return maximum_ != 0; }
 
  private:
   std::vector<std::string> topics_;
