@@ -39,6 +39,26 @@ TEST(CodecUtf8, RefusesMalformedText) {
   EXPECT_FALSE(is_valid_utf8("\xFF"));
 }
 
+// The ASCII fast path reads a word at a time: a bad byte must be found at every position of a
+// word, and a character split across a word boundary must still be decoded whole.
+TEST(CodecUtf8, EveryPositionOfLongText) {
+  for (size_t len = 1; len <= 40; ++len) {
+    for (size_t at = 0; at < len; ++at) {
+      std::string text(len, 'a');
+      EXPECT_TRUE(is_valid_utf8(text));
+      text[at] = '\0';
+      EXPECT_FALSE(is_valid_utf8(text)) << "U+0000 at " << at << " of " << len;
+      text[at] = '\x80';
+      EXPECT_FALSE(is_valid_utf8(text)) << "continuation at " << at << " of " << len;
+      text[at] = '\x7F';
+      EXPECT_TRUE(is_valid_utf8(text));
+      std::string euro = std::string(at, 'a') + "\xE2\x82\xAC" + std::string(len - at, 'b');
+      EXPECT_TRUE(is_valid_utf8(euro)) << "U+20AC at " << at;
+      EXPECT_FALSE(is_valid_utf8(euro.substr(0, at + 2))) << "truncated at " << at;
+    }
+  }
+}
+
 TEST(CodecTopic, Names) {
   EXPECT_EQ(validate_topic_name("a/b"), ErrorCode::ok);
   EXPECT_EQ(validate_topic_name("/"), ErrorCode::ok);

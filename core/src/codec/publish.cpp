@@ -14,7 +14,7 @@ uint8_t encode_publish(const Publish& p, Version v, Writer& w) {
     const ErrorCode topic = validate_topic_name(p.topic);
     if (topic != ErrorCode::ok) w.fail(topic);
   }
-  w.string(p.topic);
+  w.binary(Bytes::of(p.topic));  // valid UTF-8 (validate_topic_name) or empty
   if (p.qos > 0) w.u16(p.packet_id);
   if (is_v5(v)) write_properties(w, p.properties, where(PacketType::publish));
   w.raw(p.payload);
@@ -27,7 +27,7 @@ void decode_publish(uint8_t flags, Reader& r, Version v, Publish& p) {
   p.retain = flags & 0x01;
   if (p.qos == 3) return r.fail(ErrorCode::invalid_qos_from_server);  // [MQTT-3.3.1-4]
   if (p.qos == 0 && p.dup) return r.fail(ErrorCode::invalid_flags);   // [MQTT-3.3.1-2]
-  p.topic = r.string();
+  p.topic = r.string();  // the one UTF-8 check of the topic (malformed_utf8)
   if (p.qos > 0) {
     p.packet_id = r.u16();
     if (r.ok() && p.packet_id == 0) return r.fail(ErrorCode::zero_packet_id);
@@ -35,8 +35,10 @@ void decode_publish(uint8_t flags, Reader& r, Version v, Publish& p) {
   if (is_v5(v)) read_properties(r, p.properties, where(PacketType::publish));
   if (!r.ok()) return;
   const bool alias_only = p.topic.empty() && p.properties.topic_alias;
-  if (!alias_only && validate_topic_name(p.topic) != ErrorCode::ok) {
-    return r.fail(ErrorCode::malformed_topic);  // [MQTT-3.3.2-2]
+  // The rest of validate_topic_name(): not empty, no wildcard [MQTT-3.3.2-2]; a string read is
+  // never over 65535 bytes.
+  if (!alias_only && (p.topic.empty() || p.topic.find_first_of("+#") != std::string_view::npos)) {
+    return r.fail(ErrorCode::malformed_topic);
   }
   p.payload = r.rest();
 }

@@ -1,5 +1,8 @@
 // UTF-8 validation for every MQTT string [MQTT-1.5.4-1..2]: well-formed, no overlong forms, no
 // UTF-16 surrogates (U+D800..U+DFFF), nothing above U+10FFFF, and no U+0000.
+#include <cstdint>
+#include <cstring>
+
 #include "mqtt/engine.h"
 
 namespace mqtt {
@@ -8,7 +11,17 @@ bool is_valid_utf8(std::string_view text) {
   const auto* p = reinterpret_cast<const uint8_t*>(text.data());
   const size_t n = text.size();
   size_t i = 0;
+  // Topics are mostly ASCII: a word at a time while every byte is in 1..0x7F. With the high bits
+  // clear, subtracting 0x01 from each byte sets a high bit only where a byte was zero.
+  constexpr size_t kOnes = SIZE_MAX / 0xFF, kHigh = kOnes * 0x80;
   while (i < n) {
+    while (n - i >= sizeof(size_t)) {
+      size_t word;
+      std::memcpy(&word, p + i, sizeof word);
+      if ((word | (word - kOnes)) & kHigh) break;
+      i += sizeof word;
+    }
+    if (i == n) break;
     const uint8_t c = p[i];
     if (c < 0x80) {
       if (c == 0) return false;
