@@ -11,6 +11,7 @@
 //  - The JavaScript wrapper has already checked the types of every value (String, Number,
 //    Boolean, Uint8Array); the ranges and meanings are checked by the engine.
 #include <emscripten/bind.h>
+#include <emscripten/em_js.h>
 #include <emscripten/heap.h>
 #include <emscripten/val.h>
 #include <malloc.h>
@@ -30,6 +31,16 @@ using emscripten::typed_memory_view;
 using emscripten::val;
 
 val bytes_view(const uint8_t* data, size_t size) { return val(typed_memory_view(size, data)); }
+
+// The two calls made per message and per request go to JavaScript as plain wasm imports with
+// integer arguments: Embind's generic method call (argument packing, a method-caller lookup,
+// `apply`) cost more than the work they carry. `peer` and `topic` are val handles.
+EM_JS(void, js_on_message, (emscripten::EM_VAL peer, emscripten::EM_VAL topic, const uint8_t* data, size_t size, int flags), {
+  Emval.toValue(peer).onMessage(Emval.toValue(topic), data, size, flags);
+});
+EM_JS(void, js_on_complete, (emscripten::EM_VAL peer, uint32_t token, int code, int reason_code), {
+  Emval.toValue(peer).onComplete(token >>> 0, code, reason_code);
+});
 
 // Small publish payloads are written here by JavaScript (through a view it keeps) instead of
 // being read through Embind's val calls: see RawClient::publish.
@@ -281,10 +292,10 @@ class Peer final : public mqtt::Host, public mqtt::Events {
     }
     const int flags = m.qos | (m.retain ? 4 : 0) | (m.dup ? 8 : 0);
     if (m.properties) {
-      peer_.call<void>("onMessage", topic_, bytes_view(m.payload.data, m.payload.size), flags,
+      peer_.call<void>("onMessage", topic_, reinterpret_cast<uintptr_t>(m.payload.data), m.payload.size, flags,
                        properties_out(*m.properties));
     } else {
-      peer_.call<void>("onMessage", topic_, bytes_view(m.payload.data, m.payload.size), flags);
+      js_on_message(peer_.as_handle(), topic_.as_handle(), m.payload.data, m.payload.size, flags);
     }
   }
   void on_error(const mqtt::Error& e) override {
@@ -294,7 +305,7 @@ class Peer final : public mqtt::Host, public mqtt::Events {
   void on_complete(mqtt::Token token, const mqtt::Error& r) override {
     if (token == 0) return;  // a request without success/fail: nobody to tell
     if (r.reason_string.empty()) {
-      peer_.call<void>("onComplete", token, code(r.code), r.reason_code);
+      js_on_complete(peer_.as_handle(), token, code(r.code), r.reason_code);
     } else {
       peer_.call<void>("onComplete", token, code(r.code), r.reason_code, std::string(r.reason_string));
     }

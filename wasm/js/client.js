@@ -125,14 +125,15 @@ export function createMqtt(wasm, platform) {
       this.client && this.client._emit('reconnect');
     }
 
-    // flags: qos | retain << 2 | dup << 3. The `info` object is made only for listeners that
+    // The payload is `size` bytes at `data` in the wasm heap; flags: qos | retain << 2 | dup << 3. The `info` object is made only for listeners that
     // declare a third parameter (or take `...args`: length 0 is treated as wanting it).
-    onMessage(topic, view, flags, properties) {
+    onMessage(topic, data, size, flags, properties) {
       const c = this.client;
       if (!c) return;
       const list = c._listeners.get('message');
       if (!list || list.length === 0) return;
-      const payload = view.slice().buffer;  // exactly the payload bytes, owned by JavaScript
+      if (scratch.length === 0) scratch = wasm.scratch();  // the heap grew: a view of the new one
+      const payload = scratch.buffer.slice(data, data + size);  // exactly the payload bytes, owned by JavaScript
       let info;
       for (let i = 0; i < list.length; i++) {
         const entry = list[i];
