@@ -1,0 +1,80 @@
+// Node only: the fast paths of the binding keep the API unchanged. Payloads below and above the
+// scratch buffer (16 KiB) and after the wasm heap grew; publishes without callbacks; the `info`
+// argument for listeners that take it (3 parameters, or `...args`) and not for those that do not;
+// once-listeners and listeners added or removed while a message is being delivered.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startBroker } from '../fixtures/broker.mjs';
+import { notBuilt } from './helpers/package.mjs';
+import { closeClient, request, uniqueTopic } from './scenarios/util.mjs';
+
+const bytesOf = (n, seed) => Uint8Array.from({ length: n }, (_, i) => (i * 7 + seed) & 0xff);
+
+describe('binding fast paths', { skip: notBuilt }, () => {
+  let mqtt;
+  let broker;
+  before(async () => {
+    mqtt = (await import('../../wasm/js/node.js')).default;
+    broker = await startBroker();
+  });
+  after(async () => {
+    if (broker) await broker.stop();
+  });
+
+  it('payloads of every size arrive intact, also after the heap grew and without callbacks', { timeout: 30000 }, async () => {
+    const client = await mqtt.connectAsync({ host: broker.host, port: broker.tcpPort, protocol: 'mqtt' });
+    const topic = uniqueTopic('fastpath');
+    const got = [];
+    let wake = () => {};
+    client.on('message', (t, payload) => {
+      got.push(new Uint8Array(payload));
+      wake();
+    });
+    await request(client, 'subscribe', { topic, qos: 1 });
+    // 16 KiB - 1, 16 KiB and 16 KiB + 1 sit on both sides of the scratch buffer; 3 MiB grows the
+    // 1 MiB heap, which detaches every earlier view of it.
+    const sizes = [0, 1, 64, 16383, 16384, 16385, 3 * 1024 * 1024, 64, 100];
+    const sent = sizes.map((n, i) => bytesOf(n, i));
+    for (let i = 0; i < sent.length; i++) {
+      const rc = i % 2 ? client.publish({ topic, message: sent[i], qos: 1 }) : await client.publishAsync({ topic, message: sent[i], qos: 1 });
+      assert.ok(rc === 0 || rc === undefined);
+    }
+    while (got.length < sent.length) await new Promise((r) => { wake = r; });
+    assert.deepEqual(got.map((b) => b.length), sizes);
+    for (let i = 0; i < sent.length; i++) assert.deepEqual(got[i], sent[i], `message ${i}`);
+    await closeClient(client);
+  });
+
+  it('info reaches listeners that take it; once, on and off while delivering', { timeout: 30000 }, async () => {
+    const client = await mqtt.connectAsync({ host: broker.host, port: broker.tcpPort, protocol: 'mqtt' });
+    const topic = uniqueTopic('fastpath-info');
+    const calls = [];
+    let wake = () => {};
+    const late = () => calls.push('late');
+    client.on('message', (t, m, info) => calls.push(['three', t, info.qos, info.retain, info.dup]));
+    client.on('message', (...args) => calls.push(['rest', args.length, args[2] && args[2].qos]));
+    client.on('message', (t, m) => calls.push(['two', t, m.byteLength]));
+    client.once('message', function onceOnly() {
+      calls.push(['once', arguments.length, arguments[2] && arguments[2].qos]);
+      client.on('message', late);  // added during a delivery: called from the next message on
+    });
+    client.on('message', () => wake());
+    await request(client, 'subscribe', { topic, qos: 1 });
+    const waitCalls = async (n) => {
+      while (calls.length < n) await new Promise((r) => { wake = r; });
+    };
+    await request(client, 'publish', { topic, message: 'a', qos: 1 });
+    await waitCalls(4);
+    assert.deepEqual(calls, [['three', topic, 1, false, false], ['rest', 3, 1], ['two', topic, 1], ['once', 3, 1]]);
+    calls.length = 0;
+    await request(client, 'publish', { topic, message: 'bc', qos: 0 });
+    await waitCalls(4);
+    assert.deepEqual(calls, [['three', topic, 0, false, false], ['rest', 3, 0], ['two', topic, 2], 'late']);
+    client.off('message', late);
+    calls.length = 0;
+    await request(client, 'publish', { topic, message: 'd', qos: 0 });
+    await waitCalls(3);
+    assert.deepEqual(calls, [['three', topic, 0, false, false], ['rest', 3, 0], ['two', topic, 1]]);
+    await closeClient(client);
+  });
+});
