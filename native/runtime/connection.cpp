@@ -2,6 +2,8 @@
 
 #include <poll.h>
 
+#include <random>
+
 namespace mqtt::native {
 
 namespace {
@@ -58,11 +60,9 @@ class Linger final : public Loop::Owned, private Loop::Source {
 
 Connection::Connection(Loop& loop, Events& events, ClientOptions options)
     : loop_(loop),
-      tls_(options.tls),
-      random_(std::random_device{}()),
+      random_((uint64_t{std::random_device{}()} << 32 | std::random_device{}()) | 1),
       alive_(std::make_shared<bool>(true)) {
   engine_ = std::make_unique<Engine>(*this, events, std::move(options));
-  in_.resize(kReadChunk);
   loop_.add_source(this);
 }
 
@@ -119,7 +119,7 @@ void Connection::connect(const Endpoint& endpoint, uint64_t generation, Addresse
   if (endpoint.host.empty()) {
     error = {ErrorCode::missing_host, "no host"};
   } else if (error.code == ErrorCode::ok) {
-    stream = open_stream(endpoint, tls_, std::move(addresses), error);
+    stream = open_stream(endpoint, engine_->options().tls, std::move(addresses), error);
   }
   if (!stream) {
     phase_ = Phase::idle;
@@ -178,7 +178,12 @@ void Connection::wake_at(uint64_t deadline_ms) {
   });
 }
 
-uint32_t Connection::random() { return static_cast<uint32_t>(random_()); }
+uint32_t Connection::random() {
+  random_ ^= random_ >> 12;
+  random_ ^= random_ << 25;
+  random_ ^= random_ >> 27;
+  return static_cast<uint32_t>((random_ * 0x2545F4914F6CDD1Dull) >> 32);
+}
 
 int Connection::poll_fd() const { return stream_ ? stream_->fd() : -1; }
 
@@ -230,13 +235,50 @@ void Connection::on_poll(short revents) {
   if (out_offset_ < out_.size()) flush();
 }
 
+namespace {
+// Reads land in one buffer per thread (a loop runs on one thread), not one per connection: the
+// Engine decodes what it is given before on_bytes() returns and copies only a packet split
+// across reads, so nothing points into this buffer afterwards. A callback that runs a loop
+// from inside on_bytes() (a nested run_until) would reuse it while it is still being decoded:
+// such nested reads get a buffer of their own.
+struct ReadBuffer {
+  std::unique_ptr<uint8_t[]> data{new uint8_t[kReadChunk]};
+  bool in_use = false;
+};
+thread_local ReadBuffer t_read_buffer;
+
+class ReadLease {
+ public:
+  ReadLease() {
+    if (!t_read_buffer.in_use) {
+      t_read_buffer.in_use = true;
+      data_ = t_read_buffer.data.get();
+    } else {
+      own_.reset(new uint8_t[kReadChunk]);
+      data_ = own_.get();
+    }
+  }
+  ~ReadLease() {
+    if (!own_) t_read_buffer.in_use = false;
+  }
+  ReadLease(const ReadLease&) = delete;
+  ReadLease& operator=(const ReadLease&) = delete;
+  uint8_t* data() const { return data_; }
+
+ private:
+  uint8_t* data_;
+  std::unique_ptr<uint8_t[]> own_;
+};
+}  // namespace
+
 void Connection::read_available() {
   uint64_t generation = generation_;
+  ReadLease buffer;
   for (int i = 0; i < kReadsPerRound; ++i) {
     size_t n = 0;
-    Io io = stream_->read(in_.data(), in_.size(), n);
+    Io io = stream_->read(buffer.data(), kReadChunk, n);
     if (io == Io::ok) {
-      engine_->on_bytes(in_.data(), n);
+      engine_->on_bytes(buffer.data(), n);
       if (generation != generation_ || !stream_) return;  // closed from inside
       continue;
     }

@@ -8,7 +8,6 @@
 
 #include <cstdint>
 #include <memory>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -61,16 +60,15 @@ class Connection final : public Host, private Loop::Source {
 
   Loop& loop_;
   std::unique_ptr<Engine> engine_;
-  TlsOptions tls_;
+  // No copy of the TLS options: the Engine keeps the client's options (connect() reads them).
   std::unique_ptr<Stream> stream_;
   Phase phase_ = Phase::idle;
   uint64_t generation_ = 0;  // bumped by open()/close(): stale posted tasks see a newer one
   std::vector<uint8_t> out_;
   size_t out_offset_ = 0;
-  std::vector<uint8_t> in_;
   Loop::TimerId timer_ = 0;
   uint64_t timer_deadline_ = 0;
-  std::mt19937 random_;
+  uint64_t random_;  // xorshift64* state (std::mt19937 would add 5 KB to every client)
   std::string last_failure_;
   ErrorCode last_failure_code_ = ErrorCode::ok;
   uint32_t attempts_ = 0;

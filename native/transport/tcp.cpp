@@ -55,6 +55,7 @@ class TcpStream final : public Stream {
       socklen_t peer_length = sizeof peer;
       if (getpeername(fd_, reinterpret_cast<sockaddr*>(&peer), &peer_length) == 0) {
         connected_ = true;
+        addresses_ = {};  // only needed to try the next one: an idle connection keeps less
         return Io::ok;
       }
       if (errno != ENOTCONN)
@@ -121,6 +122,7 @@ class TcpStream final : public Stream {
       while (rc != 0 && errno == EINTR);
       if (rc == 0) {
         connected_ = true;
+        addresses_ = {};
         return true;
       }
       if (errno == EINPROGRESS) return true;
