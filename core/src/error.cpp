@@ -16,6 +16,9 @@ std::string_view error_name(ErrorCode code) {
 }
 
 std::string_view error_message(ErrorCode code) {
+#if !MQTT_CONFIG_ERROR_MESSAGES
+  return error_name(code);  // the message table stays out of small builds
+#else
   switch (code) {
 #define MQTT_ERROR_MESSAGE(name, value, fatal, message) \
   case ErrorCode::name:                                 \
@@ -24,6 +27,7 @@ std::string_view error_message(ErrorCode code) {
 #undef MQTT_ERROR_MESSAGE
   }
   return "unknown error";
+#endif
 }
 
 bool error_is_fatal(ErrorCode code) {

@@ -10,7 +10,7 @@ const lines = fs.readFileSync(mapFile, 'utf8').split('\n');
 const start = lines.findIndex((l) => l.startsWith('Linker script and memory map'));
 
 function origin(file) {
-  if (file.includes('libmqtt_core.a(')) return 'core (libmqtt_core.a)';
+  if (/libmqtt_core(_small)?\.a\(/.test(file)) return 'core (libmqtt_core*.a)';
   const lib = file.match(/lib([^/]+)\.a\(/);
   if (lib) return `lib${lib[1]}`;
   if (/crt[^/]*\.o$/.test(file)) return 'startup (crt*.o)';

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "mqtt/config.h"
+
 namespace mqtt {
 
 //        name                          value  fatal  message
@@ -82,7 +84,8 @@ enum class ErrorCode : uint16_t {
 
 // "invalid_topic" for ErrorCode::invalid_topic; "unknown" for a value not in the table.
 std::string_view error_name(ErrorCode code);
-// The human message of the table.
+// The human message of the table; its name (error_name()) in a build with
+// MQTT_CONFIG_ERROR_MESSAGES=0.
 std::string_view error_message(ErrorCode code);
 // Fatal errors end the connection (and are followed by reconnection); the others fail one request.
 bool error_is_fatal(ErrorCode code);
