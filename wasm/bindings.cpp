@@ -12,6 +12,7 @@
 //    Boolean, Uint8Array); the ranges and meanings are checked by the engine.
 #include <emscripten/bind.h>
 #include <emscripten/em_js.h>
+#include <emscripten/emscripten.h>
 #include <emscripten/heap.h>
 #include <emscripten/val.h>
 #include <malloc.h>
@@ -42,9 +43,11 @@ EM_JS(void, js_on_complete, (emscripten::EM_VAL peer, uint32_t token, int code, 
   Emval.toValue(peer).onComplete(token >>> 0, code, reason_code);
 });
 
-// Small publish payloads are written here by JavaScript (through a view it keeps) instead of
-// being read through Embind's val calls: see RawClient::publish.
-constexpr size_t kScratchSize = 16 * 1024;
+// The common publish (no properties, a short topic, a payload up to 16 KiB) takes no Embind
+// call: JavaScript writes the topic's UTF-8 at the start of this buffer and the payload at
+// kScratchTopic, through a view it keeps, and calls the plain export mqtt_publish below.
+constexpr size_t kScratchTopic = 1024;
+constexpr size_t kScratchSize = kScratchTopic + 16 * 1024;
 uint8_t scratch_buffer[kScratchSize];
 val scratch() { return bytes_view(scratch_buffer, kScratchSize); }
 
@@ -361,16 +364,9 @@ class RawClient {
     return code(engine_.unsubscribe(r, token));
   }
 
-  // The payload is either `payload` (a Uint8Array) or, when scratch_size >= 0, the first
-  // scratch_size bytes of the shared scratch buffer, which JavaScript has just filled.
-  int publish(std::string topic, val payload, int scratch_size, int qos, bool retain, val properties, uint32_t token) {
+  int publish(std::string topic, val payload, int qos, bool retain, val properties, uint32_t token) {
     std::vector<uint8_t> bytes;
-    if (scratch_size >= 0) {
-      // Copied out at once: a callback run by the engine may publish again and refill the scratch.
-      bytes.assign(scratch_buffer, scratch_buffer + std::min<size_t>(static_cast<size_t>(scratch_size), kScratchSize));
-    } else {
-      copy_in(payload, bytes);
-    }
+    copy_in(payload, bytes);
     mqtt::PublishRequest r;
     r.topic = topic;
     r.payload = mqtt::Bytes(bytes.data(), bytes.size());
@@ -381,6 +377,24 @@ class RawClient {
     read_publish_properties(properties, store, r.properties);
     return code(engine_.publish(r, token));
   }
+
+  // The fast publish: topic and payload in the scratch buffer (see kScratchTopic). They are copied
+  // out first, since a callback run by the engine may publish again and refill the buffer.
+  int publish_scratch(size_t topic_size, size_t payload_size, int qos, bool retain, uint32_t token) {
+    topic_size = std::min(topic_size, kScratchTopic);
+    payload_size = std::min(payload_size, kScratchSize - kScratchTopic);
+    const std::string topic(reinterpret_cast<const char*>(scratch_buffer), topic_size);
+    const std::vector<uint8_t> bytes(scratch_buffer + kScratchTopic, scratch_buffer + kScratchTopic + payload_size);
+    mqtt::PublishRequest r;
+    r.topic = topic;
+    r.payload = mqtt::Bytes(bytes.data(), bytes.size());
+    r.qos = qos;
+    r.retain = retain;
+    return code(engine_.publish(r, token));
+  }
+
+  // For the plain exports: JavaScript keeps this address beside the Embind handle.
+  uintptr_t address() { return reinterpret_cast<uintptr_t>(this); }
 
   int close() { return code(engine_.close()); }
 
@@ -454,6 +468,12 @@ val heap_stats() {
 
 }  // namespace
 
+// A plain export (no Embind invoker): the publish of the common case, see publish_scratch.
+extern "C" EMSCRIPTEN_KEEPALIVE int mqtt_publish(RawClient* client, size_t topic_size, size_t payload_size, int qos,
+                                                 int retain, uint32_t token) {
+  return client->publish_scratch(topic_size, payload_size, qos, retain != 0, token);
+}
+
 EMSCRIPTEN_BINDINGS(mqtt_wasm) {
   using namespace emscripten;
   class_<RawClient>("_Client")
@@ -469,6 +489,7 @@ EMSCRIPTEN_BINDINGS(mqtt_wasm) {
       .function("onClosed", &RawClient::on_closed)
       .function("onWake", &RawClient::on_wake)
       .function("output", &RawClient::output)
+      .function("address", &RawClient::address)
       .function("state", &RawClient::state)
       .function("clientId", &RawClient::client_id)
       .function("queued", &RawClient::queued)

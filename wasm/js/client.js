@@ -54,8 +54,21 @@ export function createMqtt(wasm, platform) {
   const errorMessage = (code) => (table.get(code) || { message: 'unknown error' }).message;
 
   let clientsAlive = 0;
-  let scratch = wasm.scratch();  // a view of the binding's scratch buffer; empty once the heap grew
-  const SCRATCH_MAX = scratch.length;
+  // Views of the binding's scratch buffer (empty once the heap grew, then made again): the topic's
+  // UTF-8 at its start, a publish payload from TOPIC_AREA on. See mqtt_publish in bindings.cpp.
+  const TOPIC_AREA = 1024;
+  let scratch = wasm.scratch();
+  let scratchTopic = scratch.subarray(0, TOPIC_AREA);
+  let scratchPayload = scratch.subarray(TOPIC_AREA);
+  const PAYLOAD_MAX = scratchPayload.length;
+  const encoder = new TextEncoder();
+  let lastTopic = null;  // the topic whose UTF-8 is in scratchTopic
+  let lastTopicSize = 0;
+  const renewScratch = () => {
+    scratch = wasm.scratch();
+    scratchTopic = scratch.subarray(0, TOPIC_AREA);
+    scratchPayload = scratch.subarray(TOPIC_AREA);
+  };
 
   // The wasm side's Host and Events, for one client.
   class Peer {
@@ -132,7 +145,7 @@ export function createMqtt(wasm, platform) {
       if (!c) return;
       const list = c._listeners.get('message');
       if (!list || list.length === 0) return;
-      if (scratch.length === 0) scratch = wasm.scratch();  // the heap grew: a view of the new one
+      if (scratch.length === 0) renewScratch();  // the heap grew: views of the new one
       const payload = scratch.buffer.slice(data, data + size);  // exactly the payload bytes, owned by JavaScript
       let info;
       for (let i = 0; i < list.length; i++) {
@@ -290,14 +303,18 @@ export function createMqtt(wasm, platform) {
         const properties = publishProperties(o.properties);
         return {
           call: (raw) => {
-            // A small payload goes through the shared scratch buffer in the wasm heap (a plain
-            // copy) rather than through Embind's handles.
-            if (payload.length <= SCRATCH_MAX) {
-              if (scratch.length === 0) scratch = wasm.scratch();  // the heap grew: a new view
-              scratch.set(payload);
-              return raw.publish(topic, undefined, payload.length, qos, retain, properties, token);
+            // The common case (no properties, a topic of at most TOPIC_AREA bytes, a payload of
+            // at most 16 KiB): plain copies into the scratch buffer and one plain wasm call.
+            if (properties === undefined && payload.length <= PAYLOAD_MAX && topic.length * 3 <= TOPIC_AREA) {
+              if (scratch.length === 0) renewScratch();
+              if (topic !== lastTopic) {
+                lastTopicSize = encoder.encodeInto(topic, scratchTopic).written;
+                lastTopic = topic;
+              }
+              scratchPayload.set(payload);
+              return wasm._mqtt_publish(this._address, lastTopicSize, payload.length, qos, retain ? 1 : 0, token);
             }
-            return raw.publish(topic, payload, -1, qos, retain, properties, token);
+            return raw.publish(topic, payload, qos, retain, properties, token);
           },
         };
       }, 'topic');
@@ -541,6 +558,7 @@ export function createMqtt(wasm, platform) {
     const client = new Client(normalized.tls);
     try {
       client._raw = new wasm._Client(client._peer, normalized.engine);
+      client._address = client._raw.address();
       clientsAlive++;
     } catch (e) {
       client._closed = true;
