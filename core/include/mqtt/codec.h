@@ -37,6 +37,14 @@
 namespace mqtt {
 
 ErrorCode encode(const Packet& packet, Version version, std::vector<uint8_t>& out);
+// The same for a packet whose type the caller knows: no Packet is built (no copy of the struct).
+ErrorCode encode(const Connect& packet, Version version, std::vector<uint8_t>& out);
+ErrorCode encode(const Publish& packet, Version version, std::vector<uint8_t>& out);
+ErrorCode encode(const Ack& packet, Version version, std::vector<uint8_t>& out);
+ErrorCode encode(const Subscribe& packet, Version version, std::vector<uint8_t>& out);
+ErrorCode encode(const Unsubscribe& packet, Version version, std::vector<uint8_t>& out);
+ErrorCode encode(const Ping& packet, Version version, std::vector<uint8_t>& out);
+ErrorCode encode(const Disconnect& packet, Version version, std::vector<uint8_t>& out);
 
 // Decodes one complete packet: `header` is the fixed header's first byte, `body` the bytes after
 // the remaining length. Views in `out` point into `body`.

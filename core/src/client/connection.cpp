@@ -247,13 +247,6 @@ void Engine::Impl::send_bytes(const uint8_t* data, size_t size) {
   last_sent_ = host_.now_ms();
 }
 
-bool Engine::Impl::send_packet(const Packet& packet) {
-  scratch_.clear();
-  if (encode(packet, version_, scratch_) != ErrorCode::ok) return false;
-  send_bytes(scratch_.data(), scratch_.size());
-  return true;
-}
-
 void Engine::Impl::on_bytes(const uint8_t* data, size_t size) {
   if (!transport_open_ || state_ == State::closed) return;
   if (decoder_link_ != link_) {  // bytes of an earlier connection must not prefix these

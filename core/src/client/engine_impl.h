@@ -75,7 +75,15 @@ class Engine::Impl final : public PacketSink {
   void arm_timer();
   void note_sent();
   void send_bytes(const uint8_t* data, size_t size);
-  bool send_packet(const Packet& packet);
+  // Encodes into scratch_ and sends; false if the packet cannot be encoded. A template so each
+  // packet type goes to its own encode() overload without being copied into a Packet.
+  template <class P>
+  bool send_packet(const P& packet) {
+    scratch_.clear();
+    if (encode(packet, version_, scratch_) != ErrorCode::ok) return false;
+    send_bytes(scratch_.data(), scratch_.size());
+    return true;
+  }
   void fail_all_pending(ErrorCode code);
 
   // requests.cpp

@@ -26,16 +26,15 @@ uint8_t encode_body(const Packet& packet, Version version, Writer& w) {
   return 0;
 }
 
-}  // namespace
-
 // The body is measured first (which also finds every error), so `out` grows once, the fixed
 // header goes in front and the body is written after it, each byte once.
-ErrorCode encode(const Packet& packet, Version version, std::vector<uint8_t>& out) {
+template <class Body>
+ErrorCode encode_packet(Body body_of, Version version, std::vector<uint8_t>& out) {
   if (version != Version::v311 && version != Version::v5)
     return ErrorCode::invalid_protocol_version;
   if (version == Version::v5 && !MQTT_CONFIG_V5) return ErrorCode::not_supported;
   Writer measure;
-  const uint8_t first = encode_body(packet, version, measure);
+  const uint8_t first = body_of(measure);
   if (measure.ok() && measure.len > kMaxVarint) measure.fail(ErrorCode::payload_too_large);
   if (!measure.ok()) return measure.err;
   const size_t body = measure.len;
@@ -46,12 +45,34 @@ ErrorCode encode(const Packet& packet, Version version, std::vector<uint8_t>& ou
   out.resize(start + header_size + body);
   std::memcpy(out.data() + start, header, header_size);
   Writer w(out.data() + start + header_size, body, measure);
-  encode_body(packet, version, w);
+  body_of(w);
   if (!w.ok() || w.len != body) {  // cannot happen with the same input; keep `out` as it was
     out.resize(start);
     return w.ok() ? ErrorCode::invalid_argument : w.err;
   }
   return ErrorCode::ok;
+}
+
+}  // namespace
+
+ErrorCode encode(const Packet& packet, Version version, std::vector<uint8_t>& out) {
+  return encode_packet([&](Writer& w) { return encode_body(packet, version, w); }, version, out);
+}
+
+#define MQTT_ENCODE_ONE(Type, unit)                                                          \
+  ErrorCode encode(const Type& packet, Version version, std::vector<uint8_t>& out) {         \
+    return encode_packet([&](Writer& w) { return unit(packet, version, w); }, version, out); \
+  }
+MQTT_ENCODE_ONE(Connect, encode_connect)
+MQTT_ENCODE_ONE(Publish, encode_publish)
+MQTT_ENCODE_ONE(Ack, encode_ack)
+MQTT_ENCODE_ONE(Subscribe, encode_subscribe)
+MQTT_ENCODE_ONE(Unsubscribe, encode_unsubscribe)
+MQTT_ENCODE_ONE(Disconnect, encode_disconnect)
+#undef MQTT_ENCODE_ONE
+
+ErrorCode encode(const Ping& packet, Version version, std::vector<uint8_t>& out) {
+  return encode_packet([&](Writer& w) { return encode_ping(packet, w); }, version, out);
 }
 
 }  // namespace mqtt
