@@ -33,12 +33,15 @@ using emscripten::val;
 
 val bytes_view(const uint8_t* data, size_t size) { return val(typed_memory_view(size, data)); }
 
-// The two calls made per message and per request go to JavaScript as plain wasm imports with
+// The calls made per message and per request (and the clock and timer the engine reads on each) go to JavaScript as plain wasm imports with
 // integer arguments: Embind's generic method call (argument packing, a method-caller lookup,
 // `apply`) cost more than the work they carry. `peer` and `topic` are val handles.
 EM_JS(void, js_on_message, (emscripten::EM_VAL peer, emscripten::EM_VAL topic, const uint8_t* data, size_t size, int flags), {
   Emval.toValue(peer).onMessage(Emval.toValue(topic), data, size, flags);
 });
+EM_JS(double, js_now, (emscripten::EM_VAL peer), { return Emval.toValue(peer).now(); });
+EM_JS(void, js_wake_at, (emscripten::EM_VAL peer, double deadline), { Emval.toValue(peer).wakeAt(deadline); });
+EM_JS(void, js_send, (emscripten::EM_VAL peer), { Emval.toValue(peer).send(); });
 EM_JS(void, js_on_complete, (emscripten::EM_VAL peer, uint32_t token, int code, int reason_code), {
   Emval.toValue(peer).onComplete(token >>> 0, code, reason_code);
 });
@@ -271,12 +274,12 @@ class Peer final : public mqtt::Host, public mqtt::Events {
     if (taken_) discard_output();
     const bool first = out_.empty();
     out_.insert(out_.end(), data, data + size);
-    if (first) peer_.call<void>("send");
+    if (first) js_send(peer_.as_handle());
   }
   void close() override { peer_.call<void>("close"); }
-  uint64_t now_ms() override { return static_cast<uint64_t>(peer_.call<double>("now")); }
+  uint64_t now_ms() override { return static_cast<uint64_t>(js_now(peer_.as_handle())); }
   void wake_at(uint64_t deadline_ms) override {
-    peer_.call<void>("wakeAt", deadline_ms == mqtt::kNever ? -1.0 : static_cast<double>(deadline_ms));
+    js_wake_at(peer_.as_handle(), deadline_ms == mqtt::kNever ? -1.0 : static_cast<double>(deadline_ms));
   }
   uint32_t random() override { return static_cast<uint32_t>(peer_.call<double>("random")); }
 
