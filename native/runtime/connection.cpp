@@ -17,10 +17,8 @@ constexpr uint64_t kLingerMs = 5000;
 // after kLingerMs.
 class Linger final : public Loop::Owned, private Loop::Source {
  public:
-  static void start(Loop& loop, std::unique_ptr<Stream> stream, std::vector<uint8_t> data,
-                    size_t offset) {
-    loop.own(
-        std::unique_ptr<Loop::Owned>(new Linger(loop, std::move(stream), std::move(data), offset)));
+  static void start(Loop& loop, std::unique_ptr<Stream> stream, OutBuffer data) {
+    loop.own(std::unique_ptr<Loop::Owned>(new Linger(loop, std::move(stream), std::move(data))));
   }
   ~Linger() override {
     if (timer_) loop_.cancel_timer(timer_);
@@ -28,8 +26,8 @@ class Linger final : public Loop::Owned, private Loop::Source {
   }
 
  private:
-  Linger(Loop& loop, std::unique_ptr<Stream> stream, std::vector<uint8_t> data, size_t offset)
-      : loop_(loop), stream_(std::move(stream)), data_(std::move(data)), offset_(offset) {
+  Linger(Loop& loop, std::unique_ptr<Stream> stream, OutBuffer data)
+      : loop_(loop), stream_(std::move(stream)), data_(std::move(data)) {
     loop_.add_source(this);
     timer_ = loop_.add_timer(loop_.now_ms() + kLingerMs, [this] {
       timer_ = 0;
@@ -39,21 +37,14 @@ class Linger final : public Loop::Owned, private Loop::Source {
   int poll_fd() const override { return stream_->fd(); }
   short poll_events() const override { return POLLOUT; }
   void on_poll(short) override {
-    while (offset_ < data_.size()) {
-      size_t n = 0;
-      Io io = stream_->write(data_.data() + offset_, data_.size() - offset_, n);
-      if (io == Io::again) return;
-      if (io != Io::ok) break;
-      offset_ += n;
-    }
-    finish();
+    if (data_.write_to(*stream_) == Io::again) return;
+    finish();  // all written, or the socket failed
   }
   void finish() { loop_.release(this); }  // destroys this: nothing may follow
 
   Loop& loop_;
   std::unique_ptr<Stream> stream_;
-  std::vector<uint8_t> data_;
-  size_t offset_;
+  OutBuffer data_;
   Loop::TimerId timer_ = 0;
 };
 }  // namespace
@@ -132,9 +123,8 @@ void Connection::connect(const Endpoint& endpoint, uint64_t generation, Addresse
 }
 
 void Connection::send(const uint8_t* data, size_t size) {
-  if (out_offset_ > 0 && out_offset_ == out_.size()) out_.clear(), out_offset_ = 0;
   bool was_empty = out_.empty();
-  out_.insert(out_.end(), data, data + size);
+  out_.append(data, size);
   if (was_empty && stream_) loop_.update_source(this);  // now it waits for POLLOUT too
 }
 
@@ -143,13 +133,8 @@ void Connection::close() {
   // What the Engine sent last (a QoS 0 publish, the DISCONNECT) goes out: now if the socket
   // takes it, else from a Linger that owns the stream from here on.
   if (stream_ && phase_ == Phase::open) {
-    while (out_offset_ < out_.size()) {
-      size_t n = 0;
-      if (stream_->write(out_.data() + out_offset_, out_.size() - out_offset_, n) != Io::ok) break;
-      out_offset_ += n;
-    }
-    if (out_offset_ < out_.size()) {
-      Linger::start(loop_, std::move(stream_), std::move(out_), out_offset_);
+    if (out_.write_to(*stream_) == Io::again) {
+      Linger::start(loop_, std::move(stream_), std::move(out_));
       out_.clear();
     }
   }
@@ -161,7 +146,6 @@ void Connection::drop_transport() {
   stream_.reset();
   phase_ = Phase::idle;
   out_.clear();
-  out_offset_ = 0;
 }
 
 uint64_t Connection::now_ms() { return loop_.now_ms(); }
@@ -196,7 +180,7 @@ short Connection::poll_events() const {
     return events;
   }
   events = POLLIN;
-  if (out_offset_ < out_.size() || stream_->wants_write()) events |= POLLOUT;
+  if (!out_.empty() || stream_->wants_write()) events |= POLLOUT;
   return events;
 }
 
@@ -232,7 +216,7 @@ void Connection::on_poll(short revents) {
   read_available();
   if (generation != generation_ || !stream_) return;
   // Answers the Engine produced while reading (PUBACK, PUBREC...) go out now.
-  if (out_offset_ < out_.size()) flush();
+  if (!out_.empty()) flush();
 }
 
 namespace {
@@ -292,27 +276,11 @@ void Connection::read_available() {
 }
 
 bool Connection::flush() {
-  while (out_offset_ < out_.size()) {
-    size_t n = 0;
-    Io io = stream_->write(out_.data() + out_offset_, out_.size() - out_offset_, n);
-    if (io == Io::ok) {
-      out_offset_ += n;
-      continue;
-    }
-    if (io == Io::again) break;
-    std::string detail = stream_->error().detail;
-    drop_transport();
-    report_closed(ErrorCode::connection_lost, detail);
-    return false;
-  }
-  if (out_offset_ == out_.size()) {
-    out_.clear();
-    out_offset_ = 0;
-  } else if (out_offset_ > (1u << 20) && out_offset_ > out_.size() / 2) {
-    out_.erase(out_.begin(), out_.begin() + static_cast<std::ptrdiff_t>(out_offset_));
-    out_offset_ = 0;
-  }
-  return true;
+  if (out_.write_to(*stream_) != Io::failed) return true;
+  std::string detail = stream_->error().detail;
+  drop_transport();
+  report_closed(ErrorCode::connection_lost, detail);
+  return false;
 }
 
 void Connection::report_closed(ErrorCode code, const std::string& detail) {

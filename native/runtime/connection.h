@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "../transport/stream.h"
+#include "out_buffer.h"
 #include "mqtt/engine.h"
 #include "mqtt/loop.h"
 
@@ -64,8 +65,7 @@ class Connection final : public Host, private Loop::Source {
   std::unique_ptr<Stream> stream_;
   Phase phase_ = Phase::idle;
   uint64_t generation_ = 0;  // bumped by open()/close(): stale posted tasks see a newer one
-  std::vector<uint8_t> out_;
-  size_t out_offset_ = 0;
+  OutBuffer out_;
   Loop::TimerId timer_ = 0;
   uint64_t timer_deadline_ = 0;
   uint64_t random_;  // xorshift64* state (std::mt19937 would add 5 KB to every client)

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -43,6 +44,13 @@ class Stream {
   virtual Io advance() = 0;
   virtual Io read(uint8_t* buffer, size_t capacity, size_t& n) = 0;
   virtual Io write(const uint8_t* data, size_t size, size_t& n) = 0;
+  // Writes from several buffers in order (TCP: one sendmsg). The default writes the first
+  // buffer only: TLS records are built one write() at a time anyway.
+  virtual Io write_vectored(const iovec* iov, int count, size_t& n) {
+    n = 0;
+    if (count <= 0) return Io::ok;
+    return write(static_cast<const uint8_t*>(iov[0].iov_base), iov[0].iov_len, n);
+  }
   // The readiness the last `again` waits for (TLS may need to write while reading, and back).
   virtual bool wants_read() const = 0;
   virtual bool wants_write() const = 0;

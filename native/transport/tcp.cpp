@@ -100,6 +100,24 @@ class TcpStream final : public Stream {
     }
   }
 
+  Io write_vectored(const iovec* iov, int count, size_t& n) override {
+    n = 0;
+    msghdr message{};
+    message.msg_iov = const_cast<iovec*>(iov);
+    message.msg_iovlen = static_cast<size_t>(count);
+    for (;;) {
+      ssize_t put = ::sendmsg(fd_, &message, MSG_NOSIGNAL);
+      if (put > 0) {
+        n = static_cast<size_t>(put);
+        return Io::ok;
+      }
+      if (put == 0) return count == 0 ? Io::ok : Io::again;
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return Io::again;
+      return fail(ErrorCode::connection_lost, std::string("send: ") + std::strerror(errno));
+    }
+  }
+
   bool wants_read() const override { return connected_; }
   bool wants_write() const override { return !connected_; }
 
