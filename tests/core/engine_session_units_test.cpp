@@ -63,15 +63,18 @@ TEST(EngineSessionUnits, IncomingQos2Ids) {
 TEST(EngineSessionUnits, TopicAliasMaps) {
   OutgoingTopicAliases out;
   out.reset(1);
-  bool known = true;
-  EXPECT_EQ(out.lookup_or_assign("a", known), 1);
-  EXPECT_FALSE(known);
-  EXPECT_EQ(out.lookup_or_assign("a", known), 1);
-  EXPECT_TRUE(known);
-  EXPECT_EQ(out.lookup_or_assign("b", known), 0);
-  out.reset(60000);  // capped by MQTT_TOPIC_ALIAS_OUT_MAX
-  for (unsigned i = 0; i < MQTT_TOPIC_ALIAS_OUT_MAX; ++i) EXPECT_NE(out.lookup_or_assign(std::to_string(i), known), 0);
-  EXPECT_EQ(out.lookup_or_assign("one more", known), 0);
+  EXPECT_EQ(out.lookup("a"), 0);
+  EXPECT_EQ(out.next(), 1);
+  EXPECT_EQ(out.next(), 1);  // nothing recorded before assign()
+  out.assign("a");
+  EXPECT_EQ(out.lookup("a"), 1);
+  EXPECT_EQ(out.next(), 0);  // the only alias is taken
+  out.reset(60000);          // capped by MQTT_TOPIC_ALIAS_OUT_MAX
+  for (unsigned i = 0; i < MQTT_TOPIC_ALIAS_OUT_MAX; ++i) {
+    EXPECT_EQ(out.next(), i + 1);
+    out.assign(std::to_string(i));
+  }
+  EXPECT_EQ(out.next(), 0);
 
   IncomingTopicAliases in;
   in.reset(2);

@@ -33,6 +33,35 @@ TEST(EngineV5, OutgoingTopicAliasesUpToTheBrokerMaximum) {
   EXPECT_EQ(h.expect<Publish>().topic, "a/3");
 }
 
+// An alias is learnt by the broker only from a packet that carries it: when the aliased packet
+// would exceed the broker's Maximum Packet Size, the message goes out in full and the alias
+// stays free, so a later message is never sent as an alias the broker does not know.
+TEST(EngineV5, AnAliasIsRecordedOnlyWhenSent) {
+  MQTT_TEST_REQUIRES_V5();
+  Harness h(basic_options(5));
+  Properties p;
+  p.topic_alias_maximum = 2;
+  p.maximum_packet_size = 12;  // "a/1" with 4 payload bytes: 12 in full, 15 with an alias
+  h.connect_ok(false, p);
+  h.engine->publish(make_publish("a/1", "xxxx"), 1);
+  h.engine->publish(make_publish("a/1", "xxxx"), 2);
+  h.engine->publish(make_publish("a/1", ""), 3);  // 8 in full, 11 with an alias
+  h.engine->publish(make_publish("a/1", ""), 4);
+  for (int i = 0; i < 2; ++i) {
+    Publish full = h.expect<Publish>();
+    EXPECT_EQ(full.topic, "a/1");
+    EXPECT_FALSE(full.properties.topic_alias);
+  }
+  Publish first = h.expect<Publish>();
+  EXPECT_EQ(first.topic, "a/1");
+  ASSERT_TRUE(first.properties.topic_alias);
+  EXPECT_EQ(*first.properties.topic_alias, 1);
+  Publish alias_only = h.expect<Publish>();
+  EXPECT_EQ(alias_only.topic, "");
+  EXPECT_EQ(*alias_only.properties.topic_alias, 1);
+  for (Token t = 1; t <= 4; ++t) EXPECT_EQ(h.events.result(t), ErrorCode::ok);
+}
+
 TEST(EngineV5, NoOutgoingAliasesWithoutTheBrokersConsentAndNoneAcrossConnections) {
   MQTT_TEST_REQUIRES_V5();
   ClientOptions o = basic_options(5);

@@ -205,14 +205,17 @@ void Engine::Impl::send_publish_bytes(Request& r) {
     if (decode(r.packet[0], Bytes(r.packet.data() + header, r.packet.size() - header), version_, decoded) ==
             ErrorCode::ok &&
         (p = std::get_if<Publish>(&decoded)) != nullptr) {
-      bool known = false;
-      uint16_t alias = aliases_out_.lookup_or_assign(p->topic, known);
+      uint16_t alias = aliases_out_.lookup(p->topic);
+      bool known = alias != 0;
+      if (!known) alias = aliases_out_.next();
       if (alias != 0) {
+        std::string_view topic = p->topic;
         p->properties.topic_alias = alias;
         if (known) p->topic = std::string_view();
         scratch_.clear();
         if (encode(*p, version_, scratch_) == ErrorCode::ok &&
             (broker_max_packet_ == 0 || scratch_.size() <= broker_max_packet_)) {
+          if (!known) aliases_out_.assign(topic);
           send_bytes(scratch_.data(), scratch_.size());
           return;
         }

@@ -8,18 +8,17 @@ void OutgoingTopicAliases::reset(uint16_t broker_maximum) {
                                                         : static_cast<uint16_t>(MQTT_TOPIC_ALIAS_OUT_MAX);
 }
 
-uint16_t OutgoingTopicAliases::lookup_or_assign(std::string_view topic, bool& known) {
-  for (size_t i = 0; i < topics_.size(); ++i) {
-    if (topics_[i] == topic) {
-      known = true;
-      return static_cast<uint16_t>(i + 1);
-    }
-  }
-  known = false;
-  if (topics_.size() >= maximum_) return 0;
-  topics_.emplace_back(topic);
-  return static_cast<uint16_t>(topics_.size());
+uint16_t OutgoingTopicAliases::lookup(std::string_view topic) const {
+  for (size_t i = 0; i < topics_.size(); ++i)
+    if (topics_[i] == topic) return static_cast<uint16_t>(i + 1);
+  return 0;
 }
+
+uint16_t OutgoingTopicAliases::next() const {
+  return topics_.size() < maximum_ ? static_cast<uint16_t>(topics_.size() + 1) : 0;
+}
+
+void OutgoingTopicAliases::assign(std::string_view topic) { topics_.emplace_back(topic); }
 
 void IncomingTopicAliases::reset(uint16_t our_maximum) {
   topics_.clear();

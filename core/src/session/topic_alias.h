@@ -20,9 +20,13 @@ namespace mqtt::session {
 class OutgoingTopicAliases {
  public:
   void reset(uint16_t broker_maximum);
-  // 0: send the full topic without alias. Otherwise the alias; `known` says whether the broker
-  // already has the mapping (then the topic may be left empty).
-  uint16_t lookup_or_assign(std::string_view topic, bool& known);
+  // The alias the broker already knows for `topic` (the topic may then be left empty), or 0.
+  uint16_t lookup(std::string_view topic) const;
+  // The alias a new topic would get, or 0 when all are taken. Nothing is recorded until
+  // assign(): a packet that does not go out with the alias must not teach us a mapping the
+  // broker never learned.
+  uint16_t next() const;
+  void assign(std::string_view topic);
   // Whether any alias may be used on this connection (the broker allows at least one).
   bool enabled() const { return maximum_ != 0; }
 
