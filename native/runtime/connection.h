@@ -68,6 +68,7 @@ class Connection final : public Host, private Loop::Source {
   OutBuffer out_;
   Loop::TimerId timer_ = 0;
   uint64_t timer_deadline_ = 0;
+  bool in_wake_ = false;  // inside the Engine's on_wake(): send() leaves the flush to it
   uint64_t random_;  // xorshift64* state (std::mt19937 would add 5 KB to every client)
   std::string last_failure_;
   ErrorCode last_failure_code_ = ErrorCode::ok;
