@@ -10,6 +10,7 @@ import WS from 'ws';
 import createMqttWasm from '../dist/mqtt_wasm.mjs';
 import { createMqtt } from './client.js';
 import { openWebSocket } from './websocket.js';
+import { plainTimer } from './timer.js';
 import { errors as E } from './errors.js';
 
 const wasmBinary = await readFile(new URL('../dist/mqtt_wasm.wasm', import.meta.url));
@@ -93,25 +94,7 @@ const platform = {
   tcp: true,
   now: () => Math.floor(performance.now()),
   random: () => randomBytes(4).readUInt32LE(0),
-  timer(fire) {
-    let handle = null;
-    return {
-      set(ms) {
-        if (handle !== null) clearTimeout(handle);
-        handle = setTimeout(() => {
-          handle = null;
-          fire();
-        }, ms);
-      },
-      clear() {
-        if (handle !== null) clearTimeout(handle);
-        handle = null;
-      },
-      dispose() {
-        this.clear();
-      },
-    };
-  },
+  timer: plainTimer,  // Node does not throttle timers
   open(endpoint, on) {
     if (endpoint.scheme === 'ws' || endpoint.scheme === 'wss') {
       const options = WebSocketClass === WS && endpoint.scheme === 'wss' ? tlsOptions(endpoint.tls, endpoint.host) : undefined;

@@ -8,7 +8,8 @@
 // worker-src, or no Worker at all), plain setTimeout is the fallback.
 const WORKER_SOURCE = `const t=new Map();onmessage=e=>{const[i,ms]=e.data;clearTimeout(t.get(i));t.delete(i);if(ms>=0)t.set(i,setTimeout(()=>{t.delete(i);postMessage(i)},ms))}`;
 
-function plainTimer(fire) {
+// A plain setTimeout wake-up: Node's timers, and the fallback in a browser.
+export function plainTimer(fire) {
   let handle = null;
   return {
     set(ms) {
