@@ -273,6 +273,9 @@ void Connection::read_available() {
     if (io == Io::ok) {
       engine_->on_bytes(buffer.data(), n);
       if (generation != generation_ || !stream_) return;  // closed from inside
+      // A short read emptied the socket: the next one would only say `again` (epoll reports
+      // the socket again when more arrives, or when the peer closes it).
+      if (n < kReadChunk && stream_->short_read_drains()) return;
       continue;
     }
     if (io == Io::again) return;

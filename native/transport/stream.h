@@ -56,6 +56,9 @@ class Stream {
   virtual bool wants_write() const = 0;
   // Bytes the stream already holds decrypted: read() succeeds without the fd being readable.
   virtual bool has_buffered_input() const { return false; }
+  // True when a read() that filled less than its buffer took everything there was (a plain
+  // socket): the caller can stop without another read() that would only say `again`.
+  virtual bool short_read_drains() const { return false; }
 
   const StreamError& error() const { return error_; }
 

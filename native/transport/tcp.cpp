@@ -118,6 +118,7 @@ class TcpStream final : public Stream {
     }
   }
 
+  bool short_read_drains() const override { return true; }
   bool wants_read() const override { return connected_; }
   bool wants_write() const override { return !connected_; }
 
