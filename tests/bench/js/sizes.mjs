@@ -65,7 +65,7 @@ function cortexM4({ root, smoke, log }) {
       const map = `${file}.map`;
       if (fs.existsSync(map)) {
         const summary = spawnSync('node', [path.join(root, 'tests/size/map-summary.mjs'), map], { encoding: 'utf8' }).stdout;
-        const core = summary.match(/core \(libmqtt_core\.a\)\s+(\d+)\s+(\d+)\s+(\d+)/);
+        const core = summary.match(/core \(libmqtt_core[^)]*\)\s+(\d+)\s+(\d+)\s+(\d+)/);
         if (core) entry.core = { flash: Number(core[1]), data: Number(core[2]), bss: Number(core[3]) };
         const port = summary.match(/program \(main, port\)\s+(\d+)\s+(\d+)\s+(\d+)/);
         if (port) entry.program = { flash: Number(port[1]), data: Number(port[2]), bss: Number(port[3]) };
