@@ -33,6 +33,19 @@ void Engine::on_wake() { impl_->on_wake(); }
 State Engine::state() const { return impl_->state(); }
 std::string_view Engine::client_id() const { return impl_->client_id(); }
 const ClientOptions& Engine::options() const { return impl_->options(); }
+const TlsOptions& Engine::tls() const { return impl_->tls(); }
+
+const ClientOptions& Engine::Impl::options() const {
+  if (!unpacked_) unpacked_.reset(new ClientOptions(options_.unpack()));
+  return *unpacked_;
+}
+
+const TlsOptions& Engine::Impl::tls() const {
+  static const TlsOptions kDefaults;
+  if (!options_.has_tls_settings()) return kDefaults;
+  if (!tls_) tls_.reset(new TlsOptions(options_.unpack_tls()));
+  return *tls_;
+}
 size_t Engine::queued() const { return impl_->queued(); }
 size_t Engine::inflight() const { return impl_->inflight(); }
 
