@@ -356,5 +356,30 @@ TEST(EngineSessionUnits, BackoffSequenceExactWithoutJitter) {
   EXPECT_EQ(b.next(1000), 1500u);  // 1000 % 1001 = 1000: highest
 }
 
+// Backoff::next() computes in 32 bits (no 64-bit division on a microcontroller): the same delays
+// as the plain 64-bit formula, also for delays near the top of the 32-bit range.
+TEST(EngineSessionUnits, BackoffMatchesTheWideFormulaAtTheLimits) {
+  struct Case {
+    uint32_t min, max, jitter;
+  };
+  const Case cases[] = {{1000, 30000, 20},       {1, 1, 100},         {3000000000u, 4294967295u, 100},
+                        {2147483647u, 4294967295u, 37}, {99, 4294967295u, 100}, {4294967295u, 4294967295u, 1}};
+  const uint32_t randoms[] = {0, 1, 12345, 0x7FFFFFFFu, 0x80000000u, 0xFFFFFFFEu, 0xFFFFFFFFu};
+  for (const Case& c : cases) {
+    for (uint32_t random : randoms) {
+      session::Backoff b;
+      b.configure(c.min, c.max, c.jitter);
+      uint64_t base = c.min;
+      for (uint32_t attempt = 0; attempt < 40; ++attempt) {
+        uint64_t span = base * c.jitter / 100;
+        uint64_t delay = span ? base - span + random % (2 * span + 1) : base;
+        if (delay > c.max) delay = c.max;
+        ASSERT_EQ(b.next(random), delay) << c.min << " " << c.max << " " << c.jitter << " " << random;
+        base = base * 2 > c.max ? c.max : base * 2;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace mqtt::test

@@ -124,5 +124,117 @@ TEST(EngineMemory, ClosingReleasesEverything) {
   EXPECT_EQ(live_bytes - before, 0);
 }
 
+// The engine keeps the options packed; options() and tls() give them back as they were given.
+TEST(EngineMemory, OptionsComeBackAsGiven) {
+  ClientOptions o;
+  o.host = "broker.example";
+  o.port = 8883;
+  o.protocol = Scheme::mqtts;
+  o.path = "";
+  o.url = "mqtts://first.example:8884";
+  o.servers = {"mqtt://second.example", "", "ws://third.example/ws"};
+  o.client_id = "device-42";
+  o.username = std::string("");  // present and empty is not absent
+  o.password = std::string("secret");
+  o.keepalive_interval = 70000;  // invalid: kept as given all the same
+  o.protocol_version = 5;
+  o.clean = false;
+  o.session_expiry_interval = 3600;
+  WillOptions will;
+  will.topic = "status/device-42";
+  will.payload = {0, 1, 2, 0};
+  will.qos = 1;
+  will.retain = true;
+  will.delay_interval = 5;
+  o.will = will;
+  o.connect_timeout_ms = 1234;
+  o.reconnect = false;
+  o.reconnect_min_ms = 11;
+  o.reconnect_max_ms = 22;
+  o.reconnect_jitter_percent = 33;
+  o.refused_retry_ms = 44;
+  o.queue_max_messages = 55;
+  o.queue_max_bytes = 66;
+  o.max_inflight = 77;
+  o.receive_maximum = 88;
+  o.max_packet_size = 99;
+  o.topic_alias_maximum = 111;
+  o.user_properties = {{"k", "v"}, {"", ""}, {"key", "value"}};
+  o.authentication_method = "SCRAM";
+  o.authentication_data = {9, 8, 7};
+  o.tls.ca_file = "ca.pem";
+  o.tls.ca = "-----BEGIN CERTIFICATE-----";
+  o.tls.cert_file = "cert.pem";
+  o.tls.key_file = "key.pem";
+  o.tls.verify = false;
+  o.tls.servername = "name.example";
+
+  SilentHost host;
+  NoEvents events;
+  Engine engine(host, events, o);
+  const TlsOptions& tls = engine.tls();
+  EXPECT_EQ(tls.ca_file, o.tls.ca_file);
+  EXPECT_EQ(tls.ca, o.tls.ca);
+  EXPECT_EQ(tls.cert_file, o.tls.cert_file);
+  EXPECT_EQ(tls.key_file, o.tls.key_file);
+  EXPECT_EQ(tls.verify, o.tls.verify);
+  EXPECT_EQ(tls.servername, o.tls.servername);
+  const ClientOptions& back = engine.options();
+  EXPECT_EQ(back.host, o.host);
+  EXPECT_EQ(back.port, o.port);
+  EXPECT_EQ(back.protocol, o.protocol);
+  EXPECT_EQ(back.path, o.path);
+  EXPECT_EQ(back.url, o.url);
+  EXPECT_EQ(back.servers, o.servers);
+  EXPECT_EQ(back.client_id, o.client_id);
+  EXPECT_TRUE(back.username.present);
+  EXPECT_EQ(back.username.value, "");
+  EXPECT_TRUE(back.password.present);
+  EXPECT_EQ(back.password.value, "secret");
+  EXPECT_EQ(back.keepalive_interval, o.keepalive_interval);
+  EXPECT_EQ(back.protocol_version, o.protocol_version);
+  EXPECT_EQ(back.clean, o.clean);
+  EXPECT_EQ(back.session_expiry_interval, o.session_expiry_interval);
+  ASSERT_TRUE(back.will.present);
+  EXPECT_EQ(back.will.value.topic, will.topic);
+  EXPECT_EQ(back.will.value.payload, will.payload);
+  EXPECT_EQ(back.will.value.qos, will.qos);
+  EXPECT_EQ(back.will.value.retain, will.retain);
+  EXPECT_EQ(back.will.value.delay_interval, will.delay_interval);
+  EXPECT_EQ(back.connect_timeout_ms, o.connect_timeout_ms);
+  EXPECT_EQ(back.reconnect, o.reconnect);
+  EXPECT_EQ(back.reconnect_min_ms, o.reconnect_min_ms);
+  EXPECT_EQ(back.reconnect_max_ms, o.reconnect_max_ms);
+  EXPECT_EQ(back.reconnect_jitter_percent, o.reconnect_jitter_percent);
+  EXPECT_EQ(back.refused_retry_ms, o.refused_retry_ms);
+  EXPECT_EQ(back.queue_max_messages, o.queue_max_messages);
+  EXPECT_EQ(back.queue_max_bytes, o.queue_max_bytes);
+  EXPECT_EQ(back.max_inflight, o.max_inflight);
+  EXPECT_EQ(back.receive_maximum, o.receive_maximum);
+  EXPECT_EQ(back.max_packet_size, o.max_packet_size);
+  EXPECT_EQ(back.topic_alias_maximum, o.topic_alias_maximum);
+  ASSERT_EQ(back.user_properties.size(), o.user_properties.size());
+  for (size_t i = 0; i < o.user_properties.size(); ++i) {
+    EXPECT_EQ(back.user_properties[i].key, o.user_properties[i].key);
+    EXPECT_EQ(back.user_properties[i].value, o.user_properties[i].value);
+  }
+  EXPECT_EQ(back.authentication_method, o.authentication_method);
+  EXPECT_EQ(back.authentication_data, o.authentication_data);
+  EXPECT_EQ(back.tls.ca_file, o.tls.ca_file);
+  EXPECT_EQ(back.tls.verify, o.tls.verify);
+  EXPECT_EQ(back.tls.servername, o.tls.servername);
+}
+
+TEST(EngineMemory, DefaultTlsSettingsCostNothing) {
+  SilentHost host;
+  NoEvents events;
+  Engine engine(host, events, typical_options(4));
+  long before = live_bytes;
+  const TlsOptions& tls = engine.tls();
+  EXPECT_EQ(live_bytes - before, 0);
+  EXPECT_TRUE(tls.verify);
+  EXPECT_TRUE(tls.ca_file.empty() && tls.ca.empty() && tls.servername.empty());
+}
+
 }  // namespace
 }  // namespace mqtt::test

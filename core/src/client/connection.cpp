@@ -53,7 +53,7 @@ Refusal classify_refusal(Version version, uint8_t rc) {
 
 }  // namespace
 
-Engine::Impl::Impl(Host& host, Events& events, ClientOptions options)
+Engine::Impl::Impl(Host& host, Events& events, const ClientOptions& options)
     : host_(host), events_(events), options_(options), invalid_(validate_options(options)) {
   version_ = MQTT_CONFIG_V5 && options_.protocol_version == 5 ? Version::v5 : Version::v311;
   queue_.set_limits(options_.queue_max_messages, options_.queue_max_bytes);
@@ -105,7 +105,8 @@ void Engine::Impl::send_connect() {
   c.keep_alive = static_cast<uint16_t>(options_.keepalive_interval);
   c.client_id = client_id_;
   if (options_.has_will) {
-    Will will;
+    c.will.present = true;  // filled in place: no Will (and its Properties) is moved
+    Will& will = c.will.value;
     will.topic = options_.text(StoredOptions::will_topic);
     will.payload = Bytes::of(options_.text(StoredOptions::will_payload));
     will.qos = static_cast<uint8_t>(options_.will_qos);
@@ -113,7 +114,6 @@ void Engine::Impl::send_connect() {
 #if MQTT_CONFIG_V5
     if (v5() && options_.will_delay_interval) will.properties.will_delay_interval = options_.will_delay_interval;
 #endif
-    c.will = std::move(will);
   }
   if (options_.has_username) c.username = options_.text(StoredOptions::username);
   if (options_.has_password) c.password = Bytes::of(options_.text(StoredOptions::password));
@@ -243,7 +243,7 @@ void Engine::Impl::on_bytes(const uint8_t* data, size_t size) {
   }
   last_received_ = host_.now_ms();
   uint32_t link = link_;
-  ErrorCode rc = decoder_.feed(data, size, *this);
+  ErrorCode rc = decoder_.feed_from_server(data, size, *this);
   if (!alive(link)) {  // the connection ended inside a callback: drop what is left
     decoder_.reset();
     return;

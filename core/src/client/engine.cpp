@@ -1,14 +1,14 @@
 // The public Engine: a thin shell over Engine::Impl, so the header stays free of session types.
 #include "mqtt/engine.h"
 
-#include <utility>
+#include <new>
 
 #include "client/engine_impl.h"
 
 namespace mqtt {
 
 Engine::Engine(Host& host, Events& events, ClientOptions options)
-    : impl_(new Impl(host, events, std::move(options))) {}
+    : impl_(new Impl(host, events, options)) {}
 
 Engine::~Engine() {
   if (impl_->state() != State::closed) impl_->close();
@@ -41,8 +41,10 @@ const ClientOptions& Engine::Impl::options() const {
 }
 
 const TlsOptions& Engine::Impl::tls() const {
-  static const TlsOptions kDefaults;
-  if (!options_.has_tls_settings()) return kDefaults;
+  // Never destroyed: no exit-time destructor (and no atexit machinery on a microcontroller).
+  alignas(TlsOptions) static unsigned char storage[sizeof(TlsOptions)];
+  static const TlsOptions* defaults = new (storage) TlsOptions();
+  if (!options_.has_tls_settings()) return *defaults;
   if (!tls_) tls_.reset(new TlsOptions(options_.unpack_tls()));
   return *tls_;
 }

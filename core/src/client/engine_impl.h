@@ -37,7 +37,7 @@ inline Error err(ErrorCode code) {
 
 class Engine::Impl final : public PacketSink {
  public:
-  Impl(Host& host, Events& events, ClientOptions options);
+  Impl(Host& host, Events& events, const ClientOptions& options);
 
   // Application side.
   ErrorCode connect(Token token);
