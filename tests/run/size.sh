@@ -2,10 +2,11 @@
 # Suite: the core on a Cortex-M4 (arm-none-eabi-g++ -mcpu=cortex-m4 -mthumb -Os -fno-exceptions
 # -fno-rtti -Werror, --gc-sections, newlib-nano), built with MQTT 5.0 and 3.1.1-only, each in two
 # configurations: "host" (config.h defaults, as native/ and wasm/ build it) and "microcontroller"
-# (MQTT_CONFIG_ERROR_MESSAGES=0: what a board build sets, tests/size/CMakeLists.txt). Prints the
-# text/data/bss of the linked programs and of each core object, and ends with the core's linked
-# code per configuration against the targets. Before that, the include scan: core/ must not
-# include socket, thread, clock, iostream or stdio headers.
+# (MQTT_MICRO_DEFINES in tests/size/CMakeLists.txt: no error message table, no URL parsing).
+# Prints the text/data/bss of the linked programs and of each core object, and ends with the
+# core's linked code per configuration against the targets. Before that, the include scan (core/
+# must not include socket, thread, clock, iostream or stdio headers), and the core tests built
+# natively in the microcontroller configuration, so its switches are tested, not only compiled.
 source "$(dirname "$0")/lib.sh"
 
 [[ -f core/CMakeLists.txt ]] || skip "core/CMakeLists.txt"
@@ -28,6 +29,25 @@ if [[ -n $hits ]]; then
 else
   echo "ok: $(find core -name '*.h' -o -name '*.cpp' | wc -l) files, none includes a forbidden header"
 fi
+
+# --- Core tests in the microcontroller configuration -----------------------------------------
+micro_defines=$(sed -n 's/^set(MQTT_MICRO_DEFINES "\([^"]*\)".*/\1/p' tests/size/CMakeLists.txt)
+micro_flags="-Wall -Wextra -Werror"
+mkdir -p build
+IFS=';' read -ra defines <<<"$micro_defines"
+for d in "${defines[@]}"; do micro_flags+=" -D$d"; done
+for v5 in ON OFF; do
+  dir=build/core-micro-v5$v5
+  step "core tests, microcontroller configuration ($micro_defines, MQTT_V5=$v5), native gcc"
+  if cmake -S . -B "$dir" -G Ninja -Wno-dev -DCMAKE_CXX_COMPILER=g++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DMQTT_BUILD_NATIVE=OFF -DMQTT_V5="$v5" -DCMAKE_CXX_FLAGS="$micro_flags" >"$dir.configure.log" 2>&1 &&
+    cmake --build "$dir" -j "$JOBS" --target core_tests >"$dir.build.log" 2>&1; then
+    "$dir/tests/core_tests" --gtest_brief=1 || failed=1
+  else
+    tail -30 "$dir.configure.log" "$dir.build.log"
+    failed=1
+  fi
+done
 
 # --- Cortex-M4 builds ----------------------------------------------------------------------
 build_size() {  # DIR V5(ON|OFF)
@@ -71,6 +91,6 @@ done
 step "Cortex-M4 size of the linked program (core + main + newlib-nano + libstdc++ parts used)"
 printf '%s\n' "${report[@]}"
 step "Core code linked into the Cortex-M4 program (flash bytes from libmqtt_core*.a, after --gc-sections)"
-echo "host: config.h defaults; microcontroller: MQTT_CONFIG_ERROR_MESSAGES=0 (the board build)"
+echo "host: config.h defaults; microcontroller: $micro_defines (the board build)"
 printf '%s\n' "${core_report[@]}"
 exit $failed
