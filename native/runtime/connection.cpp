@@ -51,15 +51,14 @@ class Linger final : public Loop::Owned, private Loop::Source {
 
 Connection::Connection(Loop& loop, Events& events, ClientOptions options)
     : loop_(loop),
-      random_((uint64_t{std::random_device{}()} << 32 | std::random_device{}()) | 1),
-      alive_(std::make_shared<bool>(true)) {
-  engine_ = std::make_unique<Engine>(*this, events, std::move(options));
+      random_((uint64_t{std::random_device{}()} << 32 | std::random_device{}()) | 1) {
+  engine_.emplace(*this, events, std::move(options));
   loop_.add_source(this);
 }
 
 Connection::~Connection() {
   engine_.reset();  // may still call close() on us
-  *alive_ = false;
+  pending_.reset();
   if (timer_) loop_.cancel_timer(timer_);
   loop_.remove_source(this);
 }
@@ -70,7 +69,8 @@ void Connection::open(const Endpoint& endpoint) {
   ++attempts_;
   phase_ = Phase::connecting;
   uint64_t generation = generation_;
-  std::weak_ptr<bool> alive = alive_;
+  pending_ = std::make_shared<bool>();
+  std::weak_ptr<bool> alive = pending_;
   // The Engine is in the middle of a call: start (and maybe fail) from the loop instead.
   loop_.post([this, alive, endpoint, generation] {
     if (alive.expired() || generation != generation_) return;
@@ -90,7 +90,7 @@ void Connection::start(const Endpoint& endpoint, uint64_t generation) {
   }
   // A name: getaddrinfo runs on a resolver thread; its answer comes back through the loop.
   // A connection closed or reopened meanwhile (the Engine's connect timeout, say) ignores it.
-  std::weak_ptr<bool> alive = alive_;
+  std::weak_ptr<bool> alive = pending_;
   Loop::Poster post = loop_.poster();
   resolve_async(endpoint.host, endpoint.effective_port(),
                 [this, alive, post, endpoint, generation](Addresses addresses, StreamError error) {
@@ -210,6 +210,7 @@ void Connection::on_poll(short revents) {
       return;
     }
     phase_ = Phase::open;
+    pending_.reset();
     last_failure_.clear();
     last_failure_code_ = ErrorCode::ok;
     engine_->on_open();
