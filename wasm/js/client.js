@@ -4,8 +4,8 @@
 //
 // How a client works: the wasm client (binding.js's RawClient) owns the engine; a Peer object is
 // its Host (transport, clock, timer) and its Events sink. Requests go in through RawClient
-// methods; the engine answers
-// through the Peer, which turns results into `success`/`fail` calls and events into listeners.
+// methods; the engine answers through the Peer, which turns results into `success`/`fail` calls
+// and events into listeners.
 // Every call into the engine goes through Client#_enter, which counts the nesting, so that a
 // client closed from inside one of its own callbacks is deleted only once the engine returned.
 import { errors } from './errors.js';
