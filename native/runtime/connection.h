@@ -19,7 +19,7 @@
 
 namespace mqtt::native {
 
-class Connection final : public Host, private Loop::Source {
+class Connection final : public Host, private Loop::Source, private Loop::Timer {
  public:
   Connection(Loop& loop, Events& events, ClientOptions options);
   ~Connection();
@@ -51,6 +51,8 @@ class Connection final : public Host, private Loop::Source {
   short poll_events() const override;
   void on_poll(short revents) override;
   bool ready_without_poll() const override;
+  // Loop::Timer: the Engine's wake-up (wake_at).
+  void on_timer() override;
 
   void start(const Endpoint& endpoint, uint64_t generation);
   void connect(const Endpoint& endpoint, uint64_t generation, Addresses addresses,
@@ -70,8 +72,6 @@ class Connection final : public Host, private Loop::Source {
   // the connection is up or gone, so a connected client holds none and stale tasks see it expired.
   std::shared_ptr<bool> pending_;
   uint64_t generation_ = 0;  // bumped by open()/close(): stale posted tasks see a newer one
-  Loop::TimerId timer_ = 0;
-  uint64_t timer_deadline_ = 0;
   uint64_t random_;  // xorshift64* state (std::mt19937 would add 5 KB to every client)
   OutBuffer out_;
   std::string last_failure_;
