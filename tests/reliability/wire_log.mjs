@@ -66,10 +66,11 @@ export function wireLog() {
   };
 }
 
-// One delivery, for a report: "connection 3, packet id 17, DUP 1, PUBREC+PUBREL+PUBCOMP".
+// One delivery, for a report: "proxied connection 3, packet id 17, DUP 1, ..., exchange: PUBREC+PUBREL+PUBCOMP"
+// (connections as the proxy counts them: attempts refused by a stopped broker count too).
 export function formatDelivery(d, sinceMs) {
   const steps = ['pubrec', 'pubrel', 'pubcomp'].filter((s) => d[s] !== null).map((s) => s.toUpperCase());
-  return `connection ${d.connection}, packet id ${d.id}, DUP ${d.dup ? 1 : 0}` +
+  return `proxied connection ${d.connection}, packet id ${d.id}, DUP ${d.dup ? 1 : 0}` +
     (sinceMs === undefined ? '' : `, ${((d.atMs - sinceMs) / 1000).toFixed(2)} s after the restart began`) +
     `, exchange: ${steps.length ? steps.join('+') : 'PUBLISH only'}`;
 }
