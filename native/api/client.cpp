@@ -3,7 +3,9 @@
 
 #include <cstdio>
 #include <iterator>
+#include <optional>
 #include <unordered_map>
+#include <variant>
 
 #include "../runtime/connection.h"
 
@@ -11,7 +13,7 @@ namespace mqtt {
 
 namespace {
 
-enum class EventKind : uint8_t { connect, disconnect, reconnect, message, error, close, count };
+enum class EventKind : uint8_t { connect, disconnect, reconnect, message, error, close };
 
 bool event_kind(std::string_view name, EventKind& kind) {
   static constexpr std::string_view names[] = {"connect", "disconnect", "reconnect",
@@ -32,14 +34,10 @@ bool is_transport_code(ErrorCode code) {
 
 class Client::Impl final : public Events {
  public:
-  struct Listeners {
-    Listener plain;
-    ErrorListener with_error;
-    MessageListener with_message;
-    MessageInfoListener with_info;
-  };
+  using Listeners = std::variant<Listener, ErrorListener, MessageListener, MessageInfoListener>;
   struct Entry {
     ListenerId id;
+    EventKind kind;
     bool once;
     Listeners fn;
   };
@@ -48,10 +46,11 @@ class Client::Impl final : public Events {
     FailCallback fail;
   };
 
-  Impl(Loop& loop, const Options& options)
-      : loop_(loop), connect_callbacks_{options.success, options.fail} {
+  Impl(Loop& loop, const Options& options) : loop_(loop) {
+    if (options.success || options.fail)
+      connect_callbacks_.reset(new Callbacks{options.success, options.fail});
     ClientOptions core = options;  // slices off the callbacks
-    connection_ = std::make_unique<native::Connection>(loop, *this, std::move(core));
+    connection_.emplace(loop, *this, std::move(core));
   }
 
   ~Impl() { destroying_ = true; }
@@ -95,7 +94,7 @@ class Client::Impl final : public Events {
     ListenerId id = 0;
     on_loop([&] {
       id = next_listener_++;
-      listeners_[static_cast<size_t>(kind)].push_back({id, once, std::move(fn)});
+      listeners_.push_back({id, kind, once, std::move(fn)});
     });
     return id;
   }
@@ -104,20 +103,32 @@ class Client::Impl final : public Events {
     EventKind kind;
     if (!event_kind(name, kind)) return;
     on_loop([&] {
-      auto& list = listeners_[static_cast<size_t>(kind)];
+      auto& list = listeners_;
       for (auto it = list.begin(); it != list.end();)
-        it = all || it->id == id ? list.erase(it) : it + 1;
+        it = it->kind == kind && (all || it->id == id) ? list.erase(it) : it + 1;
+      if (list.empty()) list.shrink_to_fit();
     });
+  }
+
+  bool listened(EventKind kind) const {
+    for (auto& entry : listeners_)
+      if (entry.kind == kind) return true;
+    return false;
   }
 
   // Calls the listeners of one event; a copy lets them add and remove listeners meanwhile.
   template <class Call>
   void emit(EventKind kind, Call&& call) {
-    if (destroying_) return;
-    auto& list = listeners_[static_cast<size_t>(kind)];
-    if (list.empty()) return;
-    std::vector<Entry> snapshot = list;
-    for (auto it = list.begin(); it != list.end();) it = it->once ? list.erase(it) : it + 1;
+    if (destroying_ || !listened(kind)) return;
+    std::vector<Entry> snapshot;
+    for (auto it = listeners_.begin(); it != listeners_.end();) {
+      if (it->kind != kind) {
+        ++it;
+        continue;
+      }
+      snapshot.push_back(*it);
+      it = it->once ? listeners_.erase(it) : it + 1;
+    }
     ++depth_;
     for (auto& entry : snapshot) call(entry.fn);
     --depth_;
@@ -125,16 +136,16 @@ class Client::Impl final : public Events {
 
   void emit_plain(EventKind kind) {
     emit(kind, [](Listeners& fn) {
-      if (fn.plain) fn.plain();
+      if (auto* plain = std::get_if<Listener>(&fn); plain && *plain) (*plain)();
     });
   }
 
   void emit_error(EventKind kind, const ErrorInfo& error) {
     emit(kind, [&](Listeners& fn) {
-      if (fn.with_error)
-        fn.with_error(error);
-      else if (fn.plain)
-        fn.plain();
+      if (auto* with_error = std::get_if<ErrorListener>(&fn); with_error && *with_error)
+        (*with_error)(error);
+      else if (auto* plain = std::get_if<Listener>(&fn); plain && *plain)
+        (*plain)();
     });
   }
 
@@ -148,29 +159,31 @@ class Client::Impl final : public Events {
   void on_error(const Error& error) override { emit_error(EventKind::error, info(error)); }
 
   void on_message(const Message& message) override {
-    if (listeners_[static_cast<size_t>(EventKind::message)].empty()) return;
+    if (!listened(EventKind::message)) return;
     std::string topic(message.topic);
     std::vector<uint8_t> payload(message.payload.data, message.payload.data + message.payload.size);
     emit(EventKind::message, [&](Listeners& fn) {
-      if (fn.with_info)
-        fn.with_info(topic, payload, message);
-      else if (fn.with_message)
-        fn.with_message(topic, payload);
-      else if (fn.plain)
-        fn.plain();
+      if (auto* with_info = std::get_if<MessageInfoListener>(&fn); with_info && *with_info)
+        (*with_info)(topic, payload, message);
+      else if (auto* with_message = std::get_if<MessageListener>(&fn); with_message && *with_message)
+        (*with_message)(topic, payload);
+      else if (auto* plain = std::get_if<Listener>(&fn); plain && *plain)
+        (*plain)();
     });
   }
 
   void on_complete(Token token, const Error& result) override {
     Callbacks callbacks;
     if (token == kConnectToken) {
-      callbacks = std::move(connect_callbacks_);
-      connect_callbacks_ = {};
+      if (!connect_callbacks_) return;
+      callbacks = std::move(*connect_callbacks_);
+      connect_callbacks_.reset();
     } else {
-      auto it = pending_.find(token);
-      if (it == pending_.end()) return;
+      if (!pending_) return;
+      auto it = pending_->find(token);
+      if (it == pending_->end()) return;
       callbacks = std::move(it->second);
-      pending_.erase(it);
+      pending_->erase(it);
     }
     ++depth_;
     if (result.ok()) {
@@ -189,16 +202,17 @@ class Client::Impl final : public Events {
     on_loop([&] {
       Token token = next_token_++;
       if (next_token_ == 0) next_token_ = kConnectToken + 1;
-      pending_[token] = {std::move(success), std::move(fail)};
+      if (!pending_) pending_ = std::make_unique<std::unordered_map<Token, Callbacks>>();
+      (*pending_)[token] = {std::move(success), std::move(fail)};
       ErrorCode code = make(token);
       rc = static_cast<int>(code);
       if (code != ErrorCode::ok) {
         // The Engine completes what it refuses; a refusal by this layer's own checks (a
         // missing message) is completed here.
-        auto it = pending_.find(token);
-        if (it != pending_.end()) {
+        auto it = pending_->find(token);
+        if (it != pending_->end()) {
           Callbacks callbacks = std::move(it->second);
-          pending_.erase(it);
+          pending_->erase(it);
           if (callbacks.fail) callbacks.fail(info(code));
         }
       }
@@ -208,13 +222,15 @@ class Client::Impl final : public Events {
 
   static constexpr Token kConnectToken = 1;
 
+  // An idle client keeps this record: what it does not use (listeners, requests, the connect
+  // callbacks once connected) costs a null pointer or an empty vector, not an empty container.
   Loop& loop_;
-  std::unique_ptr<native::Connection> connection_;
-  Callbacks connect_callbacks_;
-  std::unordered_map<Token, Callbacks> pending_;
-  Token next_token_ = kConnectToken + 1;
-  std::vector<Entry> listeners_[static_cast<size_t>(EventKind::count)];
+  std::optional<native::Connection> connection_;
+  std::unique_ptr<Callbacks> connect_callbacks_;  // until the connection attempt completes
+  std::unique_ptr<std::unordered_map<Token, Callbacks>> pending_;  // from the first request
+  std::vector<Entry> listeners_;
   ListenerId next_listener_ = 1;
+  Token next_token_ = kConnectToken + 1;
   int depth_ = 0;  // > 0 while a user callback runs
   bool destroying_ = false;
 };
@@ -228,9 +244,9 @@ Client::~Client() {
   // Everything that touches the loop (the Engine, its connection, timer and socket) goes on the
   // loop's thread; what is left of Impl afterwards is inert and may die on any thread.
   auto teardown = [](Impl& i) {
-    for (auto& list : i.listeners_) list.clear();
-    i.connect_callbacks_ = {};
-    i.pending_.clear();
+    i.listeners_.clear();
+    i.connect_callbacks_.reset();
+    i.pending_.reset();
     i.connection_.reset();  // the Engine closes if still open
   };
   if (loop.in_loop_thread() && impl->depth_ == 0) {
@@ -244,28 +260,28 @@ Client::~Client() {
 }
 
 Client::ListenerId Client::on(std::string_view e, Listener fn) {
-  return impl_->add(e, false, {std::move(fn), {}, {}, {}});
+  return impl_->add(e, false, std::move(fn));
 }
 Client::ListenerId Client::on(std::string_view e, ErrorListener fn) {
-  return impl_->add(e, false, {{}, std::move(fn), {}, {}});
+  return impl_->add(e, false, std::move(fn));
 }
 Client::ListenerId Client::on(std::string_view e, MessageListener fn) {
-  return impl_->add(e, false, {{}, {}, std::move(fn), {}});
+  return impl_->add(e, false, std::move(fn));
 }
 Client::ListenerId Client::on(std::string_view e, MessageInfoListener fn) {
-  return impl_->add(e, false, {{}, {}, {}, std::move(fn)});
+  return impl_->add(e, false, std::move(fn));
 }
 Client::ListenerId Client::once(std::string_view e, Listener fn) {
-  return impl_->add(e, true, {std::move(fn), {}, {}, {}});
+  return impl_->add(e, true, std::move(fn));
 }
 Client::ListenerId Client::once(std::string_view e, ErrorListener fn) {
-  return impl_->add(e, true, {{}, std::move(fn), {}, {}});
+  return impl_->add(e, true, std::move(fn));
 }
 Client::ListenerId Client::once(std::string_view e, MessageListener fn) {
-  return impl_->add(e, true, {{}, {}, std::move(fn), {}});
+  return impl_->add(e, true, std::move(fn));
 }
 Client::ListenerId Client::once(std::string_view e, MessageInfoListener fn) {
-  return impl_->add(e, true, {{}, {}, {}, std::move(fn)});
+  return impl_->add(e, true, std::move(fn));
 }
 void Client::off(std::string_view e, ListenerId id) { impl_->remove(e, id, false); }
 void Client::off(std::string_view e) { impl_->remove(e, 0, true); }

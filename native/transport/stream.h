@@ -6,6 +6,7 @@
 // A stream only moves bytes: it knows nothing of MQTT.
 #pragma once
 
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 
@@ -60,20 +61,32 @@ class Stream {
   // socket): the caller can stop without another read() that would only say `again`.
   virtual bool short_read_drains() const { return false; }
 
-  const StreamError& error() const { return error_; }
+  const StreamError& error() const {
+    static const StreamError none;
+    return error_ ? *error_ : none;
+  }
 
  protected:
   Io fail(ErrorCode code, std::string detail) {
-    error_.code = code;
-    error_.detail = std::move(detail);
+    if (!error_) error_ = std::make_unique<StreamError>();
+    error_->code = code;
+    error_->detail = std::move(detail);
     return Io::failed;
   }
-  StreamError error_;
+  Io fail(const StreamError& error) { return fail(error.code, error.detail); }
+
+ private:
+  // Allocated by the first failure: a working stream (every idle client's) carries 8 bytes.
+  std::unique_ptr<StreamError> error_;
 };
 
-// One resolved socket address.
+// One resolved socket address: IPv4 or IPv6 (all that TCP resolution returns), not the 128 bytes
+// of a sockaddr_storage.
 struct Address {
-  sockaddr_storage storage{};
+  union Storage {
+    sockaddr_in v4;
+    sockaddr_in6 v6;
+  } storage{};
   socklen_t length = 0;
   int family = 0;
 };

@@ -95,10 +95,7 @@ class OpenSslStream final : public Stream {
   Io advance() override {
     if (!tcp_done_) {
       Io step = tcp_->advance();
-      if (step == Io::failed) {
-        error_ = tcp_->error();
-        return Io::failed;
-      }
+      if (step == Io::failed) return fail(tcp_->error());
       if (step != Io::ok) {
         want_read_ = false, want_write_ = true;
         return step;

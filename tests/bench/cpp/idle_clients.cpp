@@ -6,17 +6,55 @@
 //
 // Clients connect in batches of B (the broker's accept queue is finite); then the program
 // idles for R keep-alive intervals and reports CPU over that time. Prints "RESULT {json}".
+//
+// Besides resident memory (which moves in whole pages) it counts the live heap precisely: every
+// operator new/delete of the process goes through the counters below, both the bytes asked for
+// and the bytes the allocator really reserves (malloc_usable_size plus its 8-byte chunk header).
+#include <malloc.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 #include <string>
 #include <vector>
 
 #include "client_bench.h"
 #include "mqtt/client.h"
+
+namespace {
+
+// Live heap through operator new (the library allocates only that way).
+std::atomic<long> g_allocs{0}, g_usable{0};
+
+void* counted_new(size_t size) {
+  void* p = malloc(size ? size : 1);
+  if (!p) throw std::bad_alloc();
+  g_allocs.fetch_add(1, std::memory_order_relaxed);
+  g_usable.fetch_add(static_cast<long>(malloc_usable_size(p) + sizeof(size_t)),
+                     std::memory_order_relaxed);
+  return p;
+}
+
+void counted_delete(void* p) {
+  if (!p) return;
+  g_allocs.fetch_sub(1, std::memory_order_relaxed);
+  g_usable.fetch_sub(static_cast<long>(malloc_usable_size(p) + sizeof(size_t)),
+                     std::memory_order_relaxed);
+  free(p);
+}
+
+}  // namespace
+
+void* operator new(size_t size) { return counted_new(size); }
+void* operator new[](size_t size) { return counted_new(size); }
+void operator delete(void* p) noexcept { counted_delete(p); }
+void operator delete[](void* p) noexcept { counted_delete(p); }
+void operator delete(void* p, size_t) noexcept { counted_delete(p); }
+void operator delete[](void* p, size_t) noexcept { counted_delete(p); }
 
 namespace {
 
@@ -71,6 +109,7 @@ int main(int argc, char** argv) {
   loop.run_until([&] { return connected + failed >= 1; }, 10000);
   connected = failed = 0;
   long rss0 = rss_kib();
+  long heap0 = g_usable.load(), allocs0 = g_allocs.load();
   double t_connect = bench::now_s();
   int made = 0;
   while (made < clients) {
@@ -82,6 +121,7 @@ int main(int argc, char** argv) {
   // Let the connections settle (first keep-alive timers armed, buffers shrunk).
   loop.run_until([] { return false; }, 200);
   long rss1 = rss_kib();
+  long heap1 = g_usable.load(), allocs1 = g_allocs.load();
   rlimit now_rl;
   getrlimit(RLIMIT_NOFILE, &now_rl);
 
@@ -94,9 +134,12 @@ int main(int argc, char** argv) {
   --alive;  // the warm-up client
 
   printf("RESULT {\"lib\":\"ours\",\"mode\":\"idle\",\"clients\":%d,\"connected\":%d,\"failed\":%d,\"alive\":%d,"
-         "\"rss_before_kib\":%ld,\"rss_after_kib\":%ld,\"bytes_per_client\":%.1f,\"connect_seconds\":%.3f,"
+         "\"rss_before_kib\":%ld,\"rss_after_kib\":%ld,\"bytes_per_client\":%.1f,"
+         "\"heap_bytes_per_client\":%.1f,\"heap_allocs_per_client\":%.2f,\"connect_seconds\":%.3f,"
          "\"keepalive_s\":%d,\"rounds\":%.2f,\"cpu_s\":%.6f,\"cpu_us_per_client_round\":%.3f,\"nofile\":%llu}\n",
          clients, connected, failed, alive, rss0, rss1, connected ? (rss1 - rss0) * 1024.0 / connected : 0.0,
+         connected ? double(heap1 - heap0) / connected : 0.0,
+         connected ? double(allocs1 - allocs0) / connected : 0.0,
          t_connect, keepalive, dt / keepalive, cpu,
          alive > 0 ? cpu * 1e6 / (alive * (dt / keepalive)) : 0.0, (unsigned long long)now_rl.rlim_cur);
   for (auto& c : all) c->close();
