@@ -207,8 +207,7 @@ void Connection::on_poll(short revents) {
     }
     phase_ = Phase::open;
     pending_.reset();
-    last_failure_.clear();
-    last_failure_code_ = ErrorCode::ok;
+    last_failure_.reset();
     engine_->on_open();
     if (generation != generation_ || !stream_) return;
     // Flush CONNECT right away instead of waiting for the next round.
@@ -293,8 +292,7 @@ bool Connection::flush() {
 }
 
 void Connection::report_closed(ErrorCode code, const std::string& detail) {
-  last_failure_ = detail;
-  last_failure_code_ = code;
+  last_failure_ = std::make_unique<StreamError>(StreamError{code, detail});
   engine_->on_closed(code);
 }
 

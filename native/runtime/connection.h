@@ -28,10 +28,12 @@ class Connection final : public Host, private Loop::Source, private Loop::Timer 
 
   Engine& engine() { return *engine_; }
   Loop& loop() { return loop_; }
-  // The transport's explanation of the last connection failure ("" when none): the error text
-  // the API adds to the Engine's code.
-  const std::string& last_failure() const { return last_failure_; }
-  ErrorCode last_failure_code() const { return last_failure_code_; }
+  // The transport's explanation of the last connection failure (code ok, detail "" when none):
+  // the error text the API adds to the Engine's code.
+  const StreamError& last_failure() const {
+    static const StreamError none;
+    return last_failure_ ? *last_failure_ : none;
+  }
   // Connection attempts so far (open() calls): tests check there is no tight retry loop.
   uint32_t attempts() const { return attempts_; }
 
@@ -74,9 +76,8 @@ class Connection final : public Host, private Loop::Source, private Loop::Timer 
   uint64_t generation_ = 0;  // bumped by open()/close(): stale posted tasks see a newer one
   uint64_t random_;  // xorshift64* state (std::mt19937 would add 5 KB to every client)
   OutBuffer out_;
-  std::string last_failure_;
+  std::unique_ptr<StreamError> last_failure_;  // from a failure until the next success
   uint32_t attempts_ = 0;
-  ErrorCode last_failure_code_ = ErrorCode::ok;
   Phase phase_ = Phase::idle;
   bool in_wake_ = false;  // inside the Engine's on_wake(): send() leaves the flush to it
 };

@@ -100,7 +100,8 @@ class Loop::Impl {
   // The timer heap: a binary min-heap of the owners' Timer records, each knowing its index, so
   // stopping or moving one is O(log n) and nothing stale stays behind.
   static bool earlier(const Timer* a, const Timer* b) {
-    return a->deadline_ != b->deadline_ ? a->deadline_ < b->deadline_ : a->order_ < b->order_;
+    if (a->deadline_ != b->deadline_) return a->deadline_ < b->deadline_;
+    return static_cast<int32_t>(a->order_ - b->order_) < 0;  // right across the wrap-around
   }
   void place(Timer* t, size_t i) {
     heap_[i] = t;
@@ -252,7 +253,7 @@ class Loop::Impl {
   int wake_pipe_[2] = {-1, -1};
   std::shared_ptr<Mailbox> mailbox_ = std::make_shared<Mailbox>();
   std::vector<Timer*> heap_;
-  uint64_t timers_armed_ = 0;  // gives each arming its order
+  uint32_t timers_armed_ = 0;  // gives each arming its order
   size_t sources_ = 0;
   std::vector<Source*> dirty_;
   std::vector<std::pair<Source*, short>> ready_;  // this round's events; entries nulled on removal

@@ -62,13 +62,16 @@ class Loop {
     uint64_t deadline() const { return deadline_; }
 
    protected:
+    Timer() = default;
+    Timer(const Timer&) {}  // a copy starts disarmed
+    Timer& operator=(const Timer&) { return *this; }
     ~Timer() = default;
 
    private:
     friend class Loop;
     static constexpr uint32_t kIdle = ~uint32_t{0};
     uint64_t deadline_ = 0;
-    uint64_t order_ = 0;     // arming order: ties between equal deadlines
+    uint32_t order_ = 0;      // arming order, for ties (compared modulo 2^32)
     uint32_t index_ = kIdle;  // position in the loop's heap
   };
   void start_timer(Timer* timer, uint64_t deadline_ms);
@@ -93,17 +96,20 @@ class Loop {
     virtual bool ready_without_poll() const { return false; }
 
    protected:
+    Source() : added_(false), dirty_(false), renew_(false) {}
+    Source(const Source&) : Source() {}  // a copy starts unregistered
+    Source& operator=(const Source&) { return *this; }
     ~Source() = default;
 
    private:
     friend class Loop;
     // The loop's record of this source, kept here rather than in a map of the loop's: no
     // allocation per source (10,000 idle clients are 10,000 sources).
-    int registered_fd_ = -1;      // what the kernel was last told
+    int registered_fd_ = -1;  // what the kernel was last told
     short registered_events_ = 0;
-    bool added_ = false;
-    bool dirty_ = false;  // queued for the next sync
-    bool renew_ = false;  // register again even if fd and interest look unchanged
+    bool added_ : 1;
+    bool dirty_ : 1;  // queued for the next sync
+    bool renew_ : 1;  // register again even if fd and interest look unchanged
   };
   void add_source(Source* source);
   void remove_source(Source* source);
