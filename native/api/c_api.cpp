@@ -1,8 +1,8 @@
 // The C API (mqtt.h) over the C++ API: plain structs and function pointers in, the same
 // client underneath.
-#include <list>
 #include <string>
 
+#include "c_shared.h"
 #include "mqtt.h"
 #include "mqtt/client.h"
 
@@ -11,15 +11,10 @@ struct mqtt_loop {
 };
 
 struct mqtt_client {
-  struct Registration {
-    mqtt_event_type_t event;
-    mqtt_event_cb cb;
-    void* user;
-    mqtt::Client::ListenerId id;
-  };
   std::shared_ptr<mqtt::Client> client;
   std::string client_id;
-  std::list<Registration> registrations;
+  mqtt::c_api::Listeners listeners;
+  unsigned hooked = 0;     // bit per event: the C++ listener that feeds `listeners` is on
   int depth = 0;           // > 0 while one of its callbacks runs
   bool destroyed = false;  // mqtt_destroy was called from inside a callback
   bool creating = false;   // inside mqtt_create_client
@@ -61,22 +56,20 @@ mqtt::FailCallback fail_of(mqtt_client* c, mqtt_fail_cb cb, void* user) {
   };
 }
 
-void call_fail(mqtt_fail_cb fail, mqtt_client* c, int code, void* user) {
-  if (!fail) return;
-  mqtt_error_t e{code, mqtt_error_message(code), 0};
-  fail(c, &e, user);
+void deliver(mqtt_client* c, const mqtt_event_t& e) {
+  guarded(c, [&] { c->listeners.emit(c, e); });
 }
 
-int add_listener(mqtt_client_t* c, mqtt_event_type_t event, mqtt_event_cb cb, void* user,
-                 bool once) {
-  if (!c || !cb || event < MQTT_EVENT_CONNECT || event > MQTT_EVENT_CLOSE)
-    return MQTT_ERR_INVALID_ARGUMENT;
+// One C++ listener per event, added with the first C listener of that event, hands the event
+// to the shared registry (which does once, off and on during delivery for both C APIs).
+void hook(mqtt_client* c, mqtt_event_type_t event) {
+  unsigned bit = 1u << event;
+  if (c->hooked & bit) return;
+  c->hooked |= bit;
   const char* name = kEventNames[event];
-  mqtt::Client::ListenerId id = 0;
   if (event == MQTT_EVENT_MESSAGE) {
-    mqtt::MessageInfoListener fn = [c, cb, user](const std::string& topic,
-                                                 const std::vector<uint8_t>& message,
-                                                 const mqtt::Message& info) {
+    c->client->on(name, [c](const std::string& topic, const std::vector<uint8_t>& message,
+                            const mqtt::Message& info) {
       mqtt_event_t e{};
       e.type = MQTT_EVENT_MESSAGE;
       e.topic = topic.c_str();
@@ -85,28 +78,31 @@ int add_listener(mqtt_client_t* c, mqtt_event_type_t event, mqtt_event_cb cb, vo
       e.qos = info.qos;
       e.retain = info.retain;
       e.dup = info.dup;
-      guarded(c, [&] { cb(c, &e, user); });
-    };
-    id = once ? c->client->once(name, std::move(fn)) : c->client->on(name, std::move(fn));
+      deliver(c, e);
+    });
   } else if (event == MQTT_EVENT_DISCONNECT || event == MQTT_EVENT_ERROR) {
-    mqtt::ErrorListener fn = [c, cb, user, event](const mqtt::ErrorInfo& info) {
+    c->client->on(name, [c, event](const mqtt::ErrorInfo& info) {
       CError error(info);
       mqtt_event_t e{};
       e.type = event;
       e.error = &error.error;
-      guarded(c, [&] { cb(c, &e, user); });
-    };
-    id = once ? c->client->once(name, std::move(fn)) : c->client->on(name, std::move(fn));
+      deliver(c, e);
+    });
   } else {
-    mqtt::Listener fn = [c, cb, user, event] {
-      mqtt_event_t e{};
-      e.type = event;
-      guarded(c, [&] { cb(c, &e, user); });
-    };
-    id = once ? c->client->once(name, std::move(fn)) : c->client->on(name, std::move(fn));
+    c->client->on(name, mqtt::Listener([c, event] {
+                    mqtt_event_t e{};
+                    e.type = event;
+                    deliver(c, e);
+                  }));
   }
-  c->registrations.push_back({event, cb, user, id});
-  return MQTT_ERR_OK;
+}
+
+int add_listener(mqtt_client_t* c, mqtt_event_type_t event, mqtt_event_cb cb, void* user,
+                 bool once) {
+  if (!c) return MQTT_ERR_INVALID_ARGUMENT;
+  int rc = c->listeners.add(event, cb, user, once);
+  if (rc == MQTT_ERR_OK) hook(c, event);
+  return rc;
 }
 
 }  // namespace
@@ -117,31 +113,7 @@ mqtt_client_t* mqtt_create_client(const mqtt_options_t* o) {
   if (!o) return nullptr;
   auto* c = new mqtt_client();
   mqtt::Options options;
-  if (o->host) options.host = o->host;
-  options.port = o->port;
-  if (o->client_id) options.client_id = o->client_id;
-  if (o->username) options.username = std::string(o->username);
-  if (o->password) options.password = std::string(o->password);
-  if (o->keepalive_interval >= 0) options.keepalive_interval = o->keepalive_interval;
-  if (o->protocol_version != 0) options.protocol_version = o->protocol_version;
-  if (o->clean >= 0) options.clean = o->clean != 0;
-  options.session_expiry_interval = o->session_expiry_interval;
-  if (o->url) options.url = o->url;
-  if (o->tls) options.protocol = mqtt::Scheme::mqtts;
-  if (o->ca_file) options.tls.ca_file = o->ca_file;
-  if (o->cert_file) options.tls.cert_file = o->cert_file;
-  if (o->key_file) options.tls.key_file = o->key_file;
-  options.tls.verify = !o->insecure;
-  if (o->will_topic) {
-    mqtt::WillOptions will;
-    will.topic = o->will_topic;
-    auto* bytes = static_cast<const uint8_t*>(o->will_message);
-    if (bytes) will.payload.assign(bytes, bytes + o->will_message_len);
-    will.qos = o->will_qos;
-    will.retain = o->will_retain != 0;
-    options.will = will;
-  }
-  if (o->reconnect >= 0) options.reconnect = o->reconnect != 0;
+  mqtt::c_api::convert(*o, options);
   if (o->loop) options.loop = &o->loop->loop;
   options.success = success_of(c, o->success, o->user);
   mqtt_fail_cb fail = o->fail;
@@ -176,25 +148,11 @@ int mqtt_once(mqtt_client_t* c, mqtt_event_type_t event, mqtt_event_cb cb, void*
 }
 
 int mqtt_off(mqtt_client_t* c, mqtt_event_type_t event, mqtt_event_cb cb, void* user) {
-  if (!c || event < MQTT_EVENT_CONNECT || event > MQTT_EVENT_CLOSE)
-    return MQTT_ERR_INVALID_ARGUMENT;
-  for (auto it = c->registrations.begin(); it != c->registrations.end();) {
-    if (it->event == event && it->cb == cb && it->user == user) {
-      c->client->off(kEventNames[event], it->id);
-      it = c->registrations.erase(it);
-    } else {
-      ++it;
-    }
-  }
-  return MQTT_ERR_OK;
+  return c ? c->listeners.remove(event, cb, user) : MQTT_ERR_INVALID_ARGUMENT;
 }
 
 int mqtt_subscribe(mqtt_client_t* c, const mqtt_subscribe_options_t* o) {
-  if (!c || !o) return MQTT_ERR_INVALID_ARGUMENT;
-  if (!o->topic) {
-    call_fail(o->fail, c, MQTT_ERR_MISSING_TOPIC, o->user);
-    return MQTT_ERR_MISSING_TOPIC;
-  }
+  if (int rc = mqtt::c_api::check_request(c, o)) return rc;
   mqtt::SubscribeOptions s;
   s.topic = o->topic;
   s.qos = o->qos;
@@ -204,11 +162,7 @@ int mqtt_subscribe(mqtt_client_t* c, const mqtt_subscribe_options_t* o) {
 }
 
 int mqtt_unsubscribe(mqtt_client_t* c, const mqtt_unsubscribe_options_t* o) {
-  if (!c || !o) return MQTT_ERR_INVALID_ARGUMENT;
-  if (!o->topic) {
-    call_fail(o->fail, c, MQTT_ERR_MISSING_TOPIC, o->user);
-    return MQTT_ERR_MISSING_TOPIC;
-  }
+  if (int rc = mqtt::c_api::check_request(c, o)) return rc;
   mqtt::UnsubscribeOptions u;
   u.topic = o->topic;
   u.success = success_of(c, o->success, o->user);
@@ -217,11 +171,7 @@ int mqtt_unsubscribe(mqtt_client_t* c, const mqtt_unsubscribe_options_t* o) {
 }
 
 int mqtt_publish(mqtt_client_t* c, const mqtt_publish_options_t* o) {
-  if (!c || !o) return MQTT_ERR_INVALID_ARGUMENT;
-  if (!o->topic) {
-    call_fail(o->fail, c, MQTT_ERR_MISSING_TOPIC, o->user);
-    return MQTT_ERR_MISSING_TOPIC;
-  }
+  if (int rc = mqtt::c_api::check_request(c, o)) return rc;
   mqtt::PublishOptions p;
   p.topic = o->topic;
   if (o->message)
@@ -244,6 +194,7 @@ void mqtt_destroy(mqtt_client_t* c) {
     // Inside one of its callbacks: release the client now (deferred by the C++ layer) and
     // the C struct when the callback returns.
     c->destroyed = true;
+    c->listeners.clear();  // the delivery running now stops
     c->client.reset();
     return;
   }

@@ -46,7 +46,7 @@ class Client::Impl final : public Events {
     FailCallback fail;
   };
 
-  Impl(Loop& loop, const Options& options) : loop_(loop) {
+  Impl(Loop& loop, const Options& options) {
     if (options.success || options.fail)
       connect_callbacks_.reset(new Callbacks{options.success, options.fail});
     ClientOptions core = options;  // slices off the callbacks
@@ -55,13 +55,16 @@ class Client::Impl final : public Events {
 
   ~Impl() { destroying_ = true; }
 
+  // The Connection's: it lives as long as the Client (only ~Client's teardown resets it).
+  Loop& loop() { return connection_->loop(); }
+
   // Runs `fn` on the loop's thread.
   template <class F>
   void on_loop(F&& fn) {
-    if (loop_.in_loop_thread())
+    if (loop().in_loop_thread())
       fn();
     else
-      loop_.call(fn);
+      loop().call(fn);
   }
 
   ErrorInfo info(const Error& error) const {
@@ -70,9 +73,9 @@ class Client::Impl final : public Events {
     out.reason_code = error.reason_code;
     out.reason_string = std::string(error.reason_string);
     out.message = std::string(error_message(error.code));
-    if (is_transport_code(error.code) && error.code == connection_->last_failure_code() &&
-        !connection_->last_failure().empty())
-      out.message += ": " + connection_->last_failure();
+    const native::StreamError& failure = connection_->last_failure();
+    if (is_transport_code(error.code) && error.code == failure.code && !failure.detail.empty())
+      out.message += ": " + failure.detail;
     if (!out.reason_string.empty()) out.message += ": " + out.reason_string;
     if (error.reason_code != 0 && !error.ok()) {
       char hex[8];
@@ -224,7 +227,6 @@ class Client::Impl final : public Events {
 
   // An idle client keeps this record: what it does not use (listeners, requests, the connect
   // callbacks once connected) costs a null pointer or an empty vector, not an empty container.
-  Loop& loop_;
   std::optional<native::Connection> connection_;
   std::unique_ptr<Callbacks> connect_callbacks_;  // until the connection attempt completes
   std::unique_ptr<std::unordered_map<Token, Callbacks>> pending_;  // from the first request
@@ -240,7 +242,7 @@ Client::Client(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Client::~Client() {
   if (!impl_) return;
   std::shared_ptr<Impl> impl = std::move(impl_);
-  Loop& loop = impl->loop_;
+  Loop& loop = impl->loop();
   // Everything that touches the loop (the Engine, its connection, timer and socket) goes on the
   // loop's thread; what is left of Impl afterwards is inert and may die on any thread.
   auto teardown = [](Impl& i) {
@@ -359,7 +361,7 @@ uint32_t Client::connection_attempts() const {
   return n;
 }
 
-Loop& Client::loop() const { return impl_->loop_; }
+Loop& Client::loop() const { return impl_->loop(); }
 
 std::shared_ptr<Client> createClient(const Options& options) {
   Loop& loop = options.loop ? *options.loop : Loop::background();

@@ -44,7 +44,7 @@ bool read_all(std::istream& in, std::string& out) {
   return !in.bad();
 }
 
-class Runner {
+class Runner final : private Loop::Timer {
  public:
   explicit Runner(Args& args) : args_(args) {}
 
@@ -87,16 +87,10 @@ class Runner {
       client_->on("message", [this](const std::string& topic, const std::vector<uint8_t>& message,
                                     const Message& info) { print(topic, message, info); });
     }
-    if (args_.timeout_s > 0) {
-      timeout_timer_ =
-          loop.add_timer(loop.now_ms() + static_cast<uint64_t>(args_.timeout_s) * 1000u, [this] {
-            timeout_timer_ = 0;
-            if (!args_.quiet) std::fprintf(stderr, "Timed out\n");
-            finish(kTimeout);
-          });
-    }
+    if (args_.timeout_s > 0)
+      loop.start_timer(this, loop.now_ms() + static_cast<uint64_t>(args_.timeout_s) * 1000u);
     while (!finished_ && !g_interrupted) loop.run_once(-1);
-    if (timeout_timer_) loop.cancel_timer(timeout_timer_);
+    loop.stop_timer(this);
     if (client_) {
       client_->close();
       client_.reset();
@@ -108,6 +102,12 @@ class Runner {
   }
 
  private:
+  // --timeout: the whole run took too long.
+  void on_timer() override {
+    if (!args_.quiet) std::fprintf(stderr, "Timed out\n");
+    finish(kTimeout);
+  }
+
   bool load_messages() {
     switch (args_.source) {
       case Args::Source::message:
@@ -231,7 +231,6 @@ class Runner {
   bool subscribed_once_ = false;
   bool finished_ = false;
   int exit_ = kOk;
-  Loop::TimerId timeout_timer_ = 0;
 };
 
 }  // namespace

@@ -26,6 +26,7 @@ mqtt_generate_c_errors(${CMAKE_CURRENT_BINARY_DIR}/generated)
 add_executable(mqtt_size_port_c
   ${MQTT_PORT_DIR}/size/port_main.c
   ${MQTT_PORT_DIR}/src/port_c_api.cpp
+  ${MQTT_ROOT}/native/api/c_shared.cpp
   ${MQTT_PORT_DIR}/src/port_client.cpp
   ${MQTT_ROOT}/native/api/c_errors.cpp
   ${MQTT_PORT_DIR}/size/lwip_stubs.c)

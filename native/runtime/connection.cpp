@@ -15,13 +15,13 @@ constexpr uint64_t kLingerMs = 5000;
 // still go out: the stream is handed to this, which writes them as the socket takes them and
 // then closes, on its own, without the Engine. The loop owns it; it releases itself when done or
 // after kLingerMs.
-class Linger final : public Loop::Owned, private Loop::Source {
+class Linger final : public Loop::Owned, private Loop::Source, private Loop::Timer {
  public:
   static void start(Loop& loop, std::unique_ptr<Stream> stream, OutBuffer data) {
     loop.own(std::unique_ptr<Loop::Owned>(new Linger(loop, std::move(stream), std::move(data))));
   }
   ~Linger() override {
-    if (timer_) loop_.cancel_timer(timer_);
+    loop_.stop_timer(this);
     loop_.remove_source(this);
   }
 
@@ -29,11 +29,9 @@ class Linger final : public Loop::Owned, private Loop::Source {
   Linger(Loop& loop, std::unique_ptr<Stream> stream, OutBuffer data)
       : loop_(loop), stream_(std::move(stream)), data_(std::move(data)) {
     loop_.add_source(this);
-    timer_ = loop_.add_timer(loop_.now_ms() + kLingerMs, [this] {
-      timer_ = 0;
-      finish();
-    });
+    loop_.start_timer(this, loop_.now_ms() + kLingerMs);
   }
+  void on_timer() override { finish(); }
   int poll_fd() const override { return stream_->fd(); }
   short poll_events() const override { return POLLOUT; }
   void on_poll(short) override {
@@ -45,7 +43,6 @@ class Linger final : public Loop::Owned, private Loop::Source {
   Loop& loop_;
   std::unique_ptr<Stream> stream_;
   OutBuffer data_;
-  Loop::TimerId timer_ = 0;
 };
 }  // namespace
 
@@ -59,7 +56,7 @@ Connection::Connection(Loop& loop, Events& events, ClientOptions options)
 Connection::~Connection() {
   engine_.reset();  // may still call close() on us
   pending_.reset();
-  if (timer_) loop_.cancel_timer(timer_);
+  loop_.stop_timer(this);
   loop_.remove_source(this);
 }
 
@@ -152,23 +149,21 @@ void Connection::drop_transport() {
 uint64_t Connection::now_ms() { return loop_.now_ms(); }
 
 void Connection::wake_at(uint64_t deadline_ms) {
-  if (timer_ && deadline_ms == timer_deadline_) return;
-  if (timer_) loop_.cancel_timer(timer_);
-  timer_ = 0;
-  if (deadline_ms == kNever) return;
-  timer_deadline_ = deadline_ms;
-  timer_ = loop_.add_timer(deadline_ms, [this] {
-    timer_ = 0;
-    in_wake_ = true;
-    engine_->on_wake();
-    in_wake_ = false;
-    // What the wake-up produced (a keep-alive PINGREQ) goes out now: the socket almost always
-    // takes it, which spares registering for POLLOUT, a round to learn it is writable, and
-    // registering back (at 10,000 idle clients that is most of a keep-alive round's cost).
-    if (!stream_ || out_.empty()) return;
-    if (phase_ == Phase::open && !flush()) return;
-    if (stream_ && !out_.empty()) loop_.update_source(this);  // the rest waits for POLLOUT
-  });
+  if (deadline_ms == kNever) return loop_.stop_timer(this);
+  if (armed() && deadline() == deadline_ms) return;
+  loop_.start_timer(this, deadline_ms);
+}
+
+void Connection::on_timer() {
+  in_wake_ = true;
+  engine_->on_wake();
+  in_wake_ = false;
+  // What the wake-up produced (a keep-alive PINGREQ) goes out now: the socket almost always
+  // takes it, which spares registering for POLLOUT, a round to learn it is writable, and
+  // registering back (at 10,000 idle clients that is most of a keep-alive round's cost).
+  if (!stream_ || out_.empty()) return;
+  if (phase_ == Phase::open && !flush()) return;
+  if (stream_ && !out_.empty()) loop_.update_source(this);  // the rest waits for POLLOUT
 }
 
 uint32_t Connection::random() {
@@ -202,7 +197,8 @@ void Connection::on_poll(short revents) {
   uint64_t generation = generation_;
   if (phase_ == Phase::connecting) {
     Io step = stream_->advance();
-    if (step == Io::again) return;
+    // After a refusal the next address gets a new socket, which may reuse the number.
+    if (step == Io::again) return loop_.update_source(this);
     if (step == Io::failed) {
       StreamError error = stream_->error();
       drop_transport();
@@ -211,8 +207,7 @@ void Connection::on_poll(short revents) {
     }
     phase_ = Phase::open;
     pending_.reset();
-    last_failure_.clear();
-    last_failure_code_ = ErrorCode::ok;
+    last_failure_.reset();
     engine_->on_open();
     if (generation != generation_ || !stream_) return;
     // Flush CONNECT right away instead of waiting for the next round.
@@ -297,8 +292,7 @@ bool Connection::flush() {
 }
 
 void Connection::report_closed(ErrorCode code, const std::string& detail) {
-  last_failure_ = detail;
-  last_failure_code_ = code;
+  last_failure_ = std::make_unique<StreamError>(StreamError{code, detail});
   engine_->on_closed(code);
 }
 

@@ -19,7 +19,7 @@
 
 namespace mqtt::native {
 
-class Connection final : public Host, private Loop::Source {
+class Connection final : public Host, private Loop::Source, private Loop::Timer {
  public:
   Connection(Loop& loop, Events& events, ClientOptions options);
   ~Connection();
@@ -28,10 +28,12 @@ class Connection final : public Host, private Loop::Source {
 
   Engine& engine() { return *engine_; }
   Loop& loop() { return loop_; }
-  // The transport's explanation of the last connection failure ("" when none): the error text
-  // the API adds to the Engine's code.
-  const std::string& last_failure() const { return last_failure_; }
-  ErrorCode last_failure_code() const { return last_failure_code_; }
+  // The transport's explanation of the last connection failure (code ok, detail "" when none):
+  // the error text the API adds to the Engine's code.
+  const StreamError& last_failure() const {
+    static const StreamError none;
+    return last_failure_ ? *last_failure_ : none;
+  }
   // Connection attempts so far (open() calls): tests check there is no tight retry loop.
   uint32_t attempts() const { return attempts_; }
 
@@ -51,6 +53,8 @@ class Connection final : public Host, private Loop::Source {
   short poll_events() const override;
   void on_poll(short revents) override;
   bool ready_without_poll() const override;
+  // Loop::Timer: the Engine's wake-up (wake_at).
+  void on_timer() override;
 
   void start(const Endpoint& endpoint, uint64_t generation);
   void connect(const Endpoint& endpoint, uint64_t generation, Addresses addresses,
@@ -70,13 +74,10 @@ class Connection final : public Host, private Loop::Source {
   // the connection is up or gone, so a connected client holds none and stale tasks see it expired.
   std::shared_ptr<bool> pending_;
   uint64_t generation_ = 0;  // bumped by open()/close(): stale posted tasks see a newer one
-  Loop::TimerId timer_ = 0;
-  uint64_t timer_deadline_ = 0;
   uint64_t random_;  // xorshift64* state (std::mt19937 would add 5 KB to every client)
   OutBuffer out_;
-  std::string last_failure_;
+  std::unique_ptr<StreamError> last_failure_;  // from a failure until the next success
   uint32_t attempts_ = 0;
-  ErrorCode last_failure_code_ = ErrorCode::ok;
   Phase phase_ = Phase::idle;
   bool in_wake_ = false;  // inside the Engine's on_wake(): send() leaves the flush to it
 };

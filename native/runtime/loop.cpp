@@ -1,9 +1,9 @@
 // The loop: an epoll set on Linux (poll(2) elsewhere, or with -DMQTT_LOOP_USE_POLL=1), timers in
-// a min-heap with lazy cancellation, and post() waking the loop through a self-pipe.
+// a min-heap of the owners' own Timer records, and post() waking the loop through a self-pipe.
 //
 // Sources are re-examined only when something may have changed them (added, just handled, or
-// update_source()), so with epoll an idle client costs nothing per round: 10,000 idle clients
-// cost what their keep-alive timers cost.
+// update_source()), and the kernel is told only what changed, so with epoll an idle client costs
+// nothing per round: 10,000 idle clients cost what their keep-alive timers cost.
 #include "mqtt/loop.h"
 
 #include <errno.h>
@@ -17,9 +17,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
-#include <queue>
 #include <thread>
-#include <unordered_map>
 #include <vector>
 
 #if defined(__linux__) && !defined(MQTT_LOOP_USE_POLL)
@@ -72,21 +70,6 @@ class Loop::Impl {
 #endif
   }
 
-  struct Timer {
-    uint64_t deadline;
-    TimerId id;
-    bool operator>(const Timer& other) const {
-      return deadline != other.deadline ? deadline > other.deadline : id > other.id;
-    }
-  };
-
-  // What the kernel was last told about one source.
-  struct Registration {
-    int fd = -1;
-    short events = 0;
-    bool dirty = false;
-  };
-
   void wake() {
     char byte = 1;
     if (wake_pipe_[1] >= 0) (void)!::write(wake_pipe_[1], &byte, 1);
@@ -114,32 +97,70 @@ class Loop::Impl {
     return !mailbox_->posted.empty();
   }
 
+  // The timer heap: a binary min-heap of the owners' Timer records, each knowing its index, so
+  // stopping or moving one is O(log n) and nothing stale stays behind.
+  static bool earlier(const Timer* a, const Timer* b) {
+    if (a->deadline_ != b->deadline_) return a->deadline_ < b->deadline_;
+    return static_cast<int32_t>(a->order_ - b->order_) < 0;  // right across the wrap-around
+  }
+  void place(Timer* t, size_t i) {
+    heap_[i] = t;
+    t->index_ = static_cast<uint32_t>(i);
+  }
+  void sift_up(size_t i) {
+    Timer* t = heap_[i];
+    while (i > 0 && earlier(t, heap_[(i - 1) / 2])) {
+      place(heap_[(i - 1) / 2], i);
+      i = (i - 1) / 2;
+    }
+    place(t, i);
+  }
+  void sift_down(size_t i) {
+    Timer* t = heap_[i];
+    for (;;) {
+      size_t child = 2 * i + 1;
+      if (child >= heap_.size()) break;
+      if (child + 1 < heap_.size() && earlier(heap_[child + 1], heap_[child])) ++child;
+      if (!earlier(heap_[child], t)) break;
+      place(heap_[child], i);
+      i = child;
+    }
+    place(t, i);
+  }
+  void unlink(Timer* t) {
+    size_t i = t->index_;
+    t->index_ = Timer::kIdle;
+    Timer* last = heap_.back();
+    heap_.pop_back();
+    if (last == t) return;
+    place(last, i);
+    sift_down(i);
+    sift_up(last->index_);
+  }
+
   void run_timers(uint64_t now) {
-    while (!heap_.empty() && heap_.top().deadline <= now) {
-      Timer top = heap_.top();
-      heap_.pop();
-      auto it = timers_.find(top.id);
-      if (it == timers_.end()) continue;  // cancelled
-      auto fn = std::move(it->second);
-      timers_.erase(it);
-      fn();
+    while (!heap_.empty() && heap_.front()->deadline_ <= now) {
+      Timer* t = heap_.front();
+      unlink(t);
+      t->on_timer();  // may re-arm it, stop others, or destroy its owner
     }
   }
 
   int next_timeout(uint64_t now, int limit) {
-    while (!heap_.empty() && timers_.find(heap_.top().id) == timers_.end()) heap_.pop();
     if (heap_.empty()) return limit;
-    uint64_t deadline = heap_.top().deadline;
+    uint64_t deadline = heap_.front()->deadline_;
     if (deadline <= now) return 0;
     uint64_t wait = deadline - now;
     if (limit >= 0 && wait > static_cast<uint64_t>(limit)) return limit;
     return wait > 3600000 ? 3600000 : static_cast<int>(wait);
   }
 
-  void mark_dirty(Source* s) {
-    auto it = registrations_.find(s);
-    if (it == registrations_.end() || it->second.dirty) return;
-    it->second.dirty = true;
+  // renew: the descriptor may be a new socket under the same number (update_source()).
+  void mark_dirty(Source* s, bool renew) {
+    if (!s->added_) return;
+    s->renew_ = s->renew_ || renew;
+    if (s->dirty_) return;
+    s->dirty_ = true;
     dirty_.push_back(s);
   }
 
@@ -148,15 +169,16 @@ class Loop::Impl {
     std::vector<Source*> batch;
     batch.swap(dirty_);
     for (Source* s : batch) {
-      auto it = registrations_.find(s);
-      if (it == registrations_.end()) continue;  // removed meanwhile
-      Registration& r = it->second;
-      r.dirty = false;
+      if (!s) continue;  // removed meanwhile
+      bool renew = s->renew_;
+      s->dirty_ = s->renew_ = false;
       int fd = s->poll_fd();
       short events = fd >= 0 ? s->poll_events() : 0;
       if (fd < 0 || events == 0) fd = -1, events = 0;
+      if (!renew && fd == s->registered_fd_ && events == s->registered_events_) continue;
 #if MQTT_LOOP_EPOLL
-      if (r.fd >= 0 && r.fd != fd) forget(s, r.fd);
+      int old_fd = s->registered_fd_;
+      if (old_fd >= 0 && old_fd != fd) forget(s, old_fd);
       if (fd >= 0) {
         epoll_event e{};
         e.events = static_cast<uint32_t>(events);  // POLLIN/POLLOUT have the EPOLL* values
@@ -164,31 +186,34 @@ class Loop::Impl {
         // The same number may be a new socket (the old one was closed, which left the set):
         // MOD then fails with ENOENT and ADD is right; a new number may still be in the set
         // under a source that has not caught up yet: ADD fails with EEXIST and MOD is right.
-        // (So even an unchanged registration is renewed: the number may name a new socket.)
-        int op = r.fd == fd ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+        int op = old_fd == fd ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
         if (epoll_ctl(epoll_, op, fd, &e) != 0) {
           op = errno == ENOENT ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
           epoll_ctl(epoll_, op, fd, &e);
         }
-        by_fd_[fd] = s;
-      } else if (r.fd >= 0) {
-        forget(s, r.fd);
+        if (static_cast<size_t>(fd) >= by_fd_.size()) by_fd_.resize(static_cast<size_t>(fd) + 1);
+        by_fd_[static_cast<size_t>(fd)] = s;
+      } else if (old_fd >= 0) {
+        forget(s, old_fd);
       }
 #endif
-      r.fd = fd;
-      r.events = events;
+      s->registered_fd_ = fd;
+      s->registered_events_ = events;
     }
   }
 
 #if MQTT_LOOP_EPOLL
+  Source* owner(int fd) const {
+    return fd >= 0 && static_cast<size_t>(fd) < by_fd_.size() ? by_fd_[static_cast<size_t>(fd)]
+                                                              : nullptr;
+  }
   void forget(Source* s, int fd) {
-    auto owner = by_fd_.find(fd);
-    if (owner == by_fd_.end() || owner->second != s) return;  // the number is someone else's now
+    if (owner(fd) != s) return;  // the number is someone else's now
     epoll_ctl(epoll_, EPOLL_CTL_DEL, fd, nullptr);  // fails harmlessly when already closed
-    by_fd_.erase(owner);
+    by_fd_[static_cast<size_t>(fd)] = nullptr;
   }
   int epoll_ = -1;
-  std::unordered_map<int, Source*> by_fd_;
+  std::vector<Source*> by_fd_;  // indexed by descriptor: numbers are small and dense
   std::vector<epoll_event> events_ = std::vector<epoll_event>(256);
 #endif
 
@@ -203,9 +228,8 @@ class Loop::Impl {
         drain_wake_pipe();
         continue;
       }
-      auto it = by_fd_.find(fd);
-      if (it != by_fd_.end())
-        ready_.push_back({it->second, static_cast<short>(events_[static_cast<size_t>(i)].events)});
+      if (Source* s = owner(fd))
+        ready_.push_back({s, static_cast<short>(events_[static_cast<size_t>(i)].events)});
     }
     if (n == static_cast<int>(events_.size())) events_.resize(events_.size() * 2);
 #else
@@ -213,9 +237,9 @@ class Loop::Impl {
     polled_.clear();
     fds_.push_back({wake_pipe_[0], POLLIN, 0});
     polled_.push_back(nullptr);
-    for (auto& [s, r] : registrations_) {
-      if (r.fd < 0) continue;
-      fds_.push_back({r.fd, r.events, 0});
+    for (Source* s : polled_sources_) {
+      if (s->registered_fd_ < 0) continue;
+      fds_.push_back({s->registered_fd_, s->registered_events_, 0});
       polled_.push_back(s);
     }
     int n = ::poll(fds_.data(), fds_.size(), timeout);
@@ -228,10 +252,9 @@ class Loop::Impl {
 
   int wake_pipe_[2] = {-1, -1};
   std::shared_ptr<Mailbox> mailbox_ = std::make_shared<Mailbox>();
-  std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> heap_;
-  std::unordered_map<TimerId, std::function<void()>> timers_;
-  TimerId next_timer_ = 1;
-  std::unordered_map<Source*, Registration> registrations_;
+  std::vector<Timer*> heap_;
+  uint32_t timers_armed_ = 0;  // gives each arming its order
+  size_t sources_ = 0;
   std::vector<Source*> dirty_;
   std::vector<std::pair<Source*, short>> ready_;  // this round's events; entries nulled on removal
   std::vector<Source*> buffered_;                 // sources with input the fd will not signal
@@ -241,6 +264,7 @@ class Loop::Impl {
 #if !MQTT_LOOP_EPOLL
   std::vector<pollfd> fds_;
   std::vector<Source*> polled_;
+  std::vector<Source*> polled_sources_;  // every source (poll() is given all of them)
 #endif
   std::vector<std::unique_ptr<Owned>> owned_;
 };
@@ -309,36 +333,53 @@ void Loop::call(const std::function<void()>& fn) {
   cv.wait(lock, [&] { return done; });
 }
 
-Loop::TimerId Loop::add_timer(uint64_t deadline_ms, std::function<void()> fn) {
-  TimerId id = impl_->next_timer_++;
-  impl_->timers_.emplace(id, std::move(fn));
-  impl_->heap_.push({deadline_ms, id});
-  return id;
+void Loop::start_timer(Timer* timer, uint64_t deadline_ms) {
+  Impl& d = *impl_;
+  if (timer->armed()) d.unlink(timer);
+  timer->deadline_ = deadline_ms;
+  timer->order_ = d.timers_armed_++;
+  d.heap_.push_back(timer);
+  d.sift_up(d.heap_.size() - 1);
 }
 
-void Loop::cancel_timer(TimerId id) { impl_->timers_.erase(id); }
+void Loop::stop_timer(Timer* timer) {
+  if (timer->armed()) impl_->unlink(timer);
+}
 
 void Loop::add_source(Source* source) {
-  impl_->registrations_.emplace(source, Impl::Registration{});
-  impl_->mark_dirty(source);
+  if (source->added_) return;
+  source->added_ = true;
+  source->registered_fd_ = -1;
+  source->registered_events_ = 0;
+  ++impl_->sources_;
+#if !MQTT_LOOP_EPOLL
+  impl_->polled_sources_.push_back(source);
+#endif
+  impl_->mark_dirty(source, true);
 }
 
-void Loop::update_source(Source* source) { impl_->mark_dirty(source); }
+void Loop::update_source(Source* source) { impl_->mark_dirty(source, true); }
 
-size_t Loop::sources() const { return impl_->registrations_.size(); }
+size_t Loop::sources() const { return impl_->sources_; }
 
 void Loop::remove_source(Source* source) {
   Impl& d = *impl_;
-  auto it = d.registrations_.find(source);
-  if (it == d.registrations_.end()) return;
+  if (!source->added_) return;
 #if MQTT_LOOP_EPOLL
-  if (it->second.fd >= 0) d.forget(source, it->second.fd);
+  if (source->registered_fd_ >= 0) d.forget(source, source->registered_fd_);
+#else
+  auto& all = d.polled_sources_;
+  all.erase(std::find(all.begin(), all.end(), source));
 #endif
-  d.registrations_.erase(it);
-  // A source removed during a round must not be called later in that round.
+  source->added_ = false;
+  --d.sources_;
+  // A source removed during a round must not be called later in that round, nor synced.
   for (auto& entry : d.ready_)
     if (entry.first == source) entry.first = nullptr;
   std::replace(d.buffered_.begin(), d.buffered_.end(), source, static_cast<Source*>(nullptr));
+  if (source->dirty_)
+    std::replace(d.dirty_.begin(), d.dirty_.end(), source, static_cast<Source*>(nullptr));
+  source->dirty_ = source->renew_ = false;
 }
 
 void Loop::run_once(int timeout_ms) {
@@ -366,8 +407,8 @@ void Loop::run_once(int timeout_ms) {
     Source* s = d.ready_[i].first;
     if (!s) continue;
     s->on_poll(d.ready_[i].second);
-    if (d.registrations_.count(s) == 0) continue;  // removed itself
-    d.mark_dirty(s);
+    if (!d.ready_[i].first) continue;  // removed itself (and maybe destroyed)
+    d.mark_dirty(s, false);
     if (s->ready_without_poll()) d.buffered_.push_back(s);
   }
   d.ready_.clear();

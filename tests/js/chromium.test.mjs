@@ -4,8 +4,9 @@
 import { after, before, describe, it } from 'node:test';
 import { existsSync } from 'node:fs';
 import { startBroker } from '../fixtures/broker.mjs';
+import { startFaultProxy } from '../fixtures/fault_proxy.mjs';
 import { scenarios, skipped } from './scenarios/index.mjs';
-import { notBuilt, repoRoot } from './helpers/package.mjs';
+import { brokerView, notBuilt, repoRoot } from './helpers/package.mjs';
 import { startStaticServer } from './helpers/static-server.mjs';
 
 const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -23,10 +24,13 @@ describe('mqtt-wasm in Chromium (WebSocket)', { skip }, () => {
   let browser;
   let page;
   let broker;
+  let proxy;
   let server;
   const pageErrors = [];
   before(async () => {
     broker = await startBroker();
+    proxy = await startFaultProxy({ targetPort: broker.wsPort });
+    const view = brokerView(broker, proxy);
     server = await startStaticServer(repoRoot);
     browser = await playwright.chromium.launch({
       executablePath,
@@ -35,11 +39,9 @@ describe('mqtt-wasm in Chromium (WebSocket)', { skip }, () => {
     });
     page = await browser.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
+    // The page's broker view calls these by name (see helpers/page.html).
     await page.exposeFunction('brokerControl', async (what) => {
-      if (what === 'stop') await broker.stop();
-      else if (what === 'pause') broker.pause();
-      else if (what === 'resume') broker.resume();
-      else await broker.restart();  // start and restart: same ports
+      if (['stop', 'start', 'restart', 'pause', 'resume', 'cutProxy'].includes(what)) await view[what]();
     });
     await page.goto(`${server.origin}/tests/js/helpers/page.html`);
     await page.waitForFunction(() => window.scenariosReady === true);
@@ -47,6 +49,7 @@ describe('mqtt-wasm in Chromium (WebSocket)', { skip }, () => {
   after(async () => {
     if (browser) await browser.close();
     if (server) await server.close();
+    if (proxy) await proxy.close();
     if (broker) await broker.stop();
   });
   it('the bundle works inside a module Worker (as the playground runs it)', { timeout: 60000 }, async () => {
@@ -76,7 +79,7 @@ describe('mqtt-wasm in Chromium (WebSocket)', { skip }, () => {
 
   for (const name of Object.keys(scenarios)) {
     it(name, { skip: skipped[name] || false, timeout: 120000 }, async () => {
-      const info = { host: broker.host, tcpPort: broker.tcpPort, wsPort: broker.wsPort };
+      const info = { host: broker.host, tcpPort: broker.tcpPort, wsPort: broker.wsPort, wsProxyPort: proxy.port };
       await page.evaluate(([n, i]) => window.runScenario(n, i), [name, info]);
       if (pageErrors.length) throw new Error(`uncaught in the page: ${pageErrors.splice(0).join('; ')}`);
     });

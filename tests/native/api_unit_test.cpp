@@ -3,7 +3,9 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <memory>
 #include <thread>
 
 #include "harness.h"
@@ -13,17 +15,54 @@
 namespace mqtt::test {
 namespace {
 
-TEST(Loop, TimersRunInDeadlineOrderAndCancel) {
+struct RecordingTimer final : Loop::Timer {
+  RecordingTimer(std::vector<int>& order, int n) : order(order), n(n) {}
+  void on_timer() override { order.push_back(n); }
+  std::vector<int>& order;
+  int n;
+};
+
+TEST(Loop, TimersRunInDeadlineOrderAndStop) {
   Loop loop;
   std::vector<int> order;
   uint64_t now = loop.now_ms();
-  loop.add_timer(now + 30, [&] { order.push_back(3); });
-  loop.add_timer(now + 10, [&] { order.push_back(1); });
-  auto cancelled = loop.add_timer(now + 20, [&] { order.push_back(2); });
-  loop.cancel_timer(cancelled);
-  ASSERT_TRUE(loop.run_until([&] { return order.size() == 2; }, 1000));
-  EXPECT_EQ(order, (std::vector<int>{1, 3}));
+  RecordingTimer t1(order, 1), t2(order, 2), t3(order, 3), t4(order, 4);
+  loop.start_timer(&t3, now + 30);
+  loop.start_timer(&t1, now + 10);
+  loop.start_timer(&t2, now + 20);
+  loop.stop_timer(&t2);
+  loop.start_timer(&t4, now + 5);
+  loop.start_timer(&t4, now + 30);  // moved: due with t3, armed after it
+  EXPECT_FALSE(t2.armed());
+  EXPECT_TRUE(t4.armed());
+  ASSERT_TRUE(loop.run_until([&] { return order.size() == 3; }, 1000));
+  EXPECT_EQ(order, (std::vector<int>{1, 3, 4}));
+  EXPECT_FALSE(t1.armed());
+  EXPECT_FALSE(t4.armed());
   EXPECT_GE(loop.now_ms(), now + 30);
+}
+
+// Many timers armed, moved and stopped in a scrambled order, all already due: one round runs
+// exactly the armed ones, by deadline, ties in arming order (the heap keeps its indexes right).
+TEST(Loop, TimerHeapKeepsOrderThroughMovesAndStops) {
+  Loop loop;
+  std::vector<int> order;
+  uint64_t now = loop.now_ms();
+  std::vector<std::unique_ptr<RecordingTimer>> timers;
+  for (int i = 0; i < 200; ++i) timers.push_back(std::make_unique<RecordingTimer>(order, i));
+  // Deadlines in the past, 1..50 ms ago, many equal.
+  auto deadline = [&](int i) { return now - 1 - static_cast<uint64_t>((i * 37) % 50); };
+  for (int i = 0; i < 200; ++i) loop.start_timer(timers[i].get(), deadline(i) + 1000);
+  for (int i = 199; i >= 0; --i) loop.start_timer(timers[i].get(), deadline(i));  // re-armed
+  for (int i = 0; i < 200; i += 3) loop.stop_timer(timers[i].get());
+  std::vector<int> expected;
+  for (int i = 199; i >= 0; --i)
+    if (i % 3 != 0) expected.push_back(i);
+  std::stable_sort(expected.begin(), expected.end(),
+                   [&](int a, int b) { return deadline(a) < deadline(b); });
+  loop.run_once(0);
+  EXPECT_EQ(order, expected);
+  for (auto& t : timers) EXPECT_FALSE(t->armed());
 }
 
 TEST(Loop, PostFromAnotherThreadWakesTheLoop) {
@@ -87,6 +126,31 @@ TEST(Loop, SourcesFollowDescriptorChangesAndInterest) {
   ASSERT_TRUE(loop.run_until([&] { return s.reads == 3; }, 1000));
   loop.remove_source(&s);
   EXPECT_EQ(loop.sources(), 0u);
+}
+
+// After on_poll() the loop re-registers only what changed, unless the source says its descriptor
+// is new: a pipe reopened under the same number from inside on_poll() still delivers.
+TEST(Loop, SourceReopenedInsideOnPollIsRegisteredAnew) {
+  struct Reopening final : PipeSource {
+    Loop* loop = nullptr;
+    void on_poll(short revents) override {
+      PipeSource::on_poll(revents);
+      close_pipe();
+      open_pipe();
+      loop->update_source(this);  // the same number may now name another pipe
+    }
+  };
+  Loop loop;
+  Reopening s;
+  s.loop = &loop;
+  loop.add_source(&s);
+  int number = s.fds[0];
+  ASSERT_EQ(write(s.fds[1], "a", 1), 1);
+  ASSERT_TRUE(loop.run_until([&] { return s.reads == 1; }, 1000));
+  EXPECT_EQ(s.fds[0], number) << "(the test is weaker when the number differs)";
+  ASSERT_EQ(write(s.fds[1], "b", 1), 1);
+  ASSERT_TRUE(loop.run_until([&] { return s.reads == 2; }, 1000));
+  loop.remove_source(&s);
 }
 
 // Host names are resolved on worker threads; an answer that comes back after its client and

@@ -1,4 +1,5 @@
-/* The C API used from C, as firmware would: connect, subscribe, publish binary, receive, close.
+/* The C API used from C, as firmware would: connect, subscribe, publish binary, receive, change
+ * listeners from inside a listener, close.
  * Returns 0 on success, or the number of the step that went wrong. */
 #include <string.h>
 
@@ -12,6 +13,7 @@ struct scenario {
   unsigned char received_bytes[8];
   char topic[64];
   int invalid_fail_code;
+  int editor_calls, removed_calls, added_calls;
 };
 
 static void on_success(mqtt_client_t* c, void* user) {
@@ -53,6 +55,27 @@ static void on_event(mqtt_client_t* c, const mqtt_event_t* e, void* user) {
   } else if (e->type == MQTT_EVENT_CLOSE) {
     s->closed = 1;
   }
+}
+
+/* Listeners changed from inside a listener (the editor runs first, then `removed`). */
+static void removed_listener(mqtt_client_t* c, const mqtt_event_t* e, void* user) {
+  (void)c, (void)e;
+  ((struct scenario*)user)->removed_calls++;
+}
+
+static void added_listener(mqtt_client_t* c, const mqtt_event_t* e, void* user) {
+  (void)c, (void)e;
+  ((struct scenario*)user)->added_calls++;
+}
+
+static void editor_listener(mqtt_client_t* c, const mqtt_event_t* e, void* user) {
+  struct scenario* s = (struct scenario*)user;
+  (void)e;
+  s->editor_calls++;
+  /* off: not called for this message either; on: called from the next message on. */
+  mqtt_off(c, MQTT_EVENT_MESSAGE, removed_listener, s);
+  mqtt_on(c, MQTT_EVENT_MESSAGE, added_listener, s);
+  mqtt_off(c, MQTT_EVENT_MESSAGE, editor_listener, s);
 }
 
 #define WAIT(cond)                                                          \
@@ -114,16 +137,30 @@ int c_api_scenario(int port) {
     return 12;
   if (strcmp(s.topic, "c/api") != 0) return 13;
 
+  /* Listeners added and removed during a delivery. */
+  if (mqtt_on(client, MQTT_EVENT_MESSAGE, editor_listener, &s) != 0) return 14;
+  if (mqtt_on(client, MQTT_EVENT_MESSAGE, removed_listener, &s) != 0) return 15;
+  s.published = 0;
+  if (mqtt_publish(client, &pub) != 0) return 16;
+  WAIT(s.published && s.received == 2);
+  if (s.received != 2) return 17;
+  if (s.editor_calls != 1 || s.removed_calls != 0 || s.added_calls != 0) return 18;
+  s.published = 0;
+  if (mqtt_publish(client, &pub) != 0) return 19;
+  WAIT(s.published && s.received == 3);
+  if (s.received != 3) return 20;
+  if (s.editor_calls != 1 || s.removed_calls != 0 || s.added_calls != 1) return 21;
+
   /* A wildcard in a publish topic: non-zero, fail called with the same code. */
   pub.topic = "c/+";
   pub.fail = on_invalid;
-  if (mqtt_publish(client, &pub) != MQTT_ERR_INVALID_TOPIC) return 14;
-  if (s.invalid_fail_code != MQTT_ERR_INVALID_TOPIC) return 15;
+  if (mqtt_publish(client, &pub) != MQTT_ERR_INVALID_TOPIC) return 22;
+  if (s.invalid_fail_code != MQTT_ERR_INVALID_TOPIC) return 23;
 
-  if (mqtt_close(client) != 0) return 16;
+  if (mqtt_close(client) != 0) return 24;
   WAIT(s.closed);
-  if (!s.closed) return 17;
-  if (mqtt_close(client) == 0) return 18;
+  if (!s.closed) return 25;
+  if (mqtt_close(client) == 0) return 26;
   mqtt_destroy(client);
   mqtt_loop_destroy(s.loop);
   return 0;

@@ -133,3 +133,46 @@ export async function loadWasm() {
 export function uniqueId(prefix) {
   return `${prefix}${process.pid}${Math.floor(Math.random() * 1e6)}`.slice(0, 23);
 }
+
+// A reference subscriber, Mosquitto's own client (mosquitto_sub -c -q 2: a persistent session,
+// as our subscribers have) on `filter`: what it got tells broker-side from client-side faults.
+// Resolves once it is subscribed (a QoS 0 message that sendProbe(topic) publishes on probeTopic,
+// inside filter, came back), or null when mosquitto_sub is missing or never subscribes.
+// copies(topic, payload): how many times it got that message; ids(topic, payload): the packet
+// ids they came with.
+export async function startReferenceSubscriber({ port, id, filter, probeTopic, sendProbe, timeoutMs = 10000 }) {
+  const counts = new Map(); // `${topic} ${payload}` -> [packet id of each copy]
+  let proc;
+  let failed = false;
+  try {
+    proc = spawn('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(port), '-i', id, '-c', '-q', '2',
+      '-F', '%m %t %p', '-t', filter], { stdio: ['ignore', 'pipe', 'ignore'] });
+    proc.on('error', () => { failed = true; });
+  } catch {
+    return null;
+  }
+  readline.createInterface({ input: proc.stdout }).on('line', (line) => {
+    const sp = line.indexOf(' ');
+    const key = line.slice(sp + 1);
+    if (!counts.has(key)) counts.set(key, []);
+    counts.get(key).push(Number(line.slice(0, sp)));
+  });
+  try {
+    await waitFor(() => {
+      if (failed) throw new Error('mosquitto_sub did not start');
+      sendProbe(probeTopic);
+      return [...counts.keys()].some((k) => k.startsWith(`${probeTopic} `));
+    }, timeoutMs, 'the reference subscriber');
+  } catch {
+    proc.kill();
+    return null;
+  }
+  return {
+    copies(topic, payload) { return counts.get(`${topic} ${payload}`)?.length ?? 0; },
+    ids(topic, payload) { return counts.get(`${topic} ${payload}`) ?? []; },
+    forget(topic) {
+      for (const k of counts.keys()) if (k.startsWith(`${topic} `)) counts.delete(k);
+    },
+    stop() { proc.kill(); },
+  };
+}

@@ -18,6 +18,11 @@
 //   burst TAG TOPIC QOS COUNT [SIZE]       COUNT publishes at once (no window), accounted under TAG
 //   report TAG                             -> {"ev":"report","tag":...,"accepted",...}
 //   tally TOPIC                            -> {"ev":"tally","received","unique","duplicates"}
+//                                          (each QoS 2 duplicate is also reported when it arrives:
+//                                          {"ev":"duplicate","topic","payload","copy","dup",
+//                                          "connection","at_ms","first_dup","first_connection",
+//                                          "first_at_ms"}; connection counts from 1, +1 per
+//                                          reconnect; at_ms is CLOCK_MONOTONIC)
 //   missing TOPIC TAG COUNT                -> {"ev":"missing","count","indexes"}: "TAG-i" (SIZE 0)
 //                                          that never arrived on TOPIC
 //   failed TAG                             -> {"ev":"failed","indexes"}: publishes that failed
@@ -30,6 +35,7 @@
 // code name), double (a request completed more than once: must stay 0), outstanding.
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -122,11 +128,24 @@ struct Flow {
   bool done = false;
 };
 
+// Where and how the first copy of a message arrived: a duplicate's report compares the two.
+struct Seen {
+  int copies = 0;
+  long connection = 0;  // 1 = the first connection, +1 per reconnection
+  bool dup = false;     // the DUP flag of the first copy
+  long long at_ms = 0;  // steady clock (CLOCK_MONOTONIC, as Node's process.hrtime)
+};
+
 struct Tally {
   long received = 0;
-  std::unordered_map<std::string, int> seen;
+  std::unordered_map<std::string, Seen> seen;
   long duplicates = 0;
 };
+
+long long monotonic_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 class Driver final : public mqtt::Loop::Source {
  public:
@@ -142,8 +161,14 @@ class Driver final : public mqtt::Loop::Source {
       emit("{\"ev\":\"create_failed\"}");
       return false;
     }
-    client_->on("connect", [] { emit("{\"ev\":\"connect\"}"); });
-    client_->on("reconnect", [] { emit("{\"ev\":\"reconnect\"}"); });
+    client_->on("connect", [this] {
+      connection_ = 1;
+      emit("{\"ev\":\"connect\"}");
+    });
+    client_->on("reconnect", [this] {
+      ++connection_;
+      emit("{\"ev\":\"reconnect\",\"connection\":" + std::to_string(connection_) + "}");
+    });
     client_->on("close", [this] {
       closed_ = true;
       emit("{\"ev\":\"close\"}");
@@ -154,7 +179,21 @@ class Driver final : public mqtt::Loop::Source {
       std::string text(payload.begin(), payload.end());
       Tally& t = tallies_[topic];
       ++t.received;
-      if (++t.seen[text] > 1) ++t.duplicates;
+      Seen& seen = t.seen[text];
+      long long now = monotonic_ms();
+      if (seen.copies++ == 0) {
+        seen = Seen{1, connection_, info.dup, now};
+      } else {
+        ++t.duplicates;
+        // QoS 2 must never arrive twice: say which copies, so the suite can tell whose fault it is.
+        if (info.qos == 2) {
+          emit("{\"ev\":\"duplicate\",\"topic\":" + json_string(topic) + ",\"payload\":" + json_string(text) +
+               ",\"copy\":" + std::to_string(seen.copies) + ",\"dup\":" + (info.dup ? "true" : "false") +
+               ",\"connection\":" + std::to_string(connection_) + ",\"at_ms\":" + std::to_string(now) +
+               ",\"first_dup\":" + (seen.dup ? "true" : "false") + ",\"first_connection\":" +
+               std::to_string(seen.connection) + ",\"first_at_ms\":" + std::to_string(seen.at_ms) + "}");
+        }
+      }
       if (print_messages_) {
         emit("{\"ev\":\"message\",\"topic\":" + json_string(topic) + ",\"payload\":" + json_string(text) +
              ",\"qos\":" + std::to_string(info.qos) + ",\"dup\":" + (info.dup ? "true" : "false") + "}");
@@ -354,6 +393,7 @@ class Driver final : public mqtt::Loop::Source {
   bool closed_ = false;
   bool pumping_ = false;
   long pub_index_ = 0;
+  long connection_ = 0;
   std::string input_;
   std::map<std::string, Account> accounts_;
   std::map<std::string, Flow> flows_;

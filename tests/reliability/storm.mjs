@@ -6,10 +6,8 @@
 //
 // Returns the accounting per QoS: accepted, rejected, success, fail, received, unique,
 // duplicates, missing successes (must be 0), double completions (must be 0).
-import { spawn } from 'node:child_process';
-import readline from 'node:readline';
 import { startFaultProxy } from '../fixtures/fault_proxy.mjs';
-import { startNativeClient, waitFor, uniqueId } from './helpers.mjs';
+import { startNativeClient, startReferenceSubscriber, waitFor, uniqueId } from './helpers.mjs';
 
 // The fault schedule: cut every everyMs ± jitter; one cut in three lets a few bytes through
 // first (a packet cut in the middle); one in ten also refuses connections for 100 ms.
@@ -100,26 +98,14 @@ export async function runStorm({ broker, build, mqtt, publisher = 'native', tran
     '--clean', '0', '--receive-max', '65535']);
   let pub = null;
   let wasmClient = null;
-  // A reference subscriber, Mosquitto's own client: when a success is missing, it tells whether
-  // the broker ever delivered it (broker or publisher side) or only our subscriber missed it.
-  const reference = new Map();
-  let refProc = null;
-  try {
-    refProc = spawn('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(broker.tcpPort), '-i', `${id}r`, '-c', '-q', '2',
-      '-v', '-t', `storm/${id}/#`], { stdio: ['ignore', 'pipe', 'ignore'] });
-    refProc.on('error', () => { refProc = null; });
-    readline.createInterface({ input: refProc.stdout }).on('line', (l) => reference.set(l, (reference.get(l) ?? 0) + 1));
-  } catch { refProc = null; }
+  // A reference subscriber (mosquitto_sub): when a success is missing, it tells whether the broker
+  // ever delivered it (broker or publisher side) or only our subscriber missed it.
+  let reference = null;
   const events = { disconnect: 0, reconnect: 0, error: [] };
   try {
     await sub.next('success');
-    if (refProc) {
-      // mosquitto_sub is subscribed once a probe on its topic comes back.
-      await waitFor(() => {
-        sub.send(`pub storm/${id}/probe 0 p`);
-        return [...reference.keys()].some((k) => k.startsWith(`storm/${id}/probe`));
-      }, 10000, 'the reference subscriber').catch(() => { refProc?.kill(); refProc = null; });
-    }
+    reference = await startReferenceSubscriber({ port: broker.tcpPort, id: `${id}r`, filter: `storm/${id}/#`,
+      probeTopic: `storm/${id}/probe`, sendProbe: (t) => sub.send(`pub ${t} 0 p`) });
     for (const [t, q] of [[t1, 1], [t2, 2]]) {
       const r = await sub.ask(`sub ${t} ${q}`, 'suback');
       if (!r.ok) throw new Error(`subscribe ${t}: ${r.code}`);
@@ -182,7 +168,7 @@ export async function runStorm({ broker, build, mqtt, publisher = 'native', tran
         }, 20000, `the subscriber to receive every successful ${tag} publish`);
       } catch { /* reported below as missing */ }
       const t = await sub.ask(`tally ${topic}`, 'tally');
-      const refMissing = refProc ? missingSuccess.filter((i) => !reference.has(`${topic} ${tag}-${i}`)).length : null;
+      const refMissing = reference ? missingSuccess.filter((i) => !reference.copies(topic, `${tag}-${i}`)).length : null;
       result[tag] = { refMissing, accepted: a.accepted, rejected: Object.values(a.rejected).reduce((x, y) => x + y, 0),
         success: a.success, fail: a.fail, failCodes: a.failCodes, double: a.double, received: t.received,
         unique: t.unique, duplicates: t.duplicates, missing: missingSuccess.length,
@@ -194,7 +180,7 @@ export async function runStorm({ broker, build, mqtt, publisher = 'native', tran
     log(result);
     return result;
   } finally {
-    refProc?.kill();
+    reference?.stop();
     if (wasmClient) wasmClient.close();
     if (pub) await pub.stop();
     await sub.stop();

@@ -7,8 +7,7 @@ import { openWebSocket } from './websocket.js';
 import { createTimerSource } from './timer.js';
 import { errors as E } from './errors.js';
 
-const wasmUrl = new URL('../dist/mqtt_wasm.wasm', import.meta.url);
-const wasm = await createMqttWasm({ locateFile: () => wasmUrl.href });
+const wasm = await createMqttWasm({ url: new URL('../dist/mqtt_wasm.wasm', import.meta.url) });
 
 const timers = createTimerSource();
 

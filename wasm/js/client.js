@@ -2,9 +2,10 @@
 // close) and the errors. Host-independent: the platform (browser.js, node.js) supplies the
 // transports and the timer.
 //
-// How a client works: the wasm `_Client` owns the engine; a Peer object is its Host (transport,
-// clock, timer) and its Events sink. Requests go in through `_Client` methods; the engine answers
-// through the Peer, which turns results into `success`/`fail` calls and events into listeners.
+// How a client works: the wasm client (binding.js's RawClient) owns the engine; a Peer object is
+// its Host (transport, clock, timer) and its Events sink. Requests go in through RawClient
+// methods; the engine answers through the Peer, which turns results into `success`/`fail` calls
+// and events into listeners.
 // Every call into the engine goes through Client#_enter, which counts the nesting, so that a
 // client closed from inside one of its own callbacks is deleted only once the engine returned.
 import { errors } from './errors.js';
@@ -54,21 +55,6 @@ export function createMqtt(wasm, platform) {
   const errorMessage = (code) => (table.get(code) || { message: 'unknown error' }).message;
 
   let clientsAlive = 0;
-  // Views of the binding's scratch buffer (empty once the heap grew, then made again): the topic's
-  // UTF-8 at its start, a publish payload from TOPIC_AREA on. See mqtt_publish in bindings.cpp.
-  const TOPIC_AREA = 1024;
-  let scratch = wasm.scratch();
-  let scratchTopic = scratch.subarray(0, TOPIC_AREA);
-  let scratchPayload = scratch.subarray(TOPIC_AREA);
-  const PAYLOAD_MAX = scratchPayload.length;
-  const encoder = new TextEncoder();
-  let lastTopic = null;  // the topic whose UTF-8 is in scratchTopic
-  let lastTopicSize = 0;
-  const renewScratch = () => {
-    scratch = wasm.scratch();
-    scratchTopic = scratch.subarray(0, TOPIC_AREA);
-    scratchPayload = scratch.subarray(TOPIC_AREA);
-  };
 
   // The wasm side's Host and Events, for one client.
   class Peer {
@@ -145,8 +131,7 @@ export function createMqtt(wasm, platform) {
       if (!c) return;
       const list = c._listeners.get('message');
       if (!list || list.length === 0) return;
-      if (scratch.length === 0) renewScratch();  // the heap grew: views of the new one
-      const payload = scratch.buffer.slice(data, data + size);  // exactly the payload bytes, owned by JavaScript
+      const payload = wasm.slice(data, size);  // exactly the payload bytes, owned by JavaScript
       let info;
       for (let i = 0; i < list.length; i++) {
         const entry = list[i];
@@ -301,22 +286,7 @@ export function createMqtt(wasm, platform) {
         const qos = o.qos === undefined ? 0 : integer(o.qos, 'qos', errors.INVALID_QOS);
         const retain = o.retain === undefined ? false : boolean(o.retain, 'retain');
         const properties = publishProperties(o.properties);
-        return {
-          call: (raw) => {
-            // The common case (no properties, a topic of at most TOPIC_AREA bytes, a payload of
-            // at most 16 KiB): plain copies into the scratch buffer and one plain wasm call.
-            if (properties === undefined && payload.length <= PAYLOAD_MAX && topic.length * 3 <= TOPIC_AREA) {
-              if (scratch.length === 0) renewScratch();
-              if (topic !== lastTopic) {
-                lastTopicSize = encoder.encodeInto(topic, scratchTopic).written;
-                lastTopic = topic;
-              }
-              scratchPayload.set(payload);
-              return wasm._mqtt_publish(this._address, lastTopicSize, payload.length, qos, retain ? 1 : 0, token);
-            }
-            return raw.publish(topic, payload, qos, retain, properties, token);
-          },
-        };
+        return { call: (raw) => raw.publish(topic, payload, qos, retain, properties, token) };
       }, 'topic');
     }
 
@@ -486,14 +456,14 @@ export function createMqtt(wasm, platform) {
     }
 
     // Every packet the engine sent since the last flush, as one WebSocket frame (or one TCP
-    // write). The binding's view is valid only until the next engine call: it is copied here.
+    // write).
     _flush() {
       this._flushQueued = false;
       const raw = this._raw;
       if (!raw) return;
-      const view = raw.output();
-      if (view.length === 0 || !this._transport) return;
-      this._transport.send(view.slice());
+      const frame = raw.output();
+      if (frame.length === 0 || !this._transport) return;
+      this._transport.send(frame);
     }
 
     _closeTransport() {
@@ -557,8 +527,7 @@ export function createMqtt(wasm, platform) {
     }
     const client = new Client(normalized.tls);
     try {
-      client._raw = new wasm._Client(client._peer, normalized.engine);
-      client._address = client._raw.address();
+      client._raw = new wasm.RawClient(client._peer, normalized.engine);
       clientsAlive++;
     } catch (e) {
       client._closed = true;

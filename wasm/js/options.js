@@ -122,7 +122,8 @@ const CONNECT_PROPERTIES = [
   'userProperties', 'authenticationMethod', 'authenticationData',
 ];
 
-// createClient options into { engine: what the binding reads, tls: what the transport uses }.
+// createClient options into { engine: what the binding reads (flat, by binding.js field name),
+// tls: what the transport uses }.
 // `platform.tcp` is false in a browser: there the protocol defaults to ws and TCP is refused.
 export function clientOptions(o, platform) {
   const e = {};
@@ -166,13 +167,13 @@ export function clientOptions(o, platform) {
   if (merged.will !== undefined) {
     const w = merged.will;
     if (w === null || typeof w !== 'object') fail(errors.INVALID_OPTIONS, "'will' must be an object");
-    e.will = { topic: text(w.topic, 'will.topic', errors.INVALID_OPTIONS) };
+    e.willTopic = text(w.topic, 'will.topic', errors.INVALID_OPTIONS);
     const payload = w.payload !== undefined ? w.payload : w.message;
-    e.will.payload = payload === undefined ? new Uint8Array(0) : bytes(payload, 'will.payload', errors.INVALID_OPTIONS);
-    if (w.qos !== undefined) e.will.qos = integer(w.qos, 'will.qos', errors.INVALID_QOS);
-    if (w.retain !== undefined) e.will.retain = boolean(w.retain, 'will.retain', errors.INVALID_OPTIONS);
+    if (payload !== undefined) e.willPayload = bytes(payload, 'will.payload', errors.INVALID_OPTIONS);
+    if (w.qos !== undefined) e.willQos = integer(w.qos, 'will.qos', errors.INVALID_QOS);
+    if (w.retain !== undefined) e.willRetain = boolean(w.retain, 'will.retain', errors.INVALID_OPTIONS);
     const delay = w.delayInterval !== undefined ? w.delayInterval : w.properties && w.properties.willDelayInterval;
-    if (delay !== undefined) e.will.delayInterval = u32(delay, 'will.delayInterval');
+    if (delay !== undefined) e.willDelayInterval = u32(delay, 'will.delayInterval');
   }
   if (merged.userProperties !== undefined) e.userProperties = userProperties(merged.userProperties, 'userProperties');
   if (merged.authenticationMethod !== undefined) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "../../api/c_shared.h"
 #include "mqtt.h"
 #include "mqtt/port_client.h"
 #include "mqtt_port.h"
@@ -33,14 +34,6 @@ struct Callbacks {
   void* user = nullptr;
 };
 
-struct Listener {
-  mqtt_event_type_t event;
-  mqtt_event_cb cb;
-  void* user;
-  bool once;
-  bool removed;
-};
-
 }  // namespace
 
 struct mqtt_client final : mqtt::Events {
@@ -50,7 +43,7 @@ struct mqtt_client final : mqtt::Events {
   mqtt_loop* loop = nullptr;
   std::unique_ptr<mqtt::port::PortClient> port;
   std::string client_id;
-  std::vector<Listener> listeners;
+  mqtt::c_api::Listeners listeners;
   std::vector<std::pair<mqtt::Token, Callbacks>> pending;
   mqtt::Token next_token = kConnectToken + 1;
   int depth = 0;           // > 0 while one of its callbacks runs
@@ -59,16 +52,8 @@ struct mqtt_client final : mqtt::Events {
   void emit(mqtt_event_type_t type, mqtt_event_t& e) {
     e.type = type;
     ++depth;
-    for (size_t i = 0; i < listeners.size() && !destroyed; ++i) {
-      Listener& l = listeners[i];
-      if (l.removed || l.event != type) continue;
-      if (l.once) l.removed = true;
-      l.cb(this, &e, l.user);
-    }
-    if (--depth == 0)
-      listeners.erase(std::remove_if(listeners.begin(), listeners.end(),
-                                     [](const Listener& l) { return l.removed; }),
-                      listeners.end());
+    listeners.emit(this, e);  // mqtt_destroy from a listener clears them: the rest are skipped
+    --depth;
   }
 
   static mqtt_error_t c_error(const mqtt::Error& error) {
@@ -157,12 +142,6 @@ void release_if_destroyed(mqtt_client* c) {
   }
 }
 
-void fail_now(mqtt_fail_cb fail, mqtt_client* c, int code, void* user) {
-  if (!fail) return;
-  mqtt_error_t e{code, mqtt_error_message(code), 0};
-  fail(c, &e, user);
-}
-
 }  // namespace
 
 extern "C" {
@@ -170,30 +149,10 @@ extern "C" {
 mqtt_client_t* mqtt_create_client(const mqtt_options_t* o) {
   if (!o) return nullptr;
   mqtt::ClientOptions options;
-  if (o->host) options.host = o->host;
-  options.port = o->port;
-  if (o->client_id) options.client_id = o->client_id;
-  if (o->username) options.username = std::string(o->username);
-  if (o->password) options.password = std::string(o->password);
-  if (o->keepalive_interval >= 0) options.keepalive_interval = o->keepalive_interval;
-  if (o->protocol_version != 0) options.protocol_version = o->protocol_version;
-  if (o->clean >= 0) options.clean = o->clean != 0;
-  options.session_expiry_interval = o->session_expiry_interval;
-  if (o->url) options.url = o->url;
-  if (o->tls) options.protocol = mqtt::Scheme::mqtts;  // refused by the port: plain TCP only
-  if (o->will_topic) {
-    mqtt::WillOptions will;
-    will.topic = o->will_topic;
-    auto* bytes = static_cast<const uint8_t*>(o->will_message);
-    if (bytes) will.payload.assign(bytes, bytes + o->will_message_len);
-    will.qos = o->will_qos;
-    will.retain = o->will_retain != 0;
-    options.will = will;
-  }
-  if (o->reconnect >= 0) options.reconnect = o->reconnect != 0;
+  mqtt::c_api::convert(*o, options);  // TLS is refused when connecting: plain TCP only
   mqtt::ErrorCode rc = mqtt::validate_options(options);
   if (rc != mqtt::ErrorCode::ok) {
-    fail_now(o->fail, nullptr, static_cast<int>(rc), o->user);
+    mqtt::c_api::fail_now(o->fail, nullptr, static_cast<int>(rc), o->user);
     return nullptr;
   }
   auto* c = new mqtt_client();
@@ -211,40 +170,20 @@ mqtt_client_t* mqtt_create_client(const mqtt_options_t* o) {
   return c;
 }
 
-static int add_listener(mqtt_client_t* c, mqtt_event_type_t event, mqtt_event_cb cb, void* user,
-                        bool once) {
-  if (!c || !cb || event < MQTT_EVENT_CONNECT || event > MQTT_EVENT_CLOSE)
-    return MQTT_ERR_INVALID_ARGUMENT;
-  c->listeners.push_back({event, cb, user, once, false});
-  return MQTT_ERR_OK;
-}
-
 int mqtt_on(mqtt_client_t* c, mqtt_event_type_t event, mqtt_event_cb cb, void* user) {
-  return add_listener(c, event, cb, user, false);
+  return c ? c->listeners.add(event, cb, user, false) : MQTT_ERR_INVALID_ARGUMENT;
 }
 
 int mqtt_once(mqtt_client_t* c, mqtt_event_type_t event, mqtt_event_cb cb, void* user) {
-  return add_listener(c, event, cb, user, true);
+  return c ? c->listeners.add(event, cb, user, true) : MQTT_ERR_INVALID_ARGUMENT;
 }
 
 int mqtt_off(mqtt_client_t* c, mqtt_event_type_t event, mqtt_event_cb cb, void* user) {
-  if (!c || event < MQTT_EVENT_CONNECT || event > MQTT_EVENT_CLOSE)
-    return MQTT_ERR_INVALID_ARGUMENT;
-  for (Listener& l : c->listeners)
-    if (l.event == event && l.cb == cb && l.user == user) l.removed = true;
-  if (c->depth == 0)
-    c->listeners.erase(std::remove_if(c->listeners.begin(), c->listeners.end(),
-                                      [](const Listener& l) { return l.removed; }),
-                       c->listeners.end());
-  return MQTT_ERR_OK;
+  return c ? c->listeners.remove(event, cb, user) : MQTT_ERR_INVALID_ARGUMENT;
 }
 
 int mqtt_subscribe(mqtt_client_t* c, const mqtt_subscribe_options_t* o) {
-  if (!c || !o) return MQTT_ERR_INVALID_ARGUMENT;
-  if (!o->topic) {
-    fail_now(o->fail, c, MQTT_ERR_MISSING_TOPIC, o->user);
-    return MQTT_ERR_MISSING_TOPIC;
-  }
+  if (int rc = mqtt::c_api::check_request(c, o)) return rc;
   return c->request(o->success, o->fail, o->user, [&](mqtt::Token token) {
     mqtt::SubscribeRequest r;
     r.topic = o->topic;
@@ -254,11 +193,7 @@ int mqtt_subscribe(mqtt_client_t* c, const mqtt_subscribe_options_t* o) {
 }
 
 int mqtt_unsubscribe(mqtt_client_t* c, const mqtt_unsubscribe_options_t* o) {
-  if (!c || !o) return MQTT_ERR_INVALID_ARGUMENT;
-  if (!o->topic) {
-    fail_now(o->fail, c, MQTT_ERR_MISSING_TOPIC, o->user);
-    return MQTT_ERR_MISSING_TOPIC;
-  }
+  if (int rc = mqtt::c_api::check_request(c, o)) return rc;
   return c->request(o->success, o->fail, o->user, [&](mqtt::Token token) {
     mqtt::UnsubscribeRequest r;
     r.topic = o->topic;
@@ -267,11 +202,7 @@ int mqtt_unsubscribe(mqtt_client_t* c, const mqtt_unsubscribe_options_t* o) {
 }
 
 int mqtt_publish(mqtt_client_t* c, const mqtt_publish_options_t* o) {
-  if (!c || !o) return MQTT_ERR_INVALID_ARGUMENT;
-  if (!o->topic) {
-    fail_now(o->fail, c, MQTT_ERR_MISSING_TOPIC, o->user);
-    return MQTT_ERR_MISSING_TOPIC;
-  }
+  if (int rc = mqtt::c_api::check_request(c, o)) return rc;
   return c->request(o->success, o->fail, o->user, [&](mqtt::Token token) {
     if (!o->message) return mqtt::ErrorCode::missing_message;
     mqtt::PublishRequest r;

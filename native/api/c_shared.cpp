@@ -1,0 +1,93 @@
+#include "c_shared.h"
+
+#include <algorithm>
+#include <string>
+
+namespace mqtt::c_api {
+
+bool valid_event(mqtt_event_type_t event) {
+  return event >= MQTT_EVENT_CONNECT && event <= MQTT_EVENT_CLOSE;
+}
+
+int Listeners::add(mqtt_event_type_t event, mqtt_event_cb cb, void* user, bool once) {
+  if (!cb || !valid_event(event)) return MQTT_ERR_INVALID_ARGUMENT;
+  entries_.push_back({event, cb, user, once, false});
+  return MQTT_ERR_OK;
+}
+
+int Listeners::remove(mqtt_event_type_t event, mqtt_event_cb cb, void* user) {
+  if (!valid_event(event)) return MQTT_ERR_INVALID_ARGUMENT;
+  for (Entry& entry : entries_)
+    if (entry.event == event && entry.cb == cb && entry.user == user) entry.removed = true;
+  compact();
+  return MQTT_ERR_OK;
+}
+
+void Listeners::clear() {
+  for (Entry& entry : entries_) entry.removed = true;
+  compact();
+}
+
+bool Listeners::has(mqtt_event_type_t event) const {
+  for (const Entry& entry : entries_)
+    if (!entry.removed && entry.event == event) return true;
+  return false;
+}
+
+void Listeners::emit(mqtt_client_t* client, const mqtt_event_t& e) {
+  ++delivering_;
+  // By index, up to the count at the start: listeners added meanwhile are appended after it,
+  // and removed ones stay in place (marked) until no delivery runs.
+  for (size_t i = 0, n = entries_.size(); i < n; ++i) {
+    Entry& entry = entries_[i];
+    if (entry.removed || entry.event != e.type) continue;
+    if (entry.once) entry.removed = true;
+    mqtt_event_cb cb = entry.cb;  // `entry` may move when a listener adds another
+    cb(client, &e, entry.user);
+  }
+  --delivering_;
+  compact();
+}
+
+void Listeners::compact() {
+  if (delivering_ > 0) return;
+  entries_.erase(std::remove_if(entries_.begin(), entries_.end(),
+                                [](const Entry& entry) { return entry.removed; }),
+                 entries_.end());
+}
+
+void convert(const mqtt_options_t& o, ClientOptions& out) {
+  if (o.host) out.host = o.host;
+  out.port = o.port;
+  if (o.client_id) out.client_id = o.client_id;
+  if (o.username) out.username = std::string(o.username);
+  if (o.password) out.password = std::string(o.password);
+  if (o.keepalive_interval >= 0) out.keepalive_interval = o.keepalive_interval;
+  if (o.protocol_version != 0) out.protocol_version = o.protocol_version;
+  if (o.clean >= 0) out.clean = o.clean != 0;
+  out.session_expiry_interval = o.session_expiry_interval;
+  if (o.url) out.url = o.url;
+  if (o.tls) out.protocol = Scheme::mqtts;
+  if (o.ca_file) out.tls.ca_file = o.ca_file;
+  if (o.cert_file) out.tls.cert_file = o.cert_file;
+  if (o.key_file) out.tls.key_file = o.key_file;
+  out.tls.verify = !o.insecure;
+  if (o.will_topic) {
+    WillOptions will;
+    will.topic = o.will_topic;
+    auto* bytes = static_cast<const uint8_t*>(o.will_message);
+    if (bytes) will.payload.assign(bytes, bytes + o.will_message_len);
+    will.qos = o.will_qos;
+    will.retain = o.will_retain != 0;
+    out.will = will;
+  }
+  if (o.reconnect >= 0) out.reconnect = o.reconnect != 0;
+}
+
+void fail_now(mqtt_fail_cb fail, mqtt_client_t* client, int code, void* user) {
+  if (!fail) return;
+  mqtt_error_t e{code, mqtt_error_message(code), 0};
+  fail(client, &e, user);
+}
+
+}  // namespace mqtt::c_api
