@@ -162,18 +162,8 @@ function summarize(values) {
   return { median, min: v[0], max: v[v.length - 1], n: v.length };
 }
 
-// Runs fn() `reps` times; every field that is a number is summarized.
-async function repeat(label, reps, fn) {
-  const runs = [];
-  const errors = [];
-  for (let i = 0; i < reps; i++) {
-    try {
-      runs.push(await fn(i));
-    } catch (e) {
-      errors.push(e.message);
-      if (errors.length >= 2 && runs.length === 0) break;  // it does not work: do not insist
-    }
-  }
+// One label's runs: every field that is a number is summarized; logged on one line.
+function summarizeRuns(label, runs, errors) {
   const out = { label, reps: runs.length, errors };
   if (runs.length) {
     for (const k of Object.keys(runs[0])) {
@@ -183,10 +173,59 @@ async function repeat(label, reps, fn) {
   }
   const s = out.msgs_per_s ? `${Math.round(out.msgs_per_s.median).toLocaleString('en-US')} msg/s` : '';
   const c = out.cpu_us_per_msg ? `, ${out.cpu_us_per_msg.median.toFixed(3)} µs CPU/msg` : '';
+  const b = out.broker_cpu_us_per_msg ? ` (broker ${out.broker_cpu_us_per_msg.median.toFixed(3)})` : '';
   const p = out.p50_ms && out.p50_ms.median ? `, p50 ${out.p50_ms.median.toFixed(3)} ms p99 ${out.p99_ms.median.toFixed(3)} ms` : '';
-  log(`${label}: ${runs.length ? s + c + p : 'FAILED'}${errors.length ? ` (${errors.length} failed: ${errors[0].slice(0, 300)})` : ''}`);
+  log(`${label}: ${runs.length ? s + c + b + p : 'FAILED'}${errors.length ? ` (${errors.length} failed: ${errors[0].slice(0, 300)})` : ''}`);
   return out;
 }
+
+// Runs each entry's fn() `reps` times, taking turns (a b c a b c ...), so that a change of the
+// machine's load during a comparison falls on every client alike (runs of one client in a row
+// would each meet a different load); one summary per entry, in the entries' order.
+async function repeatTurns(reps, entries) {
+  const runs = entries.map(() => []);
+  const errors = entries.map(() => []);
+  for (let i = 0; i < reps; i++) {
+    for (const [k, e] of entries.entries()) {
+      if (errors[k].length >= 2 && runs[k].length === 0) continue;  // it does not work: do not insist
+      try {
+        runs[k].push(await e.fn(i));
+      } catch (err) {
+        errors[k].push(err.message);
+      }
+    }
+  }
+  return entries.map((e, k) => summarizeRuns(e.label, runs[k], errors[k]));
+}
+
+const repeat = async (label, reps, fn) => (await repeatTurns(reps, [{ label, fn }]))[0];
+
+// CPU seconds the broker has used so far (every thread), from the scheduler's nanosecond
+// account; null where /proc does not tell.
+function processCpuS(pid) {
+  try {
+    let ns = 0;
+    for (const t of fs.readdirSync(`/proc/${pid}/task`)) {
+      ns += Number(fs.readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[0]);
+    }
+    return ns / 1e9;
+  } catch {
+    return null;
+  }
+}
+
+// Wraps a run against the broker: adds the broker's CPU µs per message (what this client's
+// traffic costs the broker, which limits every fast client end to end).
+const withBrokerCpu = (broker, fn) => async (i) => {
+  const b0 = processCpuS(broker.pid);
+  const r = await fn(i);
+  const b1 = processCpuS(broker.pid);
+  if (b0 !== null && b1 !== null && r.messages > 0) {
+    r.broker_cpu_s = b1 - b0;
+    r.broker_cpu_us_per_msg = ((b1 - b0) * 1e6) / r.messages;
+  }
+  return r;
+};
 
 // ---------------------------------------------------------------------------------------------
 // The clients under test.
@@ -287,6 +326,36 @@ function e2eCount(qos, payload) {
   return [100000, 30000, 15000][qos];
 }
 
+// Every client of one cell (same payload, QoS, window and count; rtt: same rounds), as
+// { client, transport, label, fn } entries for repeatTurns.
+function e2eEntries(broker, params, { skipJs = false } = {}) {
+  const what = params.mode === 'e2e' ? `e2e qos${params.qos} ${params.payload}B` : `rtt qos${params.qos}`;
+  const entries = [];
+  const add = (c, transport, fn) => entries.push({ client: c, transport, label: `${what} ${c.id}${transport === 'ws' ? ' ws' : ''}`, fn: withBrokerCpu(broker, fn) });
+  for (const c of nativeClients()) {
+    if (!c.bin) continue;
+    add(c, 'tcp', () => runClient(c.bin, cliArgs({ ...params, port: broker.tcpPort })));
+  }
+  for (const c of nodeClients()) {
+    if (!c.available || skipJs || (params.mode === 'rtt' && SMOKE_SKIP(true))) continue;
+    add(c, 'ws', () => runClient(process.execPath, [nodeClient, ...cliArgs({ lib: c.lib, transport: 'ws', port: broker.wsPort, ...params })]));
+  }
+  for (const c of browserClients()) {
+    if (!c.available || skipJs || SMOKE_SKIP(params.mode === 'rtt' || !c.ours)) continue;
+    // Every client in Chromium moves a few thousand messages/s through Mosquitto (one
+    // WebSocket frame per packet each way): a tenth of the count keeps a run near 3 s.
+    const count = smoke || params.mode === 'rtt' ? params.count : Math.max(500, Math.round(params.count / 10));
+    add(c, 'ws', async () => (await getBrowser()).run(c.lib, { ...params, count, transport: 'ws', host: '127.0.0.1', port: broker.wsPort }));
+  }
+  return entries;
+}
+
+async function runCell(broker, params, options) {
+  const entries = e2eEntries(broker, params, options);
+  const results = await repeatTurns(E2E_REPS, entries);
+  return entries.map((e, k) => ({ ...e.client, ...params, transport: e.transport, ...results[k], bin: undefined }));
+}
+
 async function sectionE2e() {
   const broker = await startMosquitto();
   const rows = [];
@@ -296,52 +365,15 @@ async function sectionE2e() {
       for (const qos of smoke ? [1] : [0, 1, 2]) {
         const count = e2eCount(qos, payload);
         const params = { mode: 'e2e', qos, payload, count, window: 100, timeout: smoke ? 20 : 40 };
-        for (const c of nativeClients()) {
-          if (!c.bin) continue;
-          const r = await repeat(`e2e qos${qos} ${payload}B ${c.id}`, E2E_REPS, () =>
-            runClient(c.bin, cliArgs({ ...params, port: broker.tcpPort })));
-          rows.push({ ...c, ...params, transport: 'tcp', ...r, bin: undefined });
-        }
         // Mosquitto 2.0's WebSocket listener holds each 16 KiB message for 100-200 ms (5-10
         // messages/s whatever the client): a figure of the broker, not of the JavaScript clients.
-        const jsSkip = payload > 4096;
-        if (jsSkip && qos === 0) notes.push('End to end with 16 KiB payloads is measured for the native clients only: Mosquitto 2.0\'s WebSocket listener delivers 16 KiB messages at 5–10 per second whichever JavaScript client sends them (each waits 100–200 ms in the broker), so those runs would measure the broker.');
-        for (const c of nodeClients()) {
-          if (!c.available || jsSkip) continue;
-          const r = await repeat(`e2e qos${qos} ${payload}B ${c.id} ws`, E2E_REPS, () =>
-            runClient(process.execPath, [nodeClient, ...cliArgs({ lib: c.lib, transport: 'ws', port: broker.wsPort, ...params })]));
-          rows.push({ ...c, ...params, transport: 'ws', ...r });
-        }
-        for (const c of browserClients()) {
-          if (!c.available || jsSkip || SMOKE_SKIP(!c.ours)) continue;
-          // Every client in Chromium moves a few thousand messages/s through Mosquitto (one
-          // WebSocket frame per packet each way): a tenth of the count keeps a run near 3 s.
-          const browserParams = { ...params, count: smoke ? params.count : Math.max(500, Math.round(params.count / 10)) };
-          const r = await repeat(`e2e qos${qos} ${payload}B ${c.id} ws`, E2E_REPS, async () =>
-            (await getBrowser()).run(c.lib, { ...browserParams, transport: 'ws', host: '127.0.0.1', port: broker.wsPort }));
-          rows.push({ ...c, ...params, transport: 'ws', ...r });
-        }
+        const skipJs = payload > 4096;
+        if (skipJs && qos === 0) notes.push('End to end with 16 KiB payloads is measured for the native clients only: Mosquitto 2.0\'s WebSocket listener delivers 16 KiB messages at 5–10 per second whichever JavaScript client sends them (each waits 100–200 ms in the broker), so those runs would measure the broker.');
+        rows.push(...await runCell(broker, params, { skipJs }));
       }
     }
     for (const qos of smoke ? [1] : [0, 1]) {
-      const params = { mode: 'rtt', qos, payload: 64, count: rttRounds };
-      for (const c of nativeClients()) {
-        if (!c.bin) continue;
-        const r = await repeat(`rtt qos${qos} ${c.id}`, E2E_REPS, () => runClient(c.bin, cliArgs({ ...params, port: broker.tcpPort })));
-        rows.push({ ...c, ...params, transport: 'tcp', ...r, bin: undefined });
-      }
-      for (const c of nodeClients()) {
-        if (!c.available || SMOKE_SKIP(true)) continue;
-        const r = await repeat(`rtt qos${qos} ${c.id} ws`, E2E_REPS, () =>
-          runClient(process.execPath, [nodeClient, ...cliArgs({ lib: c.lib, transport: 'ws', port: broker.wsPort, ...params })]));
-        rows.push({ ...c, ...params, transport: 'ws', ...r });
-      }
-      for (const c of browserClients()) {
-        if (!c.available || SMOKE_SKIP(true)) continue;
-        const r = await repeat(`rtt qos${qos} ${c.id} ws`, E2E_REPS, async () =>
-          (await getBrowser()).run(c.lib, { ...params, transport: 'ws', host: '127.0.0.1', port: broker.wsPort }));
-        rows.push({ ...c, ...params, transport: 'ws', ...r });
-      }
+      rows.push(...await runCell(broker, { mode: 'rtt', qos, payload: 64, count: rttRounds }));
     }
   } finally {
     await broker.stop();

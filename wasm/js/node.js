@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import WS from 'ws';
 import createMqttWasm from '../dist/mqtt_wasm.mjs';
 import { createMqtt } from './client.js';
-import { openWebSocket } from './websocket.js';
+import { openWebSocket, turnBatcher } from './websocket.js';
 import { plainTimer } from './timer.js';
 import { errors as E } from './errors.js';
 
@@ -56,6 +56,7 @@ function openSocket(endpoint, on) {
     done = true;
     on.closed(code);
   };
+  const batch = turnBatcher();
   const socket = secure
     ? tls.connect({ host: endpoint.host, port: endpoint.port, ...tlsOptions(endpoint.tls, endpoint.host) })
     : net.connect({ host: endpoint.host, port: endpoint.port });
@@ -74,11 +75,14 @@ function openSocket(endpoint, on) {
   socket.on('close', () => end(opened ? E.CONNECTION_LOST : connectError(lastError, secure)));
   return {
     send(frame) {
-      if (!done && opened) socket.write(frame);
+      if (done || !opened) return;
+      batch.hold(socket);  // what this turn sends leaves in one write
+      socket.write(frame);
     },
     close() {
       if (done) return;
       done = true;
+      batch.release();
       if (opened) {
         socket.end();  // what was written (DISCONNECT) goes first
         setTimeout(() => socket.destroy(), 1000).unref();

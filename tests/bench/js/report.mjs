@@ -176,10 +176,14 @@ export function writeReport(results, file) {
       'what came back. Mosquitto runs with `set_tcp_nodelay true`, `max_inflight_messages 1000` (with the default 20 it ' +
       'drops a 3.1.1 client that has more QoS 2 publishes in flight) and `max_queued_messages 100000` (no drops). ' +
       'Native clients use TCP, JavaScript clients WebSocket; in Chromium a tenth of the messages per run. Round trip: ' +
-      'publish one 64-byte message, wait for it to come back, 2,000 times or 20 s, whichever ends first.');
+      'publish one 64-byte message, wait for it to come back, 2,000 times or 20 s, whichever ends first. ' +
+      'The clients of one cell take turns (each client\'s first run, then each one\'s second...), so a change of load ' +
+      'during the cell falls on all of them. The broker\'s CPU per message (from /proc) is what the client\'s traffic ' +
+      'costs Mosquitto, which is single-threaded and the limit for every fast client: where two clients cost the broker ' +
+      'the same, their difference in messages/s is the machine\'s load, not theirs.');
     p();
     for (const payload of [64, 16384]) {
-      p(`### Throughput, ${payload === 64 ? '64-byte' : '16 KiB'} payload (messages/s; CPU µs per message in brackets)`);
+      p(`### Throughput, ${payload === 64 ? '64-byte' : '16 KiB'} payload (messages/s; in brackets CPU µs per message of the client / of the broker)`);
       p();
       p('| client | QoS 0 | QoS 1 | QoS 2 |');
       p('|---|---:|---:|---:|');
@@ -189,7 +193,8 @@ export function writeReport(results, file) {
           const r = e2e.find((x) => x.id === id && x.mode === 'e2e' && med(x.qos) === qos && med(x.payload) === payload);
           if (!r) return '–';
           if (!r.reps) return `failed: ${(r.errors[0] || '').slice(0, 60).replace(/\|/g, '/')}`;
-          return `${fmtInt(med(r.msgs_per_s))}${range(r.msgs_per_s, fmtInt)} (${fmt(med(r.cpu_us_per_msg), 1)})`;
+          const broker = med(r.broker_cpu_us_per_msg);
+          return `${fmtInt(med(r.msgs_per_s))}${range(r.msgs_per_s, fmtInt)} (${fmt(med(r.cpu_us_per_msg), 1)}${broker ? ` / ${fmt(broker, 1)}` : ''})`;
         });
         const r0 = e2e.find((x) => x.id === id);
         p(`| ${r0.ours ? `**${r0.name}**` : r0.name} | ${cells.join(' | ')} |`);
