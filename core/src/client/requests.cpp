@@ -202,7 +202,7 @@ void Engine::Impl::send_publish_bytes(Request& r) {
     uint32_t header = session::fixed_header_size(r.packet);
     Packet decoded;
     Publish* p = nullptr;
-    if (decode(r.packet[0], Bytes(r.packet.data() + header, r.packet.size() - header), version_, decoded) ==
+    if (decode_from_server(r.packet[0], Bytes(r.packet.data() + header, r.packet.size() - header), version_, decoded) ==
             ErrorCode::ok &&
         (p = std::get_if<Publish>(&decoded)) != nullptr) {
       uint16_t alias = aliases_out_.lookup(p->topic);

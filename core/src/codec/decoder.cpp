@@ -42,6 +42,14 @@ Decoder::Decoder(Version version, uint32_t max_packet_size)
 void Decoder::reset() { std::vector<uint8_t>().swap(buffer_); }
 
 ErrorCode Decoder::feed(const uint8_t* data, size_t size, PacketSink& sink) {
+  return feed_with(data, size, sink, decode);
+}
+
+ErrorCode Decoder::feed_from_server(const uint8_t* data, size_t size, PacketSink& sink) {
+  return feed_with(data, size, sink, decode_from_server);
+}
+
+ErrorCode Decoder::feed_with(const uint8_t* data, size_t size, PacketSink& sink, DecodeFn decode_one) {
   ErrorCode err = ErrorCode::ok;
   bool more = true;  // the sink has not asked to stop
   Packet packet;
@@ -52,7 +60,7 @@ ErrorCode Decoder::feed(const uint8_t* data, size_t size, PacketSink& sink) {
       err = parse_header(data, size, version_, max_packet_size_, header_len, remaining);
       if (err != ErrorCode::ok) break;
       if (header_len != 0 && size - header_len >= remaining) {
-        err = decode(data[0], Bytes(data + header_len, remaining), version_, packet);
+        err = decode_one(data[0], Bytes(data + header_len, remaining), version_, packet);
         if (err != ErrorCode::ok) break;
         data += header_len + remaining;
         size -= header_len + remaining;
@@ -85,7 +93,7 @@ ErrorCode Decoder::feed(const uint8_t* data, size_t size, PacketSink& sink) {
     // Move the packet out first: the buffer is empty again while the sink runs.
     std::vector<uint8_t> whole;
     whole.swap(buffer_);
-    err = decode(whole[0], Bytes(whole.data() + header_len, remaining), version_, packet);
+    err = decode_one(whole[0], Bytes(whole.data() + header_len, remaining), version_, packet);
     if (err != ErrorCode::ok) break;
     more = sink.on_packet(packet);
   }
