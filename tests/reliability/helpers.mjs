@@ -142,6 +142,7 @@ export function uniqueId(prefix) {
 // ids they came with.
 export async function startReferenceSubscriber({ port, id, filter, probeTopic, sendProbe, timeoutMs = 10000 }) {
   const counts = new Map(); // `${topic} ${payload}` -> [packet id of each copy]
+  const forgotten = new Set(); // topics whose late copies are not kept (a long run stays flat)
   let proc;
   let failed = false;
   try {
@@ -154,6 +155,7 @@ export async function startReferenceSubscriber({ port, id, filter, probeTopic, s
   readline.createInterface({ input: proc.stdout }).on('line', (line) => {
     const sp = line.indexOf(' ');
     const key = line.slice(sp + 1);
+    if (forgotten.has(key.slice(0, key.indexOf(' ')))) return;
     if (!counts.has(key)) counts.set(key, []);
     counts.get(key).push(Number(line.slice(0, sp)));
   });
@@ -170,7 +172,9 @@ export async function startReferenceSubscriber({ port, id, filter, probeTopic, s
   return {
     copies(topic, payload) { return counts.get(`${topic} ${payload}`)?.length ?? 0; },
     ids(topic, payload) { return counts.get(`${topic} ${payload}`) ?? []; },
+    // Drops what came on topic and ignores what still comes on it.
     forget(topic) {
+      forgotten.add(topic);
       for (const k of counts.keys()) if (k.startsWith(`${topic} `)) counts.delete(k);
     },
     stop() { proc.kill(); },

@@ -8,7 +8,7 @@
 //   const wire = wireLog();
 //   const proxy = await startFaultProxy({ targetPort, tap: wire.tap });
 //   wire.deliveries(topic, payload)  // [{ connection, id, dup, atMs, pubrec, pubrel, pubcomp }]
-//   wire.forget(topic)
+//   wire.forget(topic)                // and what still comes on it
 //
 // MQTT 3.1.1 only (a 5.0 PUBLISH has properties before the payload). atMs is CLOCK_MONOTONIC in
 // milliseconds, as rel_client's at_ms.
@@ -20,6 +20,7 @@ export function wireLog() {
   const pending = new Map(); // `${connection} ${direction}` -> bytes not yet a whole packet
   const open = new Map(); // packet id -> the delivery whose exchange has not ended (PUBCOMP)
   const topics = new Map(); // topic -> Map(payload -> [delivery])
+  const forgotten = new Set(); // topics whose late PUBLISHes are not kept
 
   function onPacket(connection, direction, p) {
     if (p.type === 'publish' && direction === 'down' && p.qos === 2) {
@@ -28,6 +29,7 @@ export function wireLog() {
       const d = { connection, id: p.id, dup: (p.flags & 0x08) !== 0, atMs: monotonicMs(),
         pubrec: null, pubrel: null, pubcomp: null };
       open.set(p.id, d);
+      if (forgotten.has(p.topic)) return;
       if (!topics.has(p.topic)) topics.set(p.topic, new Map());
       const byPayload = topics.get(p.topic);
       if (!byPayload.has(payload)) byPayload.set(payload, []);
@@ -60,7 +62,9 @@ export function wireLog() {
     deliveries(topic, payload) {
       return topics.get(topic)?.get(payload) ?? [];
     },
+    // Drops what came on topic and ignores what still comes on it.
     forget(topic) {
+      forgotten.add(topic);
       topics.delete(topic);
     },
   };
