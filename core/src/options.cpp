@@ -18,6 +18,7 @@ uint16_t Endpoint::effective_port() const {
   return 1883;
 }
 
+#if MQTT_CONFIG_URL
 namespace {
 
 bool parse_scheme(std::string_view name, Scheme& out) {
@@ -92,6 +93,9 @@ bool parse_url(std::string_view url, Endpoint& out) {
   out = std::move(ep);
   return true;
 }
+#else
+bool parse_url(std::string_view, Endpoint&) { return false; }
+#endif
 
 ErrorCode validate_options(const ClientOptions& o) {
 #if MQTT_CONFIG_V5
@@ -102,11 +106,13 @@ ErrorCode validate_options(const ClientOptions& o) {
 #endif
   Endpoint ep;
   if (!o.url.empty()) {
+    if (!MQTT_CONFIG_URL) return ErrorCode::not_supported;
     if (!parse_url(o.url, ep)) return ErrorCode::invalid_url;
   } else if (o.host.empty()) {
     return ErrorCode::missing_host;
   }
   if (o.port < 0 || o.port > 65535) return ErrorCode::invalid_port;
+  if (!MQTT_CONFIG_URL && !o.servers.empty()) return ErrorCode::not_supported;
   for (const std::string& server : o.servers)
     if (!parse_url(server, ep)) return ErrorCode::invalid_url;
   if (o.keepalive_interval < 0 || o.keepalive_interval > 65535) return ErrorCode::invalid_keepalive;

@@ -97,12 +97,25 @@ void hook(mqtt_client* c, mqtt_event_type_t event) {
   }
 }
 
+// The registry is read by deliveries on the client's loop thread: changes are made there too
+// (a client on the background loop may be changed from any thread).
+template <class F>
+int on_loop(mqtt_client* c, F&& fn) {
+  mqtt::Loop& loop = c->client->loop();
+  if (loop.in_loop_thread()) return fn();
+  int rc = MQTT_ERR_OK;
+  loop.call([&] { rc = fn(); });
+  return rc;
+}
+
 int add_listener(mqtt_client_t* c, mqtt_event_type_t event, mqtt_event_cb cb, void* user,
                  bool once) {
   if (!c) return MQTT_ERR_INVALID_ARGUMENT;
-  int rc = c->listeners.add(event, cb, user, once);
-  if (rc == MQTT_ERR_OK) hook(c, event);
-  return rc;
+  return on_loop(c, [&] {
+    int rc = c->listeners.add(event, cb, user, once);
+    if (rc == MQTT_ERR_OK) hook(c, event);
+    return rc;
+  });
 }
 
 }  // namespace
@@ -148,7 +161,8 @@ int mqtt_once(mqtt_client_t* c, mqtt_event_type_t event, mqtt_event_cb cb, void*
 }
 
 int mqtt_off(mqtt_client_t* c, mqtt_event_type_t event, mqtt_event_cb cb, void* user) {
-  return c ? c->listeners.remove(event, cb, user) : MQTT_ERR_INVALID_ARGUMENT;
+  if (!c) return MQTT_ERR_INVALID_ARGUMENT;
+  return on_loop(c, [&] { return c->listeners.remove(event, cb, user); });
 }
 
 int mqtt_subscribe(mqtt_client_t* c, const mqtt_subscribe_options_t* o) {

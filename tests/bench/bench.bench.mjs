@@ -41,12 +41,20 @@ const log = (...m) => console.log(`[bench ${((Date.now() - t0) / 1000).toFixed(0
 // ---------------------------------------------------------------------------------------------
 // Set-up: npm packages of the peers, the C++ programs.
 
+// npm packages of every folder (the peers here, playwright-core at the root, the wasm build's
+// tools): the project's set-up script, which does nothing when they are up to date.
 function ensureNpm() {
-  const lock = path.join(benchDir, 'package-lock.json');
-  const stamp = path.join(benchDir, 'node_modules/.package-lock.json');
-  if (fs.existsSync(stamp) && fs.statSync(stamp).mtimeMs >= fs.statSync(lock).mtimeMs) return;
-  log('npm ci in tests/bench (MQTT.js, paho-mqtt, ws)');
-  execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: benchDir, stdio: 'inherit' });
+  execFileSync('bash', [path.join(root, 'tests/setup/deps.sh'), '--npm-only'], { stdio: 'inherit' });
+}
+
+// Ours in Node and Chromium: the wasm package as the sources are now (as the C++ is rebuilt).
+// A failed build leaves those rows "not built" instead of stopping the other benchmarks.
+let wasmBuilt = false;
+function buildWasm() {
+  log('build the wasm package (npm run build --prefix wasm)');
+  const r = spawnSync('npm', ['run', 'build', '--prefix', path.join(root, 'wasm')], { encoding: 'utf8' });
+  if (r.status !== 0) console.log(`wasm build failed:\n${(r.stdout + r.stderr).split('\n').slice(-15).join('\n')}`);
+  wasmBuilt = fs.existsSync(path.join(root, 'wasm/dist/mqtt_wasm.wasm'));
 }
 
 function buildCpp() {
@@ -231,7 +239,6 @@ const withBrokerCpu = (broker, fn) => async (i) => {
 // The clients under test.
 
 const nodeClient = path.join(benchDir, 'js/node-client.mjs');
-const wasmBuilt = fs.existsSync(path.join(root, 'wasm/dist/mqtt_wasm.wasm'));
 
 function nativeClients() {
   return [
@@ -498,6 +505,7 @@ async function main() {
     `${CLIENT_CPU !== null && hasTaskset ? `client on CPU ${CLIENT_CPU}, broker/fake peer on CPU ${PEER_CPU}` : 'no pinning'}`);
   ensureNpm();
   buildCpp();
+  if (wanted('client') || wanted('e2e') || wanted('size')) buildWasm();
   fs.mkdirSync(resultsDir, { recursive: true });
   const env = environment();
   const results = { smoke, env, sections: {}, notes };

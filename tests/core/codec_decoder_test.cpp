@@ -83,6 +83,36 @@ TEST_P(CodecDecoderStream, EverySplitPointAndChunkSize) {
   }
 }
 
+// The client's decoder: what a server may send decodes exactly as decode() does (also every
+// malformed one); a packet only a client sends is refused unread.
+TEST_P(CodecDecoderStream, FromServerDecodesServerPacketsAndRefusesClientOnes) {
+  if (!kV5 && GetParam().version == Version::v5) GTEST_SKIP() << "3.1.1-only build";
+  for (const char* file : {GetParam().file, "malformed.txt"}) {
+    for (const Vector& v : read_vectors(file)) {
+      if (v.bytes.size() < 2 || (file != GetParam().file && v.version != int(GetParam().version))) continue;
+      Decoder general(GetParam().version, v.max_packet_size ? v.max_packet_size : MQTT_DEFAULT_MAX_PACKET_SIZE);
+      Decoder client(GetParam().version, v.max_packet_size ? v.max_packet_size : MQTT_DEFAULT_MAX_PACKET_SIZE);
+      Collector want, got;
+      ErrorCode want_rc = general.feed(v.bytes.data(), v.bytes.size(), want);
+      ErrorCode got_rc = client.feed_from_server(v.bytes.data(), v.bytes.size(), got);
+      const auto type = PacketType(v.bytes[0] >> 4);
+      const bool client_only = type == PacketType::connect || type == PacketType::subscribe ||
+                               type == PacketType::unsubscribe || type == PacketType::pingreq;
+      // The fixed header is checked first, for every type.
+      const bool two = type == PacketType::subscribe || type == PacketType::unsubscribe;
+      const bool header_ok = (v.bytes[0] & 0x0F) == (two ? 0x02 : 0x00) && want_rc != ErrorCode::packet_too_large &&
+                             want_rc != ErrorCode::malformed_remaining_length;
+      if (client_only && header_ok) {
+        EXPECT_EQ(got_rc, ErrorCode::unexpected_packet) << v.name;
+        EXPECT_TRUE(got.packets.empty()) << v.name;
+      } else {
+        EXPECT_EQ(got_rc, want_rc) << v.name;
+        EXPECT_EQ(got.packets, want.packets) << v.name;
+      }
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(CodecFiles, CodecDecoderStream,
                          ::testing::Values(Stream{"packets_v311.txt", Version::v311},
                                            Stream{"packets_v5.txt", Version::v5}));

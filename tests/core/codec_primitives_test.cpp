@@ -89,7 +89,10 @@ TEST(CodecErrors, NamesMessagesAndClasses) {
   EXPECT_EQ(error_name(ErrorCode::ok), "ok");
   EXPECT_EQ(error_name(ErrorCode::malformed_remaining_length), "malformed_remaining_length");
   EXPECT_EQ(error_name(ErrorCode(999)), "unknown");
-  EXPECT_EQ(error_message(ErrorCode::missing_host), "option 'host' is required");
+  // Without the message table (MQTT_CONFIG_ERROR_MESSAGES=0) the message is the name.
+  const bool messages = MQTT_CONFIG_ERROR_MESSAGES != 0;
+  EXPECT_EQ(error_message(ErrorCode::missing_host), messages ? "option 'host' is required" : "missing_host");
+  EXPECT_EQ(error_message(ErrorCode(999)), messages ? "unknown error" : "unknown");
   EXPECT_FALSE(error_is_fatal(ErrorCode::invalid_topic));
   EXPECT_TRUE(error_is_fatal(ErrorCode::packet_too_large));
   EXPECT_FALSE(error_is_fatal(ErrorCode::ok));
@@ -99,7 +102,7 @@ TEST(CodecErrors, NamesMessagesAndClasses) {
   std::set<unsigned> values;
 #define MQTT_CHECK_ERROR(name, value, fatal, message)     \
   EXPECT_EQ(error_name(ErrorCode::name), #name);          \
-  EXPECT_EQ(error_message(ErrorCode::name), message);     \
+  EXPECT_EQ(error_message(ErrorCode::name), messages ? message : #name); \
   EXPECT_EQ(error_is_fatal(ErrorCode::name), fatal != 0); \
   EXPECT_TRUE(names.insert(#name).second);                \
   EXPECT_TRUE(values.insert(value).second) << #name;

@@ -52,6 +52,9 @@ TEST(EngineConnect, GeneratesAClientIdWhenEmpty) {
   EXPECT_NE(other.engine->client_id(), id);
 }
 
+// A build without URL parsing refuses every url (MQTT_CONFIG_URL=0).
+constexpr ErrorCode kBadUrl = MQTT_CONFIG_URL ? ErrorCode::invalid_url : ErrorCode::not_supported;
+
 struct BadOption {
   const char* name;
   void (*apply)(ClientOptions&);
@@ -85,8 +88,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadOption{"keepalive_negative", [](ClientOptions& o) { o.keepalive_interval = -1; },
                   ErrorCode::invalid_keepalive},
         BadOption{"version", [](ClientOptions& o) { o.protocol_version = 3; }, ErrorCode::invalid_protocol_version},
-        BadOption{"url", [](ClientOptions& o) { o.url = "http://broker"; }, ErrorCode::invalid_url},
-        BadOption{"server_url", [](ClientOptions& o) { o.servers = {"broker:1883"}; }, ErrorCode::invalid_url},
+        BadOption{"url", [](ClientOptions& o) { o.url = "http://broker"; }, kBadUrl},
+        BadOption{"server_url", [](ClientOptions& o) { o.servers = {"broker:1883"}; }, kBadUrl},
         BadOption{"client_id_utf8", [](ClientOptions& o) { o.client_id = "bad\xff"; }, ErrorCode::invalid_client_id},
         BadOption{"will_topic",
                   [](ClientOptions& o) {
@@ -106,6 +109,7 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<BadOption>& info) { return std::string(info.param.name); });
 
 TEST(EngineConnect, UrlAndDefaultPorts) {
+  if (!MQTT_CONFIG_URL) GTEST_SKIP() << "built without URL parsing (MQTT_CONFIG_URL=0)";
   Endpoint e;
   ASSERT_TRUE(parse_url("wss://example.org/ws", e));
   EXPECT_EQ(e.scheme, Scheme::wss);
@@ -124,6 +128,20 @@ TEST(EngineConnect, UrlAndDefaultPorts) {
   EXPECT_FALSE(parse_url("mqtt://h:x", e));
   EXPECT_FALSE(parse_url("mqtt://[::1", e));
   EXPECT_FALSE(parse_url("h:1883", e));
+}
+
+TEST(EngineConnect, WithoutUrlParsingUrlOptionsAreNotSupported) {
+  if (MQTT_CONFIG_URL) GTEST_SKIP() << "built with URL parsing";
+  Endpoint e;
+  EXPECT_FALSE(parse_url("mqtt://broker.test:1883", e));
+  ClientOptions o = basic_options();
+  o.url = "mqtt://broker.test:1883";
+  EXPECT_EQ(validate_options(o), ErrorCode::not_supported);
+  o = basic_options();
+  o.servers = {"mqtt://second.test"};
+  Harness h(o);
+  EXPECT_EQ(h.engine->connect(1), ErrorCode::not_supported);
+  EXPECT_EQ(h.events.result(1), ErrorCode::not_supported);
 }
 
 TEST(EngineConnect, SecondConnectIsBusyAndCallsAfterCloseReturnClosed) {
@@ -235,6 +253,7 @@ INSTANTIATE_TEST_SUITE_P(
     });
 
 TEST(EngineConnect, FailsOverToTheSecondServer) {
+  if (!MQTT_CONFIG_URL) GTEST_SKIP() << "built without URL parsing (MQTT_CONFIG_URL=0)";
   ClientOptions o = basic_options();
   o.servers = {"mqtt://second.test:1884"};
   Harness h(o);
@@ -253,6 +272,7 @@ TEST(EngineConnect, FailsOverToTheSecondServer) {
 }
 
 TEST(EngineConnect, AllServersFailingCompletesTheTokenOnceThenBacksOff) {
+  if (!MQTT_CONFIG_URL) GTEST_SKIP() << "built without URL parsing (MQTT_CONFIG_URL=0)";
   ClientOptions o = basic_options();
   o.servers = {"mqtt://second.test"};
   o.reconnect_min_ms = 500;
@@ -282,6 +302,7 @@ TEST(EngineConnect, NoReconnectGivesUpAfterTheFirstFailure) {
 }
 
 TEST(EngineConnect, RefusedCredentialsOnEveryServerWaitTheRefusedRetryDelay) {
+  if (!MQTT_CONFIG_URL) GTEST_SKIP() << "built without URL parsing (MQTT_CONFIG_URL=0)";
   ClientOptions o = basic_options();
   o.servers = {"mqtt://second.test"};
   o.reconnect_min_ms = 100;
@@ -354,6 +375,31 @@ TEST(EngineSessionUnits, BackoffSequenceExactWithoutJitter) {
   EXPECT_EQ(b.next(0), 500u);     // lowest jitter
   b.reset();
   EXPECT_EQ(b.next(1000), 1500u);  // 1000 % 1001 = 1000: highest
+}
+
+// Backoff::next() computes in 32 bits (no 64-bit division on a microcontroller): the same delays
+// as the plain 64-bit formula, also for delays near the top of the 32-bit range.
+TEST(EngineSessionUnits, BackoffMatchesTheWideFormulaAtTheLimits) {
+  struct Case {
+    uint32_t min, max, jitter;
+  };
+  const Case cases[] = {{1000, 30000, 20},       {1, 1, 100},         {3000000000u, 4294967295u, 100},
+                        {2147483647u, 4294967295u, 37}, {99, 4294967295u, 100}, {4294967295u, 4294967295u, 1}};
+  const uint32_t randoms[] = {0, 1, 12345, 0x7FFFFFFFu, 0x80000000u, 0xFFFFFFFEu, 0xFFFFFFFFu};
+  for (const Case& c : cases) {
+    for (uint32_t random : randoms) {
+      session::Backoff b;
+      b.configure(c.min, c.max, c.jitter);
+      uint64_t base = c.min;
+      for (uint32_t attempt = 0; attempt < 40; ++attempt) {
+        uint64_t span = base * c.jitter / 100;
+        uint64_t delay = span ? base - span + random % (2 * span + 1) : base;
+        if (delay > c.max) delay = c.max;
+        ASSERT_EQ(b.next(random), delay) << c.min << " " << c.max << " " << c.jitter << " " << random;
+        base = base * 2 > c.max ? c.max : base * 2;
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // Node only: the fast paths of the binding keep the API unchanged. Payloads below and above the
-// scratch buffer (16 KiB) and after the wasm heap grew; publishes without callbacks; the `info`
-// argument for listeners that take it (3 parameters, or `...args`) and not for those that do not;
-// once-listeners and listeners added or removed while a message is being delivered.
+// binding's fixed input area (16 KiB, 15 KiB after the topic area) and after the wasm heap grew;
+// publishes without callbacks; the `info` argument for listeners that take it (3 parameters, or
+// `...args`) and not for those that do not; once-listeners and listeners added or removed while
+// a message is being delivered.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startBroker } from '../fixtures/broker.mjs';
@@ -31,9 +32,10 @@ describe('binding fast paths', { skip: notBuilt }, () => {
       wake();
     });
     await request(client, 'subscribe', { topic, qos: 1 });
-    // 16 KiB - 1, 16 KiB and 16 KiB + 1 sit on both sides of the scratch buffer; 3 MiB grows the
-    // 1 MiB heap, which detaches every earlier view of it.
-    const sizes = [0, 1, 64, 16383, 16384, 16385, 3 * 1024 * 1024, 64, 100];
+    // 15 KiB +- 1 sit on both sides of the publish fast path (the payload after the topic area),
+    // 16 KiB +- 1 on both sides of the fixed input area; 3 MiB grows the 1 MiB heap, which
+    // detaches every earlier view of it.
+    const sizes = [0, 1, 64, 15359, 15360, 15361, 16383, 16384, 16385, 3 * 1024 * 1024, 64, 100];
     const sent = sizes.map((n, i) => bytesOf(n, i));
     for (let i = 0; i < sent.length; i++) {
       const rc = i % 2 ? client.publish({ topic, message: sent[i], qos: 1 }) : await client.publishAsync({ topic, message: sent[i], qos: 1 });
@@ -42,6 +44,33 @@ describe('binding fast paths', { skip: notBuilt }, () => {
     while (got.length < sent.length) await new Promise((r) => { wake = r; });
     assert.deepEqual(got.map((b) => b.length), sizes);
     for (let i = 0; i < sent.length; i++) assert.deepEqual(got[i], sent[i], `message ${i}`);
+    await closeClient(client);
+  });
+
+  it('topics beside and beyond the topic area, alternating, and publishes with properties', { timeout: 30000 }, async () => {
+    const client = await mqtt.connectAsync({ host: broker.host, port: broker.tcpPort, protocol: 'mqtt', protocolVersion: 5 });
+    const base = uniqueTopic('fastpath-topic');
+    // The topic area takes topics of up to 341 UTF-16 units (3 bytes each at most): 341 and 342
+    // ASCII characters sit on both sides of it; 'é' (2 bytes) makes a 700-byte topic.
+    const topics = [341, 342, 350].map((n) => `${base}/${'t'.repeat(n - base.length - 1)}`);
+    topics.push(`${base}/${'é'.repeat(349)}`);
+    const got = [];
+    let wake = () => {};
+    client.on('message', (t, m, info) => {
+      got.push([t, new TextDecoder().decode(m), info.properties && info.properties.contentType]);
+      wake();
+    });
+    await request(client, 'subscribe', { topic: `${base}/#`, qos: 1 });
+    const sent = [];
+    for (let round = 0; round < 2; round++) {
+      for (const [i, topic] of topics.entries()) {
+        const properties = i % 2 ? { contentType: `text/${round}` } : undefined;
+        await request(client, 'publish', { topic, message: `${round}:${i}`, qos: 1, properties });
+        sent.push([topic, `${round}:${i}`, properties && properties.contentType]);
+      }
+    }
+    while (got.length < sent.length) await new Promise((r) => { wake = r; });
+    assert.deepEqual(got, sent);
     await closeClient(client);
   });
 

@@ -25,6 +25,13 @@ describe('mqtt-wasm package', () => {
     }
   });
 
+  // The benchmark target: what a page downloads (the .wasm and the browser bundle), gzip -9.
+  it('a page loads at most 40 KB gzip', { skip: notBuilt }, () => {
+    const sizes = JSON.parse(run(process.execPath, [path.join(wasmDir, 'scripts', 'size.mjs'), '--json'], wasmDir));
+    assert.deepEqual(sizes.browser.files, ['dist/mqtt_wasm.wasm', 'dist/mqtt.browser.js']);
+    assert.ok(sizes.browser.total.gzip <= 40000, `${sizes.browser.total.gzip} B gzip`);
+  });
+
   describe('npm pack, install in an empty folder, use', { skip: notBuilt }, () => {
     let broker;
     let dir;

@@ -3,9 +3,11 @@
 // library. Sizes are of input sections kept after --gc-sections, grouped as flash (text, rodata,
 // ARM exception tables, initialised-data images) and RAM (data, bss).
 // Usage: node tests/size/map-summary.mjs build/size-v5/mqtt_size.map
+//        node tests/size/map-summary.mjs --core <map>   prints only the core's flash bytes
 import fs from 'node:fs';
 
-const mapFile = process.argv[2];
+const coreOnly = process.argv[2] === '--core';
+const mapFile = process.argv[coreOnly ? 3 : 2];
 const lines = fs.readFileSync(mapFile, 'utf8').split('\n');
 const start = lines.findIndex((l) => l.startsWith('Linker script and memory map'));
 
@@ -41,6 +43,11 @@ for (const line of lines.slice(start + 1)) {
   const t = totals.get(key) || { flash: 0, data: 0, bss: 0 };
   t[kind] += size;
   totals.set(key, t);
+}
+
+if (coreOnly) {
+  console.log((totals.get('core (libmqtt_core*.a)') || { flash: 0 }).flash);
+  process.exit(0);
 }
 
 const rows = [...totals.entries()].sort((a, b) => b[1].flash - a[1].flash);

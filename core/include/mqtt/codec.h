@@ -49,6 +49,10 @@ ErrorCode encode(const Disconnect& packet, Version version, std::vector<uint8_t>
 // Decodes one complete packet: `header` is the fixed header's first byte, `body` the bytes after
 // the remaining length. Views in `out` point into `body`.
 ErrorCode decode(uint8_t header, Bytes body, Version version, Packet& out);
+// The same for a client: CONNECT, SUBSCRIBE, UNSUBSCRIBE and PINGREQ, which only a client sends,
+// are refused with unexpected_packet without being read (their decoding stays out of a client
+// program).
+ErrorCode decode_from_server(uint8_t header, Bytes body, Version version, Packet& out);
 
 class PacketSink {
  public:
@@ -68,6 +72,8 @@ class Decoder {
   // or the first violation; after an error (or after the sink returned false) the decoder keeps
   // nothing and must be reset() before it is fed again.
   ErrorCode feed(const uint8_t* data, size_t size, PacketSink& sink);
+  // feed() with decode_from_server(): what a client uses.
+  ErrorCode feed_from_server(const uint8_t* data, size_t size, PacketSink& sink);
 
   // Forgets any partial packet (a new connection starts).
   void reset();
@@ -79,6 +85,9 @@ class Decoder {
  private:
   Version version_;
   uint32_t max_packet_size_;
+  using DecodeFn = ErrorCode (*)(uint8_t, Bytes, Version, Packet&);
+  ErrorCode feed_with(const uint8_t* data, size_t size, PacketSink& sink, DecodeFn decode_one);
+
   std::vector<uint8_t> buffer_;  // only a packet split across feed() calls is copied here
 };
 

@@ -13,6 +13,13 @@
 #define MQTT_CONFIG_ERROR_MESSAGES 1
 #endif
 
+// URL parsing: the url and servers options, and parse_url(). 0 leaves it out of a board build
+// whose port passes host, port and protocol: a url or servers option is then refused with
+// not_supported by connect() and validate_options(), and parse_url() returns false.
+#ifndef MQTT_CONFIG_URL
+#define MQTT_CONFIG_URL 1
+#endif
+
 // Largest packet the client accepts from the broker unless the options say otherwise.
 // The decoder refuses a remaining length above it before buffering anything.
 #ifndef MQTT_DEFAULT_MAX_PACKET_SIZE

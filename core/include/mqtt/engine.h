@@ -111,7 +111,11 @@ class Engine {
 
   State state() const;
   std::string_view client_id() const;
+  // The options as given. The engine keeps them packed: the first call builds a full copy
+  // (kept until the engine goes); a host that needs only the TLS settings calls tls().
   const ClientOptions& options() const;
+  // options().tls without building the rest (no allocation when the TLS settings are defaults).
+  const TlsOptions& tls() const;
   // Requests waiting to be sent, and QoS 1/2 publishes sent and not yet acknowledged.
   size_t queued() const;
   size_t inflight() const;

@@ -53,8 +53,8 @@ Refusal classify_refusal(Version version, uint8_t rc) {
 
 }  // namespace
 
-Engine::Impl::Impl(Host& host, Events& events, ClientOptions options)
-    : host_(host), events_(events), options_(std::move(options)) {
+Engine::Impl::Impl(Host& host, Events& events, const ClientOptions& options)
+    : host_(host), events_(events), options_(options), invalid_(validate_options(options)) {
   version_ = MQTT_CONFIG_V5 && options_.protocol_version == 5 ? Version::v5 : Version::v311;
   queue_.set_limits(options_.queue_max_messages, options_.queue_max_bytes);
   backoff_.configure(options_.reconnect_min_ms, options_.reconnect_max_ms, options_.reconnect_jitter_percent);
@@ -64,28 +64,13 @@ Engine::Impl::Impl(Host& host, Events& events, ClientOptions options)
 ErrorCode Engine::Impl::connect(Token token) {
   if (state_ == State::closed) return fail_request(ErrorCode::closed, token);
   if (state_ != State::idle) return fail_request(ErrorCode::busy, token);
-  ErrorCode rc = validate_options(options_);
-  if (rc != ErrorCode::ok) return fail_request(rc, token);
+  if (invalid_ != ErrorCode::ok) return fail_request(invalid_, token);
 
-  endpoints_.clear();
-  Endpoint first;
-  if (!options_.url.empty()) {
-    parse_url(options_.url, first);
-  } else {
-    first.scheme = options_.protocol;
-    first.host = options_.host;
-    first.port = static_cast<uint16_t>(options_.port);
-    first.path = options_.path;
+  client_id_ = std::string(options_.text(StoredOptions::client_id));
+  if (client_id_.empty()) {
+    client_id_ = std::string(kClientIdLength, '0');  // one exact allocation
+    for (char& ch : client_id_) ch = kClientIdAlphabet[host_.random() % 62];
   }
-  endpoints_.push_back(std::move(first));
-  for (const std::string& server : options_.servers) {
-    Endpoint ep;
-    parse_url(server, ep);
-    endpoints_.push_back(std::move(ep));
-  }
-  client_id_ = options_.client_id;
-  if (client_id_.empty())
-    for (size_t i = 0; i < kClientIdLength; ++i) client_id_.push_back(kClientIdAlphabet[host_.random() % 62]);
   decoder_.set_version(version_);
   decoder_.set_max_packet_size(options_.max_packet_size);
   connect_pending_ = true;
@@ -104,7 +89,7 @@ void Engine::Impl::start_attempt() {
   pingresp_deadline_ = kNever;
   uint64_t now = host_.now_ms();
   connect_deadline_ = options_.connect_timeout_ms ? now + options_.connect_timeout_ms : kNever;
-  host_.open(endpoints_[endpoint_]);
+  host_.open(options_.endpoint(endpoint_));
   arm_timer();
 }
 
@@ -119,20 +104,19 @@ void Engine::Impl::send_connect() {
   c.clean_start = options_.clean;
   c.keep_alive = static_cast<uint16_t>(options_.keepalive_interval);
   c.client_id = client_id_;
-  if (options_.will) {
-    const WillOptions& w = options_.will.value;
-    Will will;
-    will.topic = w.topic;
-    will.payload = Bytes(w.payload.data(), w.payload.size());
-    will.qos = static_cast<uint8_t>(w.qos);
-    will.retain = w.retain;
+  if (options_.has_will) {
+    c.will.present = true;  // filled in place: no Will (and its Properties) is moved
+    Will& will = c.will.value;
+    will.topic = options_.text(StoredOptions::will_topic);
+    will.payload = Bytes::of(options_.text(StoredOptions::will_payload));
+    will.qos = static_cast<uint8_t>(options_.will_qos);
+    will.retain = options_.will_retain;
 #if MQTT_CONFIG_V5
-    if (v5() && w.delay_interval) will.properties.will_delay_interval = w.delay_interval;
+    if (v5() && options_.will_delay_interval) will.properties.will_delay_interval = options_.will_delay_interval;
 #endif
-    c.will = std::move(will);
   }
-  if (options_.username) c.username = std::string_view(options_.username.value);
-  if (options_.password) c.password = Bytes::of(options_.password.value);
+  if (options_.has_username) c.username = options_.text(StoredOptions::username);
+  if (options_.has_password) c.password = Bytes::of(options_.text(StoredOptions::password));
 #if MQTT_CONFIG_V5
   if (v5()) {
     Properties& p = c.properties;
@@ -141,11 +125,13 @@ void Engine::Impl::send_connect() {
     p.maximum_packet_size = options_.max_packet_size;
     if (options_.topic_alias_maximum)
       p.topic_alias_maximum = static_cast<uint16_t>(options_.topic_alias_maximum);
-    for (const OwnedUserProperty& up : options_.user_properties) p.user_properties.push_back({up.key, up.value});
-    if (!options_.authentication_method.empty()) {
-      p.authentication_method = std::string_view(options_.authentication_method);
-      if (!options_.authentication_data.empty())
-        p.authentication_data = Bytes(options_.authentication_data.data(), options_.authentication_data.size());
+    for (size_t i = 0; i < options_.user_properties(); ++i)
+      p.user_properties.push_back({options_.user_key(i), options_.user_value(i)});
+    std::string_view method = options_.text(StoredOptions::authentication_method);
+    if (!method.empty()) {
+      p.authentication_method = method;
+      std::string_view data = options_.text(StoredOptions::authentication_data);
+      if (!data.empty()) p.authentication_data = Bytes::of(data);
     }
   }
 #endif
@@ -165,6 +151,8 @@ void Engine::Impl::send_connect() {
     return;
   }
   send_bytes(scratch_.data(), scratch_.size());
+  // CONNECT is the largest packet an idle client sends: do not keep its buffer while idle.
+  std::vector<uint8_t>().swap(scratch_);
 }
 
 void Engine::Impl::handle_connack(const Connack& connack) {
@@ -255,7 +243,7 @@ void Engine::Impl::on_bytes(const uint8_t* data, size_t size) {
   }
   last_received_ = host_.now_ms();
   uint32_t link = link_;
-  ErrorCode rc = decoder_.feed(data, size, *this);
+  ErrorCode rc = decoder_.feed_from_server(data, size, *this);
   if (!alive(link)) {  // the connection ended inside a callback: drop what is left
     decoder_.reset();
     return;
@@ -272,11 +260,11 @@ ErrorCode Engine::Impl::auth(uint8_t reason_code, Bytes data) {
   if (state_ == State::closed) return ErrorCode::closed;
 #if MQTT_CONFIG_V5
   if (!v5()) return ErrorCode::not_supported;
-  if (options_.authentication_method.empty()) return ErrorCode::invalid_argument;
+  if (options_.text(StoredOptions::authentication_method).empty()) return ErrorCode::invalid_argument;
   if (!transport_open_ || !connect_sent_) return ErrorCode::not_connected;
   Auth a;
   a.reason_code = reason_code;
-  a.properties.authentication_method = std::string_view(options_.authentication_method);
+  a.properties.authentication_method = options_.text(StoredOptions::authentication_method);
   if (!data.empty()) a.properties.authentication_data = data;
   return send_packet(a) ? ErrorCode::ok : ErrorCode::invalid_argument;
 #else

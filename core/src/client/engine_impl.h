@@ -12,10 +12,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "mqtt/codec.h"
+#include "client/stored_options.h"
 #include "mqtt/engine.h"
 #include "session/backoff.h"
 #include "session/incoming_qos2.h"
@@ -35,7 +37,7 @@ inline Error err(ErrorCode code) {
 
 class Engine::Impl final : public PacketSink {
  public:
-  Impl(Host& host, Events& events, ClientOptions options);
+  Impl(Host& host, Events& events, const ClientOptions& options);
 
   // Application side.
   ErrorCode connect(Token token);
@@ -55,7 +57,8 @@ class Engine::Impl final : public PacketSink {
 
   State state() const { return state_; }
   std::string_view client_id() const { return client_id_; }
-  const ClientOptions& options() const { return options_; }
+  const ClientOptions& options() const;
+  const TlsOptions& tls() const;
   size_t queued() const { return queue_.size(); }
   size_t inflight() const { return inflight_.publishes(); }
 
@@ -97,6 +100,8 @@ class Engine::Impl final : public PacketSink {
   void send_publish_bytes(session::Request& request);
   void retransmit(session::Request& request, bool dup);
   void restore_subscriptions();
+  ErrorCode encode_subscribe(session::Request& r, uint16_t packet_id,
+                             const std::vector<UserProperty>* user_properties);
   void complete(const session::Request& request, const Error& result);
   ErrorCode check_broker_limits(const session::Request& request) const;
 
@@ -114,13 +119,16 @@ class Engine::Impl final : public PacketSink {
 
   Host& host_;
   Events& events_;
-  ClientOptions options_;
+  StoredOptions options_;
+  ErrorCode invalid_;  // validate_options() of the options, done once
+  // Built on demand for options() and tls() (most hosts never ask, or only for TLS).
+  mutable std::unique_ptr<ClientOptions> unpacked_;
+  mutable std::unique_ptr<TlsOptions> tls_;
   Version version_ = Version::v311;
   State state_ = State::idle;
   std::string client_id_;
-  std::vector<Endpoint> endpoints_;
-  size_t endpoint_ = 0;        // the one being tried / used
-  size_t round_start_ = 0;     // first endpoint of the current round of attempts
+  uint32_t endpoint_ = 0;     // index of the one being tried / used (StoredOptions::endpoint)
+  uint32_t round_start_ = 0;  // first endpoint of the current round of attempts
   bool round_refused_ = false;  // credentials were refused in this round: retry slowly
   Decoder decoder_;
   std::vector<uint8_t> scratch_;  // encode buffer for packets sent at once

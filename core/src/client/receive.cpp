@@ -153,7 +153,7 @@ void Engine::Impl::handle_disconnect(const Disconnect& d) {
 }
 
 void Engine::Impl::handle_auth(const Auth& a) {
-  if (!v5() || options_.authentication_method.empty()) return violation(ErrorCode::protocol_error);
+  if (!v5() || options_.text(StoredOptions::authentication_method).empty()) return violation(ErrorCode::protocol_error);
   events_.on_auth(a);
 }
 

@@ -55,7 +55,7 @@ void Engine::Impl::lose_connection(const Error& reason, bool we_close) {
 
 void Engine::Impl::attempt_failed(const Error& reason) {
   state_ = State::waiting;
-  endpoint_ = (endpoint_ + 1) % endpoints_.size();
+  endpoint_ = static_cast<uint32_t>((endpoint_ + 1) % options_.endpoints());
   if (endpoint_ != round_start_) {  // failover: the next broker at once
     start_attempt();
     return;

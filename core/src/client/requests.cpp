@@ -65,34 +65,47 @@ ErrorCode Engine::Impl::subscribe(const SubscribeRequest& req, Token token) {
   if (req.retain_handling < 0 || req.retain_handling > 2) return fail_request(ErrorCode::invalid_argument, token);
   if (req.subscription_identifier > 268435455u) return fail_request(ErrorCode::invalid_property, token);
 
-  Subscribe s;
-  s.packet_id = 1;  // placeholder
-  SubscribeTopic t;
-  t.filter = req.topic;
-  t.qos = static_cast<uint8_t>(req.qos);
   Request r;
   r.kind = RequestKind::subscribe;
-  r.qos = t.qos;
+  r.qos = static_cast<uint8_t>(req.qos);
   r.has_token = true;
   r.token = token;
   r.filter.assign(req.topic.data(), req.topic.size());
 #if MQTT_CONFIG_V5
   if (v5()) {
-    t.no_local = req.no_local;
-    t.retain_as_published = req.retain_as_published;
-    t.retain_handling = static_cast<uint8_t>(req.retain_handling);
-    if (req.subscription_identifier) s.properties.subscription_identifiers.push_back(req.subscription_identifier);
-    s.properties.user_properties = req.user_properties;
     r.sub_flags = static_cast<uint8_t>((req.no_local ? 1 : 0) | (req.retain_as_published ? 2 : 0) |
                                        (req.retain_handling << 2));
     r.subscription_identifier = req.subscription_identifier;
   }
 #endif
-  s.topics.push_back(t);
-  rc = encode(s, version_, r.packet);
+  rc = encode_subscribe(r, 1, &req.user_properties);  // packet identifier: a placeholder
   if (rc != ErrorCode::ok) return fail_request(rc, token);
   r.id_offset = session::fixed_header_size(r.packet);
   return enqueue(std::move(r));
+}
+
+// The one-topic SUBSCRIBE of `r` (filter, QoS, options, identifier) into r.packet: for
+// subscribe() and for the restore after a reconnection.
+ErrorCode Engine::Impl::encode_subscribe(Request& r, uint16_t packet_id,
+                                         const std::vector<UserProperty>* user_properties) {
+  Subscribe s;
+  s.packet_id = packet_id;
+  SubscribeTopic t;
+  t.filter = r.filter;
+  t.qos = r.qos;
+#if MQTT_CONFIG_V5
+  if (v5()) {
+    t.no_local = (r.sub_flags & 1) != 0;
+    t.retain_as_published = (r.sub_flags & 2) != 0;
+    t.retain_handling = static_cast<uint8_t>((r.sub_flags >> 2) & 3);
+    if (r.subscription_identifier) s.properties.subscription_identifiers.push_back(r.subscription_identifier);
+    if (user_properties) s.properties.user_properties = *user_properties;
+  }
+#else
+  (void)user_properties;
+#endif
+  s.topics.assign(1, t);
+  return encode(s, version_, r.packet);
 }
 
 ErrorCode Engine::Impl::unsubscribe(const UnsubscribeRequest& req, Token token) {
@@ -102,7 +115,7 @@ ErrorCode Engine::Impl::unsubscribe(const UnsubscribeRequest& req, Token token) 
   if (rc != ErrorCode::ok) return fail_request(rc, token);
   Unsubscribe u;
   u.packet_id = 1;  // placeholder
-  u.filters.push_back(req.topic);
+  u.filters.assign(1, req.topic);
 #if MQTT_CONFIG_V5
   if (v5()) u.properties.user_properties = req.user_properties;
 #endif
@@ -202,7 +215,7 @@ void Engine::Impl::send_publish_bytes(Request& r) {
     uint32_t header = session::fixed_header_size(r.packet);
     Packet decoded;
     Publish* p = nullptr;
-    if (decode(r.packet[0], Bytes(r.packet.data() + header, r.packet.size() - header), version_, decoded) ==
+    if (decode_from_server(r.packet[0], Bytes(r.packet.data() + header, r.packet.size() - header), version_, decoded) ==
             ErrorCode::ok &&
         (p = std::get_if<Publish>(&decoded)) != nullptr) {
       uint16_t alias = aliases_out_.lookup(p->topic);
@@ -269,30 +282,16 @@ void Engine::Impl::resume_session(bool session_present) {
 void Engine::Impl::restore_subscriptions() {
   for (const session::Subscription& s : subscriptions_.all()) {
     if (ids_.used() >= 65535) break;
-    Subscribe sub;
-    SubscribeTopic t;
-    t.filter = s.filter;
-    t.qos = s.qos;
-#if MQTT_CONFIG_V5
-    if (v5()) {
-      t.no_local = (s.flags & 1) != 0;
-      t.retain_as_published = (s.flags & 2) != 0;
-      t.retain_handling = static_cast<uint8_t>((s.flags >> 2) & 3);
-      if (s.subscription_identifier) sub.properties.subscription_identifiers.push_back(s.subscription_identifier);
-    }
-#endif
-    sub.topics.push_back(t);
-    sub.packet_id = ids_.acquire();
     Request r;
     r.kind = RequestKind::subscribe;
     r.stage = Stage::sent;
     r.qos = s.qos;
-    r.packet_id = sub.packet_id;
+    r.packet_id = ids_.acquire();
     r.filter = s.filter;
     r.sub_flags = s.flags;
     r.subscription_identifier = s.subscription_identifier;
-    if (encode(sub, version_, r.packet) != ErrorCode::ok) {
-      ids_.release(sub.packet_id);
+    if (encode_subscribe(r, r.packet_id, nullptr) != ErrorCode::ok) {
+      ids_.release(r.packet_id);
       continue;
     }
     r.id_offset = session::fixed_header_size(r.packet);

@@ -9,7 +9,10 @@ namespace mqtt {
 
 using namespace codec;
 
-ErrorCode decode(uint8_t header, Bytes body, Version version, Packet& out) {
+namespace {
+
+// The fixed header's type and flags, common to both decoders.
+ErrorCode check_header(uint8_t header, Version version) {
   if (version != Version::v311 && version != Version::v5)
     return ErrorCode::invalid_protocol_version;
   if (version == Version::v5 && !MQTT_CONFIG_V5) return ErrorCode::not_supported;
@@ -23,47 +26,79 @@ ErrorCode decode(uint8_t header, Bytes body, Version version, Packet& out) {
   const bool two = type == PacketType::pubrel || type == PacketType::subscribe ||
                    type == PacketType::unsubscribe;
   if (type != PacketType::publish && flags != (two ? 0x02 : 0x00)) return ErrorCode::invalid_flags;
+  return ErrorCode::ok;
+}
 
-  Reader r(body);
+// The packets a server sends; false (nothing read) for CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ.
+bool decode_server_packet(uint8_t header, Reader& r, Version version, Packet& out) {
+  const auto type = PacketType(header >> 4);
   switch (type) {
-    case PacketType::connect:
-      decode_connect(r, out.emplace<Connect>());
-      break;
     case PacketType::connack:
       decode_connack(r, version, out.emplace<Connack>());
-      break;
+      return true;
     case PacketType::publish:
-      decode_publish(flags, r, version, out.emplace<Publish>());
-      break;
+      decode_publish(header & 0x0F, r, version, out.emplace<Publish>());
+      return true;
     case PacketType::puback:
     case PacketType::pubrec:
     case PacketType::pubrel:
     case PacketType::pubcomp:
       decode_ack(type, r, version, out.emplace<Ack>());
-      break;
-    case PacketType::subscribe:
-      decode_subscribe(r, version, out.emplace<Subscribe>());
-      break;
+      return true;
     case PacketType::suback:
     case PacketType::unsuback:
       decode_suback(type, r, version, out.emplace<Suback>());
-      break;
-    case PacketType::unsubscribe:
-      decode_unsubscribe(r, version, out.emplace<Unsubscribe>());
-      break;
-    case PacketType::pingreq:
+      return true;
     case PacketType::pingresp:
       out.emplace<Ping>().type = type;
-      break;
+      return true;
     case PacketType::disconnect:
       decode_disconnect(r, version, out.emplace<Disconnect>());
-      break;
+      return true;
     case PacketType::auth:
       decode_auth(r, version, out.emplace<Auth>());
-      break;
+      return true;
+    default:
+      return false;
   }
+}
+
+ErrorCode finish(Reader& r) {
   if (r.ok() && !r.empty()) r.fail(ErrorCode::malformed_packet);  // bytes after the last field
   return r.err;
+}
+
+}  // namespace
+
+ErrorCode decode(uint8_t header, Bytes body, Version version, Packet& out) {
+  ErrorCode rc = check_header(header, version);
+  if (rc != ErrorCode::ok) return rc;
+  Reader r(body);
+  if (!decode_server_packet(header, r, version, out)) {
+    switch (PacketType(header >> 4)) {
+      case PacketType::connect:
+        decode_connect(r, out.emplace<Connect>());
+        break;
+      case PacketType::subscribe:
+        decode_subscribe(r, version, out.emplace<Subscribe>());
+        break;
+      case PacketType::unsubscribe:
+        decode_unsubscribe(r, version, out.emplace<Unsubscribe>());
+        break;
+      default:  // PINGREQ
+        out.emplace<Ping>().type = PacketType::pingreq;
+        break;
+    }
+  }
+  return finish(r);
+}
+
+ErrorCode decode_from_server(uint8_t header, Bytes body, Version version, Packet& out) {
+  ErrorCode rc = check_header(header, version);
+  if (rc != ErrorCode::ok) return rc;
+  Reader r(body);
+  if (!decode_server_packet(header, r, version, out)) return ErrorCode::unexpected_packet;
+  return finish(r);
 }
 
 PacketType packet_type(const Packet& packet) {

@@ -2,6 +2,7 @@
 // from the caller's bytes; only one split across feed() calls is copied, into a buffer reserved
 // for exactly its size once its remaining length has passed the maximum packet size check.
 #include <algorithm>
+#include <cstring>
 
 #include "codec/wire.h"
 #include "mqtt/codec.h"
@@ -34,6 +35,14 @@ ErrorCode parse_header(const uint8_t* p, size_t n, Version version, uint32_t max
   return ErrorCode::malformed_remaining_length;
 }
 
+// Appends with one growth path (resize) instead of assign, push_back and insert each inlining
+// their own.
+void append(std::vector<uint8_t>& buffer, const uint8_t* data, size_t size) {
+  const size_t old = buffer.size();
+  buffer.resize(old + size);
+  std::memcpy(buffer.data() + old, data, size);
+}
+
 }  // namespace
 
 Decoder::Decoder(Version version, uint32_t max_packet_size)
@@ -42,6 +51,14 @@ Decoder::Decoder(Version version, uint32_t max_packet_size)
 void Decoder::reset() { std::vector<uint8_t>().swap(buffer_); }
 
 ErrorCode Decoder::feed(const uint8_t* data, size_t size, PacketSink& sink) {
+  return feed_with(data, size, sink, decode);
+}
+
+ErrorCode Decoder::feed_from_server(const uint8_t* data, size_t size, PacketSink& sink) {
+  return feed_with(data, size, sink, decode_from_server);
+}
+
+ErrorCode Decoder::feed_with(const uint8_t* data, size_t size, PacketSink& sink, DecodeFn decode_one) {
   ErrorCode err = ErrorCode::ok;
   bool more = true;  // the sink has not asked to stop
   Packet packet;
@@ -52,7 +69,7 @@ ErrorCode Decoder::feed(const uint8_t* data, size_t size, PacketSink& sink) {
       err = parse_header(data, size, version_, max_packet_size_, header_len, remaining);
       if (err != ErrorCode::ok) break;
       if (header_len != 0 && size - header_len >= remaining) {
-        err = decode(data[0], Bytes(data + header_len, remaining), version_, packet);
+        err = decode_one(data[0], Bytes(data + header_len, remaining), version_, packet);
         if (err != ErrorCode::ok) break;
         data += header_len + remaining;
         size -= header_len + remaining;
@@ -60,8 +77,7 @@ ErrorCode Decoder::feed(const uint8_t* data, size_t size, PacketSink& sink) {
         continue;
       }
       if (header_len != 0) buffer_.reserve(header_len + remaining);
-      buffer_.assign(data,
-                     data + size);  // the start of a packet (at most 4 bytes without a header)
+      append(buffer_, data, size);  // the start of a packet (at most 4 bytes without a header)
       return ErrorCode::ok;
     }
     // Continuing a buffered packet: complete its header a byte at a time, then its body.
@@ -69,7 +85,7 @@ ErrorCode Decoder::feed(const uint8_t* data, size_t size, PacketSink& sink) {
                        remaining);
     if (err != ErrorCode::ok) break;
     if (header_len == 0) {
-      buffer_.push_back(*data++);
+      append(buffer_, data++, 1);
       --size;
       err = parse_header(buffer_.data(), buffer_.size(), version_, max_packet_size_, header_len,
                          remaining);
@@ -78,14 +94,14 @@ ErrorCode Decoder::feed(const uint8_t* data, size_t size, PacketSink& sink) {
       if (header_len == 0 || remaining != 0) continue;
     }
     const size_t take = std::min<size_t>(size, header_len + remaining - buffer_.size());
-    buffer_.insert(buffer_.end(), data, data + take);
+    append(buffer_, data, take);
     data += take;
     size -= take;
     if (buffer_.size() < header_len + remaining) return ErrorCode::ok;
     // Move the packet out first: the buffer is empty again while the sink runs.
     std::vector<uint8_t> whole;
     whole.swap(buffer_);
-    err = decode(whole[0], Bytes(whole.data() + header_len, remaining), version_, packet);
+    err = decode_one(whole[0], Bytes(whole.data() + header_len, remaining), version_, packet);
     if (err != ErrorCode::ok) break;
     more = sink.on_packet(packet);
   }

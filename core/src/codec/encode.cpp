@@ -26,27 +26,36 @@ uint8_t encode_body(const Packet& packet, Version version, Writer& w) {
   return 0;
 }
 
+// One encoder of a packet body, whatever the packet's type (so encode_packet() exists once).
+using BodyFn = uint8_t (*)(const void* packet, Version version, Writer& w);
+
+template <class P, uint8_t (*unit)(const P&, Version, Writer&)>
+uint8_t body_of(const void* packet, Version version, Writer& w) {
+  return unit(*static_cast<const P*>(packet), version, w);
+}
+
+uint8_t ping_body(const void* packet, Version, Writer& w) { return encode_ping(*static_cast<const Ping*>(packet), w); }
+
 // The body is measured first (which also finds every error), so `out` grows once, the fixed
 // header goes in front and the body is written after it, each byte once.
-template <class Body>
-ErrorCode encode_packet(Body body_of, Version version, std::vector<uint8_t>& out) {
+ErrorCode encode_packet(BodyFn body, const void* packet, Version version, std::vector<uint8_t>& out) {
   if (version != Version::v311 && version != Version::v5)
     return ErrorCode::invalid_protocol_version;
   if (version == Version::v5 && !MQTT_CONFIG_V5) return ErrorCode::not_supported;
   Writer measure;
-  const uint8_t first = body_of(measure);
+  const uint8_t first = body(packet, version, measure);
   if (measure.ok() && measure.len > kMaxVarint) measure.fail(ErrorCode::payload_too_large);
   if (!measure.ok()) return measure.err;
-  const size_t body = measure.len;
+  const size_t size = measure.len;
   uint8_t header[5];
   header[0] = first;
-  const size_t header_size = 1 + put_varint(header + 1, uint32_t(body));
+  const size_t header_size = 1 + put_varint(header + 1, uint32_t(size));
   const size_t start = out.size();
-  out.resize(start + header_size + body);
+  out.resize(start + header_size + size);
   std::memcpy(out.data() + start, header, header_size);
-  Writer w(out.data() + start + header_size, body, measure);
-  body_of(w);
-  if (!w.ok() || w.len != body) {  // cannot happen with the same input; keep `out` as it was
+  Writer w(out.data() + start + header_size, size, measure);
+  body(packet, version, w);
+  if (!w.ok() || w.len != size) {  // cannot happen with the same input; keep `out` as it was
     out.resize(start);
     return w.ok() ? ErrorCode::invalid_argument : w.err;
   }
@@ -56,12 +65,12 @@ ErrorCode encode_packet(Body body_of, Version version, std::vector<uint8_t>& out
 }  // namespace
 
 ErrorCode encode(const Packet& packet, Version version, std::vector<uint8_t>& out) {
-  return encode_packet([&](Writer& w) { return encode_body(packet, version, w); }, version, out);
+  return encode_packet(body_of<Packet, encode_body>, &packet, version, out);
 }
 
-#define MQTT_ENCODE_ONE(Type, unit)                                                          \
-  ErrorCode encode(const Type& packet, Version version, std::vector<uint8_t>& out) {         \
-    return encode_packet([&](Writer& w) { return unit(packet, version, w); }, version, out); \
+#define MQTT_ENCODE_ONE(Type, unit)                                                  \
+  ErrorCode encode(const Type& packet, Version version, std::vector<uint8_t>& out) { \
+    return encode_packet(body_of<Type, unit>, &packet, version, out);                \
   }
 MQTT_ENCODE_ONE(Connect, encode_connect)
 MQTT_ENCODE_ONE(Publish, encode_publish)
@@ -72,7 +81,7 @@ MQTT_ENCODE_ONE(Disconnect, encode_disconnect)
 #undef MQTT_ENCODE_ONE
 
 ErrorCode encode(const Ping& packet, Version version, std::vector<uint8_t>& out) {
-  return encode_packet([&](Writer& w) { return encode_ping(packet, w); }, version, out);
+  return encode_packet(ping_body, &packet, version, out);
 }
 
 }  // namespace mqtt

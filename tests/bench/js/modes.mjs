@@ -4,6 +4,7 @@
 //         `window` per event-loop turn); the sink
 //         closes the connection after the last one, which stops the clock
 //   e2e   through a broker: subscribe to a topic, publish `count` messages to it, count them back
+//         (at most `window` unfinished: not yet completed or not yet back)
 //   rtt   publish one message to a subscribed topic and wait for it, `count` times
 // `hooks.mark(name)` is called at the start and the end of the measured interval ('start', 'end'),
 // so the host can read CPU time there; `hooks.cpu()` returns CPU seconds where the host can tell.
@@ -113,16 +114,19 @@ export async function run(lib, module, a, hooks = {}) {
 
   if (a.mode === 'e2e') {
     let sent = 0, completed = 0, received = 0, tLast = 0;
-    c.onMessage = () => { received++; tLast = now(); if (received >= count) w.kick(); };
-    const done = () => { completed++; if (sent - completed < window / 2) w.kick(); };
+    // Unfinished: not yet completed or not yet back (the C++ programs count the same way).
+    const unfinished = () => sent - Math.min(completed, received);
+    const progress = () => { if (received >= count || unfinished() < window / 2) w.kick(); };
+    c.onMessage = () => { received++; tLast = now(); progress(); };
+    const done = () => { completed++; progress(); };
     await mark('start');
     const t0 = now(), cpu0 = cpu();
     while (!lost && sent < count) {
-      for (let k = 0; k < window && sent < count && sent - completed < window; k++) {
+      for (let k = 0; k < window && sent < count && unfinished() < window; k++) {
         sent++;
         c.publish(topic, payload, a.qos || 0, done);
       }
-      if (sent - completed >= window) await w.until(() => sent - completed < window / 2 || lost, timeoutMs);
+      if (unfinished() >= window) await w.until(() => unfinished() < window / 2 || lost, timeoutMs);
       else await turn();
     }
     // Stop when everything arrived, or when nothing arrived for 5 s (then the loss is reported).

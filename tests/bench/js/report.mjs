@@ -172,15 +172,17 @@ export function writeReport(results, file) {
   if (e2e.length) {
     p('## 2. End to end through Mosquitto');
     p();
-    p('One connection subscribes to a topic and publishes to it (at most 100 unfinished publishes); messages/s counts ' +
+    p('One connection subscribes to a topic and publishes to it; messages/s counts ' +
       'what came back. Mosquitto runs with `set_tcp_nodelay true`, `max_inflight_messages 1000` (with the default 20 it ' +
       'drops a 3.1.1 client that has more QoS 2 publishes in flight) and `max_queued_messages 100000` (no drops). ' +
       'Native clients use TCP, JavaScript clients WebSocket; in Chromium a tenth of the messages per run. Round trip: ' +
       'publish one 64-byte message, wait for it to come back, 2,000 times or 20 s, whichever ends first. ' +
       'The clients of one cell take turns (each client\'s first run, then each one\'s second...), so a change of load ' +
-      'during the cell falls on all of them. The broker\'s CPU per message (from /proc) is what the client\'s traffic ' +
-      'costs Mosquitto, which is single-threaded and the limit for every fast client: where two clients cost the broker ' +
-      'the same, their difference in messages/s is the machine\'s load, not theirs.');
+      'during the cell falls on all of them. At most 100 messages are unfinished: not yet completed (PUBACK, PUBCOMP, ' +
+      'or written for QoS 0) or not yet back. The broker\'s CPU per message (from /proc) is what the client\'s traffic ' +
+      'costs Mosquitto, which is single-threaded: on a quiet machine a fast client\'s messages/s approach 1 ÷ that ' +
+      'figure; under load the broker gets only part of its core, so two clients that cost the broker the same differ in ' +
+      'messages/s by the load they met.');
     p();
     for (const payload of [64, 16384]) {
       p(`### Throughput, ${payload === 64 ? '64-byte' : '16 KiB'} payload (messages/s; in brackets CPU µs per message of the client / of the broker)`);
