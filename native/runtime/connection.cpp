@@ -107,7 +107,7 @@ void Connection::connect(const Endpoint& endpoint, Generation generation, Addres
   if (endpoint.host.empty()) {
     error = {ErrorCode::missing_host, "no host"};
   } else if (error.code == ErrorCode::ok) {
-    stream = open_stream(endpoint, engine_->options().tls, std::move(addresses), error);
+    stream = open_stream(endpoint, engine_->tls(), std::move(addresses), error);
   }
   if (!stream) {
     phase_ = Phase::idle;

@@ -69,7 +69,7 @@ class Connection final : public Host, private Loop::Source, private Loop::Timer 
   Loop& loop_;
   // In place, not behind a pointer (one allocation fewer); reset first in the destructor.
   std::optional<Engine> engine_;
-  // No copy of the TLS options: the Engine keeps the client's options (connect() reads them).
+  // No copy of the TLS options: connect() reads the Engine's (tls(): no unpacked copy).
   std::unique_ptr<Stream> stream_;
   // Valid while an open() has work pending (a posted start, a name being resolved); reset when
   // the connection is up or gone, so a connected client holds none and stale tasks see it expired.
