@@ -65,7 +65,7 @@ void Connection::open(const Endpoint& endpoint) {
   ++generation_;
   ++attempts_;
   phase_ = Phase::connecting;
-  uint64_t generation = generation_;
+  Generation generation = generation_;
   pending_ = std::make_shared<bool>();
   std::weak_ptr<bool> alive = pending_;
   // The Engine is in the middle of a call: start (and maybe fail) from the loop instead.
@@ -75,7 +75,7 @@ void Connection::open(const Endpoint& endpoint) {
   });
 }
 
-void Connection::start(const Endpoint& endpoint, uint64_t generation) {
+void Connection::start(const Endpoint& endpoint, Generation generation) {
   if (endpoint.is_websocket() || endpoint.host.empty() || is_numeric_host(endpoint.host)) {
     Addresses addresses;
     StreamError error;
@@ -99,7 +99,7 @@ void Connection::start(const Endpoint& endpoint, uint64_t generation) {
                 });
 }
 
-void Connection::connect(const Endpoint& endpoint, uint64_t generation, Addresses addresses,
+void Connection::connect(const Endpoint& endpoint, Generation generation, Addresses addresses,
                          const StreamError& resolve_error) {
   if (generation != generation_) return;
   StreamError error = resolve_error;
@@ -107,7 +107,7 @@ void Connection::connect(const Endpoint& endpoint, uint64_t generation, Addresse
   if (endpoint.host.empty()) {
     error = {ErrorCode::missing_host, "no host"};
   } else if (error.code == ErrorCode::ok) {
-    stream = open_stream(endpoint, engine_->options().tls, std::move(addresses), error);
+    stream = open_stream(endpoint, engine_->tls(), std::move(addresses), error);
   }
   if (!stream) {
     phase_ = Phase::idle;
@@ -194,7 +194,7 @@ bool Connection::ready_without_poll() const {
 
 void Connection::on_poll(short revents) {
   if (!stream_) return;
-  uint64_t generation = generation_;
+  Generation generation = generation_;
   if (phase_ == Phase::connecting) {
     Io step = stream_->advance();
     // After a refusal the next address gets a new socket, which may reuse the number.
@@ -261,7 +261,7 @@ class ReadLease {
 }  // namespace
 
 void Connection::read_available() {
-  uint64_t generation = generation_;
+  Generation generation = generation_;
   ReadLease buffer;
   for (int i = 0; i < kReadsPerRound; ++i) {
     size_t n = 0;

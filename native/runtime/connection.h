@@ -47,6 +47,7 @@ class Connection final : public Host, private Loop::Source, private Loop::Timer 
 
  private:
   enum class Phase : uint8_t { idle, connecting, open };
+  using Generation = uint32_t;  // only compared for equality: wrapping around is harmless
 
   // Loop::Source.
   int poll_fd() const override;
@@ -56,8 +57,8 @@ class Connection final : public Host, private Loop::Source, private Loop::Timer 
   // Loop::Timer: the Engine's wake-up (wake_at).
   void on_timer() override;
 
-  void start(const Endpoint& endpoint, uint64_t generation);
-  void connect(const Endpoint& endpoint, uint64_t generation, Addresses addresses,
+  void start(const Endpoint& endpoint, Generation generation);
+  void connect(const Endpoint& endpoint, Generation generation, Addresses addresses,
                const StreamError& resolve_error);
   void read_available();
   bool flush();  // false: the connection failed (and was reported)
@@ -68,15 +69,15 @@ class Connection final : public Host, private Loop::Source, private Loop::Timer 
   Loop& loop_;
   // In place, not behind a pointer (one allocation fewer); reset first in the destructor.
   std::optional<Engine> engine_;
-  // No copy of the TLS options: the Engine keeps the client's options (connect() reads them).
+  // No copy of the TLS options: connect() reads the Engine's (tls(): no unpacked copy).
   std::unique_ptr<Stream> stream_;
   // Valid while an open() has work pending (a posted start, a name being resolved); reset when
   // the connection is up or gone, so a connected client holds none and stale tasks see it expired.
   std::shared_ptr<bool> pending_;
-  uint64_t generation_ = 0;  // bumped by open()/close(): stale posted tasks see a newer one
   uint64_t random_;  // xorshift64* state (std::mt19937 would add 5 KB to every client)
   OutBuffer out_;
   std::unique_ptr<StreamError> last_failure_;  // from a failure until the next success
+  Generation generation_ = 0;  // bumped by open()/close(): stale posted tasks see a newer one
   uint32_t attempts_ = 0;
   Phase phase_ = Phase::idle;
   bool in_wake_ = false;  // inside the Engine's on_wake(): send() leaves the flush to it

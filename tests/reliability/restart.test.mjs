@@ -7,6 +7,8 @@
 // MQTT_RESTART_CYCLES (8) restarts of MQTT_RESTART_COUNT (1000) messages each.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { startFakeBroker, pkt } from '../fixtures/fake_broker.mjs';
+import { nativeBuild, startNativeClient, waitFor } from './helpers.mjs';
 import { judgeDuplicate } from './wire_log.mjs';
 import { runRestartCycles } from './restart.mjs';
 
@@ -26,6 +28,47 @@ test('a duplicate is the client\'s only when it came as a resend of a packet id 
   assert.equal(judgeDuplicate([d(7, 1, { pubrec: 1, pubrel: 1 }), d(7, 2, { dup: true })]).whose, 'broker');
   // The same message under a second packet id.
   assert.equal(judgeDuplicate([d(7, 1, { pubrec: 1 }), d(9, 2)]).whose, 'broker');
+});
+
+// The client's side of what judgeDuplicate() assumes, scripted: a packet id delivered and not yet
+// released by PUBREL is still held on the next connection of the same session, so the broker's
+// resend is acknowledged but not delivered; once released, the id is free for a new message.
+test('a resumed session still holds the QoS 2 packet ids awaiting PUBREL', async () => {
+  let n = 0;
+  const fake = await startFakeBroker(async (conn) => {
+    await conn.expect('connect');
+    if (++n === 1) {
+      conn.send(pkt.connack());
+      conn.send(pkt.publish({ topic: 'r/t', payload: 'm1', qos: 2, id: 7 }));
+      await conn.expect('pubrec');
+      conn.destroy(); // the connection drops before PUBREL
+      return;
+    }
+    conn.send(pkt.connack({ sessionPresent: true }));
+    conn.send(pkt.publish({ topic: 'r/t', payload: 'm1', qos: 2, id: 7, dup: true }));
+    await conn.expect('pubrec');
+    conn.send(pkt.ack('pubrel', 7));
+    await conn.expect('pubcomp');
+    conn.send(pkt.publish({ topic: 'r/t', payload: 'm2', qos: 2, id: 7 }));
+    await conn.expect('pubrec');
+    conn.send(pkt.ack('pubrel', 7));
+    await conn.expect('pubcomp');
+    await conn.closed;
+  });
+  const client = startNativeClient(nativeBuild().client, ['--url', `mqtt://127.0.0.1:${fake.port}`, '--clean', '0',
+    '--keepalive', '0', '--reconnect-min', '50', '--reconnect-max', '100']);
+  try {
+    await waitFor(async () => (await client.ask('tally r/t', 'tally')).unique === 2, 10000, 'm1 and m2');
+    await waitFor(() => fake.connections[1]?.received.filter((p) => p.type === 'pubcomp').length === 2, 10000,
+      'both exchanges completed');
+    const t = await client.ask('tally r/t', 'tally');
+    assert.deepEqual({ received: t.received, duplicates: t.duplicates }, { received: 2, duplicates: 0 },
+      `m1 delivered once across the reconnection: ${JSON.stringify(client.all('duplicate'))}`);
+    assert.deepEqual(fake.errors, []);
+  } finally {
+    await client.stop();
+    await fake.close();
+  }
 });
 
 test(`QoS 2 across ${CYCLES} graceful broker restarts (persistence on), ${COUNT} messages each`, { timeout: 240000 },

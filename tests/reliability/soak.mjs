@@ -8,7 +8,7 @@
 // from the wire (the subscriber's connection goes through a proxy that never cuts, as a tap) and
 // from a reference subscriber (mosquitto_sub) with the same session settings.
 //
-//   nice -n 10 node tests/reliability/soak.mjs [--minutes 60] [--restart-every 90] [--pause 30]
+//   nice -n 10 node [--expose-gc] tests/reliability/soak.mjs [--minutes 60] [--restart-every 90] [--pause 30]
 //       [--cut-every 2000] [--round 2000] [--log-every 30] [--no-wasm]
 //
 // Traffic, in rounds: a native publisher (rel_client, TCP through the proxy) and a wasm
@@ -119,6 +119,7 @@ async function sampleMemory() {
   const p = await pub.ask('stats', 'stats', 30000);
   const s = await sub.ask('stats', 'stats', 30000);
   const w = mqtt ? mqtt.memory() : {};
+  globalThis.gc?.(); // under node --expose-gc the JS heap figure is the live heap, not GC timing
   const m = { t: Number(elapsed()), pubRssKb: p.rss_kb, subRssKb: s.rss_kb, wasmHeap: w.heapSize, wasmAllocated: w.allocated,
     nodeRssKb: Math.round(process.memoryUsage().rss / 1024), nodeHeapKb: Math.round(process.memoryUsage().heapUsed / 1024) };
   memory.push(m);

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <new>
+#include <utility>
 
 #include "mqtt/engine.h"
 
@@ -69,7 +70,7 @@ int main() {
   options.host = "192.0.2.1";
   options.protocol_version = MQTT_CONFIG_V5 ? 5 : 4;
 
-  mqtt::Engine engine(host, events, options);
+  mqtt::Engine engine(host, events, std::move(options));  // a board hands its options over
   engine.connect(0);
   engine.on_open();
   engine.on_bytes(kConnack, sizeof kConnack);

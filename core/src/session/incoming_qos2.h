@@ -5,21 +5,22 @@
 
 #include <cstdint>
 #include <cstddef>
-#include <vector>
+
+#include "session/id_set.h"
 
 namespace mqtt::session {
 
 class IncomingQos2 {
  public:
-  bool contains(uint16_t id) const;
-  void add(uint16_t id);
+  bool contains(uint16_t id) const { return ids_.contains(id); }
+  void add(uint16_t id) { ids_.insert(id); }
   // False if `id` was not held.
-  bool release(uint16_t id);
+  bool release(uint16_t id) { return ids_.erase(id); }
   size_t size() const { return ids_.size(); }
   void clear() { ids_.clear(); }
 
  private:
-  std::vector<uint16_t> ids_;  // sorted
+  IdSet ids_;
 };
 
 }  // namespace mqtt::session

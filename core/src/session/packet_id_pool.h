@@ -5,7 +5,8 @@
 
 #include <cstdint>
 #include <cstddef>
-#include <vector>
+
+#include "session/id_set.h"
 
 namespace mqtt::session {
 
@@ -14,14 +15,14 @@ class PacketIdPool {
   // 0 when all 65535 identifiers are in use.
   uint16_t acquire();
   // Marks `id` as in use (a session restored with its identifiers); false if it already was.
-  bool reserve(uint16_t id);
-  void release(uint16_t id);
-  bool in_use(uint16_t id) const;
+  bool reserve(uint16_t id) { return id != 0 && used_.insert(id); }
+  void release(uint16_t id) { used_.erase(id); }
+  bool in_use(uint16_t id) const { return used_.contains(id); }
   size_t used() const { return used_.size(); }
   void clear() { used_.clear(); }
 
  private:
-  std::vector<uint16_t> used_;  // sorted
+  IdSet used_;
   uint16_t next_ = 1;
 };
 

@@ -1,4 +1,5 @@
-// MQTT 5 over WebSocket: properties both ways, retained messages, the offline queue's bound.
+// MQTT 5 over WebSocket: properties both ways, subscription options, retained messages, the
+// offline queue's bound.
 import { bytesEqual, deepEqual, equal, ok } from './assert.mjs';
 import { closeClient, collector, request, uniqueTopic, wsOptions } from './util.mjs';
 
@@ -31,6 +32,31 @@ export async function mqtt5Properties(mqtt, broker) {
   deepEqual(p.userProperties, { k: ['v1', 'v2'], x: 'y' });
   deepEqual(p.subscriptionIdentifier, [42]);
   await closeClient(client);
+}
+
+// The subscription options reach the broker: retain handling 2 (no retained message at subscribe),
+// no local (not its own publishes), retain as published (the retain flag kept on a live
+// delivery); unsubscribe takes user properties. Each would show up as an extra or changed message.
+export async function mqtt5SubscriptionOptions(mqtt, broker) {
+  const client = await mqtt.connectAsync(wsOptions(broker, { protocolVersion: 5 }));
+  const other = await mqtt.connectAsync(wsOptions(broker, { protocolVersion: 5 }));
+  const base = uniqueTopic('v5options');
+  await request(other, 'publish', { topic: `${base}/rh`, message: 'retained', qos: 1, retain: true });
+  const got = collector(client);
+  await request(client, 'subscribe', { topic: `${base}/rh`, qos: 1, rh: 2 });
+  await request(client, 'subscribe', { topic: `${base}/nl`, qos: 1, noLocal: true });
+  await request(client, 'subscribe', { topic: `${base}/rap`, qos: 1, rap: true });
+  await request(client, 'publish', { topic: `${base}/nl`, message: 'own', qos: 1 });
+  await request(other, 'publish', { topic: `${base}/nl`, message: 'other', qos: 1 });
+  await request(other, 'publish', { topic: `${base}/rap`, message: 'flag kept', qos: 1, retain: true });
+  await request(other, 'publish', { topic: `${base}/rh`, message: 'live', qos: 1 });
+  const messages = await got.waitFor(3);
+  deepEqual(messages.map((m) => [m.topic.slice(base.length), new TextDecoder().decode(m.payload), m.info.retain]),
+    [['/nl', 'other', false], ['/rap', 'flag kept', true], ['/rh', 'live', false]]);
+  await request(client, 'unsubscribe', { topic: `${base}/nl`, properties: { userProperties: { why: 'done' } } });
+  for (const t of ['rh', 'rap']) await request(other, 'publish', { topic: `${base}/${t}`, message: '', qos: 1, retain: true });
+  await closeClient(client);
+  await closeClient(other);
 }
 
 export async function retainedMessages(mqtt, broker) {
