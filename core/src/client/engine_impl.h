@@ -116,6 +116,14 @@ class Engine::Impl final : public PacketSink {
 
   bool alive(uint32_t link) const { return link == link_ && state_ != State::closed; }
   bool v5() const { return MQTT_CONFIG_V5 && version_ == Version::v5; }
+  // Whether a PUBLISH may go out with a topic alias on this connection.
+  bool outgoing_aliases() const {
+#if MQTT_CONFIG_V5
+    return v5() && aliases_out_.enabled();
+#else
+    return false;
+#endif
+  }
 
   Host& host_;
   Events& events_;
@@ -164,8 +172,10 @@ class Engine::Impl final : public PacketSink {
   session::InflightTable inflight_;
   session::SubscriptionRegistry subscriptions_;
   session::IncomingQos2 incoming_qos2_;
+#if MQTT_CONFIG_V5  // topic aliases are 5.0 only
   session::OutgoingTopicAliases aliases_out_;
   session::IncomingTopicAliases aliases_in_;
+#endif
   session::Backoff backoff_;
 };
 

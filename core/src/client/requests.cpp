@@ -43,7 +43,7 @@ ErrorCode Engine::Impl::publish(const PublishRequest& req, Token token) {
 #endif
   // QoS 0 while connected with nothing queued before it, and no topic alias to choose: it goes
   // out at once and completes, so nothing needs keeping (no Request, no heap allocation).
-  if (p.qos == 0 && state_ == State::connected && queue_.empty() && !(v5() && aliases_out_.enabled()))
+  if (p.qos == 0 && state_ == State::connected && queue_.empty() && !outgoing_aliases())
     return publish_now(p, token);
   Request r;
   r.kind = RequestKind::publish;
