@@ -6,20 +6,17 @@ namespace {
 
 constexpr size_t kMaxString = 0xFFFF;
 
-// Each level of a filter is either free of wildcards, exactly "+", or exactly "#" as the last one.
+// Each level of a filter is either free of wildcards, exactly "+", or exactly "#" as the last one:
+// a wildcard has a '/' or the filter's end on both sides, and "#" ends the filter.
 bool filter_levels_valid(std::string_view filter) {
-  size_t start = 0;
-  for (;;) {
-    size_t end = filter.find('/', start);
-    const bool last = end == std::string_view::npos;
-    std::string_view level = filter.substr(start, last ? std::string_view::npos : end - start);
-    if (level.find_first_of("+#") != std::string_view::npos) {
-      if (level == "#" && !last) return false;
-      if (level != "#" && level != "+") return false;
-    }
-    if (last) return true;
-    start = end + 1;
+  const size_t n = filter.size();
+  for (size_t i = 0; i < n; ++i) {
+    const char c = filter[i];
+    if (c != '+' && c != '#') continue;
+    if (i > 0 && filter[i - 1] != '/') return false;
+    if (i + 1 < n && (c == '#' || filter[i + 1] != '/')) return false;
   }
+  return true;
 }
 
 }  // namespace
