@@ -63,6 +63,17 @@ class PacketSink {
   ~PacketSink() = default;
 };
 
+// A complete packet framed by Decoder::feed_frames(): the fixed header's first byte and the body.
+class FrameSink {
+ public:
+  // Reads and handles the packet. Returns false to stop decoding, with `err` set when the packet
+  // was invalid (left ok when the sink only stopped, e.g. the connection was closed).
+  virtual bool on_frame(uint8_t header, Bytes body, ErrorCode& err) = 0;
+
+ protected:
+  ~FrameSink() = default;
+};
+
 class Decoder {
  public:
   explicit Decoder(Version version = Version::v311,
@@ -72,8 +83,12 @@ class Decoder {
   // or the first violation; after an error (or after the sink returned false) the decoder keeps
   // nothing and must be reset() before it is fed again.
   ErrorCode feed(const uint8_t* data, size_t size, PacketSink& sink);
-  // feed() with decode_from_server(): what a client uses.
+  // feed() with decode_from_server().
   ErrorCode feed_from_server(const uint8_t* data, size_t size, PacketSink& sink);
+  // The framing alone: each complete packet goes to sink.on_frame() undecoded, so that a client
+  // can decode it straight into per-type handlers without building a Packet. Errors and
+  // reset() as for feed().
+  ErrorCode feed_frames(const uint8_t* data, size_t size, FrameSink& sink);
 
   // Forgets any partial packet (a new connection starts).
   void reset();
@@ -85,9 +100,6 @@ class Decoder {
  private:
   Version version_;
   uint32_t max_packet_size_;
-  using DecodeFn = ErrorCode (*)(uint8_t, Bytes, Version, Packet&);
-  ErrorCode feed_with(const uint8_t* data, size_t size, PacketSink& sink, DecodeFn decode_one);
-
   std::vector<uint8_t> buffer_;  // only a packet split across feed() calls is copied here
 };
 

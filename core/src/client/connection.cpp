@@ -243,7 +243,7 @@ void Engine::Impl::on_bytes(const uint8_t* data, size_t size) {
   }
   last_received_ = host_.now_ms();
   uint32_t link = link_;
-  ErrorCode rc = decoder_.feed_from_server(data, size, *this);
+  ErrorCode rc = decoder_.feed_frames(data, size, *this);
   if (!alive(link)) {  // the connection ended inside a callback: drop what is left
     decoder_.reset();
     return;

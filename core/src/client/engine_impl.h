@@ -35,7 +35,7 @@ inline Error err(ErrorCode code) {
   return e;
 }
 
-class Engine::Impl final : public PacketSink {
+class Engine::Impl final : public FrameSink {
  public:
   Impl(Host& host, Events& events, const ClientOptions& options);
 
@@ -53,7 +53,21 @@ class Engine::Impl final : public PacketSink {
   void on_closed(ErrorCode reason);
   void on_wake();
 
-  bool on_packet(const Packet& packet) override;
+  // The decoder's packets, decoded straight into the receive() of their type (receive.cpp).
+  bool on_frame(uint8_t header, Bytes body, ErrorCode& err) override;
+  void receive(const Connack& connack) { handle_connack(connack); }
+  void receive(const Disconnect& disconnect) { handle_disconnect(disconnect); }
+  void receive(const Auth& auth) { handle_auth(auth); }
+  void receive(const Publish& publish) {
+    if (after_connack()) handle_publish(publish);
+  }
+  void receive(const Ack& ack) {
+    if (after_connack()) handle_ack(ack);
+  }
+  void receive(const Suback& suback) {
+    if (after_connack()) handle_suback(suback);
+  }
+  void receive(const Ping&) { after_connack(); }  // PINGRESP: on_frame() noted the broker alive
 
   State state() const { return state_; }
   std::string_view client_id() const { return client_id_; }
@@ -106,6 +120,8 @@ class Engine::Impl final : public PacketSink {
   ErrorCode check_broker_limits(const session::Request& request) const;
 
   // receive.cpp
+  // Whether CONNACK came; a violation if not: nothing else may come before it [MQTT-3.2.0-1].
+  bool after_connack();
   void handle_publish(const Publish& publish);
   void handle_ack(const Ack& ack);
   void handle_suback(const Suback& suback);

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "client/engine_impl.h"
+#include "codec/server_packets.h"
 
 namespace mqtt {
 
@@ -10,29 +11,18 @@ using session::Request;
 using session::RequestKind;
 using session::Stage;
 
-bool Engine::Impl::on_packet(const Packet& packet) {
+bool Engine::Impl::on_frame(uint8_t header, Bytes body, ErrorCode& err) {
   uint32_t link = link_;
   pingresp_deadline_ = kNever;  // any packet shows the broker is alive
-  if (const auto* connack = std::get_if<Connack>(&packet)) {
-    handle_connack(*connack);
-  } else if (const auto* disconnect = std::get_if<Disconnect>(&packet)) {
-    handle_disconnect(*disconnect);
-  } else if (const auto* a = std::get_if<Auth>(&packet)) {
-    handle_auth(*a);
-  } else if (!connack_) {
-    violation(ErrorCode::unexpected_packet);  // nothing else may come before CONNACK [MQTT-3.2.0-1]
-  } else if (const auto* publish = std::get_if<Publish>(&packet)) {
-    handle_publish(*publish);
-  } else if (const auto* ack = std::get_if<Ack>(&packet)) {
-    handle_ack(*ack);
-  } else if (const auto* suback = std::get_if<Suback>(&packet)) {
-    handle_suback(*suback);
-  } else if (const auto* ping = std::get_if<Ping>(&packet)) {
-    if (ping->type != PacketType::pingresp) violation(ErrorCode::unexpected_packet);
-  } else {
-    violation(ErrorCode::unexpected_packet);  // CONNECT, SUBSCRIBE, UNSUBSCRIBE: client packets
-  }
-  return alive(link);
+  // Client packets (CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ) are refused as unexpected_packet.
+  err = codec::decode_from_server_to(header, body, version_, *this);
+  return err == ErrorCode::ok && alive(link);
+}
+
+bool Engine::Impl::after_connack() {
+  if (connack_) return true;
+  violation(ErrorCode::unexpected_packet);
+  return false;
 }
 
 void Engine::Impl::handle_publish(const Publish& p) {

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "client/engine_impl.h"
+#include "codec/server_packets.h"
 
 namespace mqtt {
 
@@ -213,20 +214,20 @@ void Engine::Impl::send_publish_bytes(Request& r) {
 #if MQTT_CONFIG_V5
   if (v5()) {
     uint32_t header = session::fixed_header_size(r.packet);
-    Packet decoded;
-    Publish* p = nullptr;
-    if (decode_from_server(r.packet[0], Bytes(r.packet.data() + header, r.packet.size() - header), version_, decoded) ==
-            ErrorCode::ok &&
-        (p = std::get_if<Publish>(&decoded)) != nullptr) {
-      uint16_t alias = aliases_out_.lookup(p->topic);
+    // Our own PUBLISH, read back straight into a Publish (no Packet is built).
+    codec::Reader body(Bytes(r.packet.data() + header, r.packet.size() - header));
+    Publish p;
+    codec::decode_publish(r.packet[0] & 0x0F, body, version_, p);
+    if (codec::finish(body) == ErrorCode::ok) {
+      uint16_t alias = aliases_out_.lookup(p.topic);
       bool known = alias != 0;
       if (!known) alias = aliases_out_.next();
       if (alias != 0) {
-        std::string_view topic = p->topic;
-        p->properties.topic_alias = alias;
-        if (known) p->topic = std::string_view();
+        std::string_view topic = p.topic;
+        p.properties.topic_alias = alias;
+        if (known) p.topic = std::string_view();
         scratch_.clear();
-        if (encode(*p, version_, scratch_) == ErrorCode::ok &&
+        if (encode(p, version_, scratch_) == ErrorCode::ok &&
             (broker_max_packet_ == 0 || scratch_.size() <= broker_max_packet_)) {
           if (!known) aliases_out_.assign(topic);
           send_bytes(scratch_.data(), scratch_.size());

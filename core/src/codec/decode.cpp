@@ -2,17 +2,14 @@
 // packet_type() for a decoded or built packet.
 #include <variant>
 
-#include "codec/units.h"
+#include "codec/server_packets.h"
 #include "mqtt/codec.h"
 
 namespace mqtt {
 
 using namespace codec;
 
-namespace {
-
-// The fixed header's type and flags, common to both decoders.
-ErrorCode check_header(uint8_t header, Version version) {
+ErrorCode codec::check_header(uint8_t header, Version version) {
   if (version != Version::v311 && version != Version::v5)
     return ErrorCode::invalid_protocol_version;
   if (version == Version::v5 && !MQTT_CONFIG_V5) return ErrorCode::not_supported;
@@ -29,44 +26,21 @@ ErrorCode check_header(uint8_t header, Version version) {
   return ErrorCode::ok;
 }
 
-// The packets a server sends; false (nothing read) for CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ.
-bool decode_server_packet(uint8_t header, Reader& r, Version version, Packet& out) {
-  const auto type = PacketType(header >> 4);
-  switch (type) {
-    case PacketType::connack:
-      decode_connack(r, version, out.emplace<Connack>());
-      return true;
-    case PacketType::publish:
-      decode_publish(header & 0x0F, r, version, out.emplace<Publish>());
-      return true;
-    case PacketType::puback:
-    case PacketType::pubrec:
-    case PacketType::pubrel:
-    case PacketType::pubcomp:
-      decode_ack(type, r, version, out.emplace<Ack>());
-      return true;
-    case PacketType::suback:
-    case PacketType::unsuback:
-      decode_suback(type, r, version, out.emplace<Suback>());
-      return true;
-    case PacketType::pingresp:
-      out.emplace<Ping>().type = type;
-      return true;
-    case PacketType::disconnect:
-      decode_disconnect(r, version, out.emplace<Disconnect>());
-      return true;
-    case PacketType::auth:
-      decode_auth(r, version, out.emplace<Auth>());
-      return true;
-    default:
-      return false;
-  }
-}
-
-ErrorCode finish(Reader& r) {
+ErrorCode codec::finish(Reader& r) {
   if (r.ok() && !r.empty()) r.fail(ErrorCode::malformed_packet);  // bytes after the last field
   return r.err;
 }
+
+namespace {
+
+// read_server_packet()'s `out` for decode(): the packet is made in place in the Packet.
+struct Emplace {
+  Packet& packet;
+  template <class T, class Fill>
+  void read(Fill fill) {
+    fill(packet.emplace<T>());
+  }
+};
 
 }  // namespace
 
@@ -74,7 +48,8 @@ ErrorCode decode(uint8_t header, Bytes body, Version version, Packet& out) {
   ErrorCode rc = check_header(header, version);
   if (rc != ErrorCode::ok) return rc;
   Reader r(body);
-  if (!decode_server_packet(header, r, version, out)) {
+  Emplace emplace{out};
+  if (!read_server_packet(header, r, version, emplace)) {
     switch (PacketType(header >> 4)) {
       case PacketType::connect:
         decode_connect(r, out.emplace<Connect>());
@@ -97,7 +72,8 @@ ErrorCode decode_from_server(uint8_t header, Bytes body, Version version, Packet
   ErrorCode rc = check_header(header, version);
   if (rc != ErrorCode::ok) return rc;
   Reader r(body);
-  if (!decode_server_packet(header, r, version, out)) return ErrorCode::unexpected_packet;
+  Emplace emplace{out};
+  if (!read_server_packet(header, r, version, emplace)) return ErrorCode::unexpected_packet;
   return finish(r);
 }
 

@@ -43,6 +43,24 @@ void append(std::vector<uint8_t>& buffer, const uint8_t* data, size_t size) {
   std::memcpy(buffer.data() + old, data, size);
 }
 
+// feed()'s sink: decodes each frame into one Packet, reused, and passes it on.
+class PacketFrames final : public FrameSink {
+ public:
+  using DecodeFn = ErrorCode (*)(uint8_t, Bytes, Version, Packet&);
+  PacketFrames(DecodeFn decode, Version version, PacketSink& sink)
+      : decode_(decode), version_(version), sink_(sink) {}
+  bool on_frame(uint8_t header, Bytes body, ErrorCode& err) override {
+    err = decode_(header, body, version_, packet_);
+    return err == ErrorCode::ok && sink_.on_packet(packet_);
+  }
+
+ private:
+  DecodeFn decode_;
+  Version version_;
+  PacketSink& sink_;
+  Packet packet_;
+};
+
 }  // namespace
 
 Decoder::Decoder(Version version, uint32_t max_packet_size)
@@ -51,17 +69,18 @@ Decoder::Decoder(Version version, uint32_t max_packet_size)
 void Decoder::reset() { std::vector<uint8_t>().swap(buffer_); }
 
 ErrorCode Decoder::feed(const uint8_t* data, size_t size, PacketSink& sink) {
-  return feed_with(data, size, sink, decode);
+  PacketFrames frames(decode, version_, sink);
+  return feed_frames(data, size, frames);
 }
 
 ErrorCode Decoder::feed_from_server(const uint8_t* data, size_t size, PacketSink& sink) {
-  return feed_with(data, size, sink, decode_from_server);
+  PacketFrames frames(decode_from_server, version_, sink);
+  return feed_frames(data, size, frames);
 }
 
-ErrorCode Decoder::feed_with(const uint8_t* data, size_t size, PacketSink& sink, DecodeFn decode_one) {
+ErrorCode Decoder::feed_frames(const uint8_t* data, size_t size, FrameSink& sink) {
   ErrorCode err = ErrorCode::ok;
   bool more = true;  // the sink has not asked to stop
-  Packet packet;
   size_t header_len = 0;
   uint32_t remaining = 0;
   while (size > 0 && more) {
@@ -69,11 +88,10 @@ ErrorCode Decoder::feed_with(const uint8_t* data, size_t size, PacketSink& sink,
       err = parse_header(data, size, version_, max_packet_size_, header_len, remaining);
       if (err != ErrorCode::ok) break;
       if (header_len != 0 && size - header_len >= remaining) {
-        err = decode_one(data[0], Bytes(data + header_len, remaining), version_, packet);
-        if (err != ErrorCode::ok) break;
+        const uint8_t* packet = data;
         data += header_len + remaining;
         size -= header_len + remaining;
-        more = sink.on_packet(packet);
+        more = sink.on_frame(packet[0], Bytes(packet + header_len, remaining), err);
         continue;
       }
       if (header_len != 0) buffer_.reserve(header_len + remaining);
@@ -101,9 +119,7 @@ ErrorCode Decoder::feed_with(const uint8_t* data, size_t size, PacketSink& sink,
     // Move the packet out first: the buffer is empty again while the sink runs.
     std::vector<uint8_t> whole;
     whole.swap(buffer_);
-    err = decode_one(whole[0], Bytes(whole.data() + header_len, remaining), version_, packet);
-    if (err != ErrorCode::ok) break;
-    more = sink.on_packet(packet);
+    more = sink.on_frame(whole[0], Bytes(whole.data() + header_len, remaining), err);
   }
   if (err != ErrorCode::ok || !more) reset();
   return err;
