@@ -114,7 +114,8 @@ void Engine::Impl::handle_suback(const Suback& s) {
       result.code = ErrorCode::subscribe_refused;
       subscriptions_.remove(req.filter);
     } else {
-      subscriptions_.add({req.filter, req.qos, req.sub_flags, req.subscription_identifier});
+      // The request is done with its filter: the registry takes it.
+      subscriptions_.add({std::move(req.filter), req.qos, req.sub_flags, req.subscription_identifier});
     }
   } else if (rc >= 0x80) {
     result.code = ErrorCode::unsubscribe_refused;

@@ -40,9 +40,11 @@ bool read_server_packet(uint8_t header, Reader& r, Version version, Out& out) {
     case PacketType::disconnect:
       out.template read<Disconnect>([&](Disconnect& p) { decode_disconnect(r, version, p); });
       return true;
+#if MQTT_CONFIG_V5  // check_header() refuses AUTH in 3.1.1
     case PacketType::auth:
       out.template read<Auth>([&](Auth& p) { decode_auth(r, version, p); });
       return true;
+#endif
     default:
       return false;
   }

@@ -15,14 +15,17 @@ class IdSet {
   bool insert(uint16_t id);
   // False if `id` was not held.
   bool erase(uint16_t id);
-  size_t size() const { return ids_.size(); }
-  void clear() { ids_.clear(); }
+  size_t size() const { return bytes_.size() / 2; }
+  void clear() { bytes_.clear(); }
 
  private:
   // Where `id` is or would go.
   size_t position(uint16_t id) const;
+  uint16_t at(size_t i) const { return static_cast<uint16_t>(bytes_[2 * i] << 8 | bytes_[2 * i + 1]); }
 
-  std::vector<uint16_t> ids_;  // sorted
+  // Sorted, two bytes an identifier: it grows through vector<uint8_t>::resize, the growth path the
+  // codec already has, instead of a second one for uint16_t.
+  std::vector<uint8_t> bytes_;
 };
 
 }  // namespace mqtt::session
