@@ -218,6 +218,8 @@ void Connection::on_poll(short revents) {
     if (!flush()) return;
     if (generation != generation_ || !stream_) return;
   }
+  // A POLLOUT-only wake-up has nothing to read: a recv() would only say EAGAIN.
+  if (!(revents & (POLLIN | POLLERR | POLLHUP))) return;
   read_available();
   if (generation != generation_ || !stream_) return;
   // Answers the Engine produced while reading (PUBACK, PUBREC...) go out now.

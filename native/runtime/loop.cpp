@@ -398,9 +398,10 @@ void Loop::run_once(int timeout_ms) {
   buffered.swap(d.buffered_);
   for (Source* s : buffered) {
     if (!s) continue;
-    bool polled = false;
-    for (auto& entry : d.ready_) polled = polled || entry.first == s;
-    if (!polled) d.ready_.push_back({s, POLLIN});
+    auto entry = std::find_if(d.ready_.begin(), d.ready_.end(),
+                              [s](const auto& e) { return e.first == s; });
+    if (entry == d.ready_.end()) d.ready_.push_back({s, POLLIN});
+    else entry->second |= POLLIN;  // polled for writing only: still has input to read
   }
   // Index loop: on_poll may remove sources (entries become null) but never appends here.
   for (size_t i = 0; i < d.ready_.size(); ++i) {

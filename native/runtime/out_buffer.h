@@ -3,7 +3,7 @@
 // Bytes are copied once, when the Engine hands them over; what is written is dropped chunk by
 // chunk from the front, so a large backlog is never moved to close a gap (the old single vector
 // erased its written prefix with a memmove). When everything is written the connection holds no
-// output memory: large chunks go to a small per-thread spare list, the others are freed.
+// output memory: its chunks go back to small per-thread spare lists.
 #pragma once
 
 #include <sys/uio.h>
@@ -35,17 +35,17 @@ class OutBuffer {
       size -= room;
     }
     if (size == 0) return;
-    // A small first chunk for the usual lone packet (PINGREQ, PUBACK); bursts get larger ones,
-    // spare ones first.
+    // A small first chunk for the usual lone packet (PINGREQ, PUBACK); bursts get larger ones.
+    // Both sizes come from the thread's spares when there are some.
     Chunk chunk{nullptr, 0, 0, size};
     if (empty() && size <= kFirstChunk) {
       chunk.capacity = kFirstChunk;
-    } else if (size <= kChunk && !spares().empty()) {
-      chunk.data = std::move(spares().back());
-      spares().pop_back();
+      chunk.data = small_spares().take();
+    } else if (size <= kChunk) {
       chunk.capacity = kChunk;
+      chunk.data = large_spares().take();
     } else {
-      chunk.capacity = std::max(size, kChunk);
+      chunk.capacity = size;
     }
     if (!chunk.data) chunk.data.reset(new uint8_t[chunk.capacity]);
     std::memcpy(chunk.data.get(), data, size);
@@ -71,8 +71,7 @@ class OutBuffer {
   }
 
   void clear() {
-    chunks_.clear();
-    if (chunks_.capacity() > 16) chunks_.shrink_to_fit();  // after a burst of many chunks
+    std::vector<Chunk>().swap(chunks_);  // an idle connection holds no output memory at all
     head_ = 0;
     bytes_ = 0;
   }
@@ -81,15 +80,35 @@ class OutBuffer {
   static constexpr size_t kFirstChunk = 4 * 1024;
   static constexpr size_t kChunk = 64 * 1024;
   static constexpr int kMaxIov = 64;
-  static constexpr size_t kMaxSpares = 32;  // 2 MiB per thread at most
 
-  // Written-out kChunk chunks, kept for the next burst by the buffers of one thread (a loop runs
-  // on one thread), not by each connection: an idle connection still holds nothing. Freeing a
-  // burst's chunks let the allocator return the heap's top to the system and fault it in again
-  // page by page on the next burst (2.9 page faults per 16 KiB message, a third of its CPU).
-  using Spares = std::vector<std::unique_ptr<uint8_t[]>>;
-  static Spares& spares() {
-    static thread_local Spares spares;
+  // Written-out chunks, kept for the next packets by the buffers of one thread (a loop runs on
+  // one thread), not by each connection: an idle connection still holds nothing. Freeing a
+  // burst's large chunks let the allocator return the heap's top to the system and fault it in
+  // again page by page on the next burst (2.9 page faults per 16 KiB message, a third of its
+  // CPU); a lone packet (PINGREQ, PUBACK) would malloc and free its small chunk each time.
+  class Spares {
+   public:
+    explicit Spares(size_t max) : max_(max) {}
+    std::unique_ptr<uint8_t[]> take() {
+      if (list_.empty()) return nullptr;
+      std::unique_ptr<uint8_t[]> data = std::move(list_.back());
+      list_.pop_back();
+      return data;
+    }
+    void give(std::unique_ptr<uint8_t[]>& data) {
+      if (list_.size() < max_) list_.push_back(std::move(data));
+    }
+
+   private:
+    std::vector<std::unique_ptr<uint8_t[]>> list_;
+    size_t max_;
+  };
+  static Spares& small_spares() {
+    static thread_local Spares spares(64);  // 256 KiB per thread at most
+    return spares;
+  }
+  static Spares& large_spares() {
+    static thread_local Spares spares(32);  // 2 MiB per thread at most
     return spares;
   }
 
@@ -108,8 +127,8 @@ class OutBuffer {
       front.begin += take;
       n -= take;
       if (front.begin == front.end) {
-        if (front.capacity == kChunk && spares().size() < kMaxSpares)
-          spares().push_back(std::move(front.data));
+        if (front.capacity == kFirstChunk) small_spares().give(front.data);
+        else if (front.capacity == kChunk) large_spares().give(front.data);
         front.data.reset();
         ++head_;
       }

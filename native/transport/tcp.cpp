@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -37,14 +38,15 @@ class TcpStream final : public Stream {
   ~TcpStream() override { close_socket(); }
 
   bool start(Addresses addresses) {
-    addresses_ = std::move(addresses);
+    attempt_ = std::make_unique<Attempt>();
+    attempt_->addresses = std::move(addresses);
     return connect_next();
   }
 
   int fd() const override { return fd_; }
 
   Io advance() override {
-    if (connected_) return Io::ok;
+    if (!attempt_) return Io::ok;
     if (fd_ < 0) return Io::failed;
     int so_error = 0;
     socklen_t length = sizeof so_error;
@@ -54,8 +56,7 @@ class TcpStream final : public Stream {
       sockaddr_storage peer{};
       socklen_t peer_length = sizeof peer;
       if (getpeername(fd_, reinterpret_cast<sockaddr*>(&peer), &peer_length) == 0) {
-        connected_ = true;
-        addresses_ = {};  // only needed to try the next one: an idle connection keeps less
+        attempt_.reset();
         return Io::ok;
       }
       if (errno != ENOTCONN)
@@ -64,9 +65,9 @@ class TcpStream final : public Stream {
         return Io::again;
     }
     if (so_error == EINPROGRESS || so_error == EALREADY) return Io::again;
-    errors_ += (errors_.empty() ? "" : "; ") +
-               describe(reinterpret_cast<const sockaddr*>(&addresses_[next_ - 1].storage)) + ": " +
-               std::strerror(so_error);
+    const Address& tried = attempt_->addresses[attempt_->next - 1];
+    attempt_->note(describe(reinterpret_cast<const sockaddr*>(&tried.storage)) + ": " +
+                   std::strerror(so_error));
     close_socket();
     return connect_next() ? Io::again : Io::failed;
   }
@@ -119,18 +120,19 @@ class TcpStream final : public Stream {
   }
 
   bool short_read_drains() const override { return true; }
-  bool wants_read() const override { return connected_; }
-  bool wants_write() const override { return !connected_; }
+  bool wants_read() const override { return !attempt_; }
+  bool wants_write() const override { return attempt_ != nullptr; }
 
  private:
   // Starts a non-blocking connect to the next address; false when none is left.
   bool connect_next() {
-    while (next_ < addresses_.size()) {
-      const Address& a = addresses_[next_++];
+    Attempt& attempt = *attempt_;
+    while (attempt.next < attempt.addresses.size()) {
+      const Address& a = attempt.addresses[attempt.next++];
       const sockaddr* address = reinterpret_cast<const sockaddr*>(&a.storage);
       fd_ = ::socket(a.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
       if (fd_ < 0) {
-        errors_ += (errors_.empty() ? "" : "; ") + std::string("socket: ") + std::strerror(errno);
+        attempt.note(std::string("socket: ") + std::strerror(errno));
         continue;
       }
       int one = 1;
@@ -140,16 +142,15 @@ class TcpStream final : public Stream {
       do rc = ::connect(fd_, address, a.length);
       while (rc != 0 && errno == EINTR);
       if (rc == 0) {
-        connected_ = true;
-        addresses_ = {};
+        attempt_.reset();
         return true;
       }
       if (errno == EINPROGRESS) return true;
-      errors_ += (errors_.empty() ? "" : "; ") + describe(address) + ": " + std::strerror(errno);
+      attempt.note(describe(address) + ": " + std::strerror(errno));
       close_socket();
     }
     fail(ErrorCode::connect_failed,
-         errors_.empty() ? std::string("no address to connect to") : errors_);
+         attempt.errors.empty() ? std::string("no address to connect to") : attempt.errors);
     return false;
   }
 
@@ -158,11 +159,17 @@ class TcpStream final : public Stream {
     fd_ = -1;
   }
 
-  std::vector<Address> addresses_;
-  size_t next_ = 0;
+  // What trying the addresses in turn needs; freed once connected (null means connected), so
+  // an idle client's stream is 32 bytes.
+  struct Attempt {
+    Addresses addresses;
+    size_t next = 0;
+    std::string errors;  // one "address: reason" per address that failed
+    void note(const std::string& error) { errors += (errors.empty() ? "" : "; ") + error; }
+  };
+
+  std::unique_ptr<Attempt> attempt_;
   int fd_ = -1;
-  bool connected_ = false;
-  std::string errors_;
 };
 
 }  // namespace
