@@ -37,7 +37,7 @@ void decode_publish(uint8_t flags, Reader& r, Version v, Publish& p) {
   const bool alias_only = p.topic.empty() && p.properties.topic_alias;
   // The rest of validate_topic_name(): not empty, no wildcard [MQTT-3.3.2-2]; a string read is
   // never over 65535 bytes.
-  if (!alias_only && (p.topic.empty() || p.topic.find_first_of("+#") != std::string_view::npos)) {
+  if (!alias_only && (p.topic.empty() || has_wildcard(p.topic))) {
     return r.fail(ErrorCode::malformed_topic);
   }
   p.payload = r.rest();

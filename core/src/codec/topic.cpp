@@ -1,4 +1,5 @@
 // Topic name and topic filter rules (MQTT 3.1.1 section 4.7, 5.0 sections 4.7 and 4.8.2).
+#include "codec/wire.h"
 #include "mqtt/engine.h"
 
 namespace mqtt {
@@ -21,11 +22,17 @@ bool filter_levels_valid(std::string_view filter) {
 
 }  // namespace
 
+bool codec::has_wildcard(std::string_view s) {
+  for (char c : s)
+    if (c == '+' || c == '#') return true;
+  return false;
+}
+
 ErrorCode validate_topic_name(std::string_view topic) {
   if (topic.empty()) return ErrorCode::invalid_topic;
   if (topic.size() > kMaxString) return ErrorCode::topic_too_long;
   if (!is_valid_utf8(topic)) return ErrorCode::invalid_utf8;
-  if (topic.find_first_of("+#") != std::string_view::npos) return ErrorCode::invalid_topic;
+  if (codec::has_wildcard(topic)) return ErrorCode::invalid_topic;
   return ErrorCode::ok;
 }
 
@@ -40,9 +47,7 @@ ErrorCode validate_topic_filter(std::string_view filter) {
     std::string_view rest = filter.substr(kShare.size());
     const size_t slash = rest.find('/');
     if (slash == 0 || slash == std::string_view::npos) return ErrorCode::invalid_topic_filter;
-    if (rest.substr(0, slash).find_first_of("+#") != std::string_view::npos) {
-      return ErrorCode::invalid_topic_filter;
-    }
+    if (codec::has_wildcard(rest.substr(0, slash))) return ErrorCode::invalid_topic_filter;
     filter = rest.substr(slash + 1);
     if (filter.empty()) return ErrorCode::invalid_topic_filter;
   }

@@ -16,6 +16,9 @@ constexpr uint32_t kMaxVarint = 268435455;  // largest value of a 4-byte variabl
 
 inline bool is_v5(Version v) { return MQTT_CONFIG_V5 && v == Version::v5; }
 
+// Whether `s` holds a '+' or '#' (topic.cpp).
+bool has_wildcard(std::string_view s);
+
 // Writes `value` (at most kMaxVarint) as a variable byte integer into buf; returns its length.
 size_t put_varint(uint8_t* buf, uint32_t value);
 
