@@ -1,6 +1,6 @@
 // The Node entry of `mqtt-wasm`: MQTT over TCP (`net`), TLS (`tls`) and WebSocket (Node's global
 // WebSocket where there is one, else the `ws` package). The .wasm is read from disk and handed
-// to the Emscripten glue, which is built for web/worker only (see wasm/CMakeLists.txt).
+// to the loader (dist/mqtt_wasm.mjs, built from js/binding.js) as its bytes.
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import tls from 'node:tls';

@@ -256,11 +256,12 @@ export function writeReport(results, file) {
         `keep-alive ${sc.keepalive} s; memory is the resident-set growth after one warm-up client, divided by N; CPU is ` +
         `measured over ${sc.rounds} keep-alive intervals. File descriptor limit: ${sc.nofile} (Mosquitto inherits it).`);
       p();
-      p('| clients | connected | RSS per client | CPU µs per client per keep-alive round | connect time |');
-      p('|---:|---:|---:|---:|---:|');
+      p('| clients | connected | RSS per client | live heap per client (allocations) | CPU µs per client per keep-alive round | connect time |');
+      p('|---:|---:|---:|---:|---:|---:|');
       for (const r of sc.rows) {
-        if (!r.reps) { p(`| ${fmtInt(med(r.clients))} | failed: ${(r.errors[0] || '').slice(0, 120)} | | | |`); continue; }
-        p(`| ${fmtInt(med(r.clients))} | ${fmtInt(med(r.connected))} | ${fmtInt(med(r.bytes_per_client))} B | ${fmt(med(r.cpu_us_per_client_round), 2)} | ${fmt(med(r.connect_seconds), 2)} s |`);
+        if (!r.reps) { p(`| ${fmtInt(med(r.clients))} | failed: ${(r.errors[0] || '').slice(0, 120)} | | | | |`); continue; }
+        const heap = r.heap_bytes_per_client ? `${fmtInt(med(r.heap_bytes_per_client))} B (${fmt(med(r.heap_allocs_per_client), 1)})` : '';
+        p(`| ${fmtInt(med(r.clients))} | ${fmtInt(med(r.connected))} | ${fmtInt(med(r.bytes_per_client))} B | ${heap} | ${fmt(med(r.cpu_us_per_client_round), 2)} | ${fmt(med(r.connect_seconds), 2)} s |`);
       }
     }
     p();
@@ -271,8 +272,9 @@ export function writeReport(results, file) {
   if (sz) {
     p('## 5. Size');
     p();
-    p('What a page downloads: for ours the .wasm, the Emscripten glue and the JavaScript modules the browser entry imports ' +
-      '(summed per file); for the peers their minified browser bundle. gzip -9 and brotli -11 (Node zlib).');
+    p('What a page downloads: for ours the files of the package\'s `browser` export (the .wasm and the minified bundle of ' +
+      'loader and API; each file compressed on its own and summed); for the peers their minified browser bundle. ' +
+      'gzip -9 and brotli -11 (Node zlib).');
     p();
     p('| what | files | raw | gzip | brotli |');
     p('|---|---:|---:|---:|---:|');

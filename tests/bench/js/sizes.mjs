@@ -18,19 +18,12 @@ function sizes(files) {
   return { raw, gzip, brotli, files: files.length };
 }
 
-// The modules the browser entry loads (static imports, followed from js/browser.js).
-function browserModules(entry) {
-  const seen = new Set();
-  const visit = (file) => {
-    if (seen.has(file) || !fs.existsSync(file)) return;
-    seen.add(file);
-    const text = fs.readFileSync(file, 'utf8');
-    for (const m of text.matchAll(/(?:import|export)\s[^'"]*?from\s*['"](\.[^'"]+)['"]/g)) {
-      visit(path.resolve(path.dirname(file), m[1]));
-    }
-  };
-  visit(entry);
-  return [...seen];
+// The files a page loads from the package: the `browser` entry of its exports map, as the
+// package's own size script lists them (the .wasm and the minified browser bundle).
+function browserFiles(wasmDir) {
+  const r = spawnSync('node', [path.join(wasmDir, 'scripts/size.mjs'), '--json'], { cwd: wasmDir, encoding: 'utf8' });
+  if (r.status !== 0) return null;
+  return JSON.parse(r.stdout).browser.files.map((f) => path.join(wasmDir, f));
 }
 
 function cortexM4({ root, smoke, log }) {
@@ -89,14 +82,12 @@ export function measureSizes({ root, benchDir, smoke, log }) {
   const out = { js: [] };
   const wasmDir = path.join(root, 'wasm');
   const wasmFile = path.join(wasmDir, 'dist/mqtt_wasm.wasm');
-  if (fs.existsSync(wasmFile)) {
-    const js = browserModules(path.join(wasmDir, 'js/browser.js'));
-    const glue = js.filter((f) => f.endsWith('.mjs'));
-    const own = js.filter((f) => !f.endsWith('.mjs'));
+  const files = fs.existsSync(wasmFile) ? browserFiles(wasmDir) : null;
+  if (files) {
+    const js = files.filter((f) => f !== wasmFile);
     out.js.push({ id: 'ours', name: 'mqtt-wasm (ours): .wasm', ...sizes([wasmFile]) });
-    out.js.push({ id: 'ours-js', name: 'mqtt-wasm (ours): Emscripten glue', ...sizes(glue) });
-    out.js.push({ id: 'ours-api', name: 'mqtt-wasm (ours): JavaScript API (js/, browser entry)', ...sizes(own) });
-    out.js.push({ id: 'ours-total', name: 'mqtt-wasm (ours): total for a page', total: true, ...sizes([wasmFile, ...js]) });
+    out.js.push({ id: 'ours-api', name: 'mqtt-wasm (ours): JavaScript (loader + API, minified browser bundle)', ...sizes(js) });
+    out.js.push({ id: 'ours-total', name: 'mqtt-wasm (ours): total for a page', total: true, ...sizes(files) });
     const pack = spawnSync('npm', ['pack', '--dry-run', '--json'], { cwd: wasmDir, encoding: 'utf8' });
     try {
       const p = JSON.parse(pack.stdout)[0];
