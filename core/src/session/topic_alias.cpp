@@ -18,7 +18,11 @@ uint16_t OutgoingTopicAliases::next() const {
   return topics_.size() < maximum_ ? static_cast<uint16_t>(topics_.size() + 1) : 0;
 }
 
-void OutgoingTopicAliases::assign(std::string_view topic) { topics_.emplace_back(topic); }
+void OutgoingTopicAliases::assign(std::string_view topic) {
+  // Grows the way IncomingTopicAliases does (resize, then assign): one growth path for both.
+  topics_.resize(topics_.size() + 1);
+  topics_.back().assign(topic.data(), topic.size());
+}
 
 void IncomingTopicAliases::reset(uint16_t our_maximum) {
   topics_.clear();
