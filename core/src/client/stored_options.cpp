@@ -101,9 +101,11 @@ Endpoint StoredOptions::endpoint(size_t n) const {
     parse_url(text(url), ep);
   } else {
     ep.scheme = protocol;
-    ep.host = std::string(text(host));
+    // assign() uses string code the program already has; a move from a temporary added its own.
+    const std::string_view h = text(host), p = text(path);
+    ep.host.assign(h.data(), h.size());
     ep.port = static_cast<uint16_t>(port);
-    ep.path = std::string(text(path));
+    ep.path.assign(p.data(), p.size());
   }
   return ep;
 }
