@@ -66,7 +66,9 @@ ErrorCode Engine::Impl::connect(Token token) {
   if (state_ != State::idle) return fail_request(ErrorCode::busy, token);
   if (invalid_ != ErrorCode::ok) return fail_request(invalid_, token);
 
-  client_id_ = std::string(options_.text(StoredOptions::client_id));
+  // assign() throughout: one string routine for every copy into an owned string (see endpoint()).
+  const std::string_view id = options_.text(StoredOptions::client_id);
+  client_id_.assign(id.data(), id.size());
   if (client_id_.empty()) {
     client_id_ = std::string(kClientIdLength, '0');  // one exact allocation
     for (char& ch : client_id_) ch = kClientIdAlphabet[host_.random() % 62];
@@ -176,7 +178,10 @@ void Engine::Impl::handle_connack(const Connack& connack) {
   aliases_in_.reset(0);
   if (v5()) {
     const Properties& p = connack.properties;
-    if (p.assigned_client_identifier) client_id_ = std::string(*p.assigned_client_identifier);
+    if (p.assigned_client_identifier) {
+      const std::string_view assigned = *p.assigned_client_identifier;
+      client_id_.assign(assigned.data(), assigned.size());
+    }
     if (p.server_keep_alive) keepalive_ms_ = static_cast<uint32_t>(*p.server_keep_alive) * 1000u;
     if (p.receive_maximum && *p.receive_maximum < window_) window_ = *p.receive_maximum;
     if (p.maximum_packet_size) broker_max_packet_ = *p.maximum_packet_size;

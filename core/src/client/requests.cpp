@@ -288,7 +288,7 @@ void Engine::Impl::restore_subscriptions() {
     r.stage = Stage::sent;
     r.qos = s.qos;
     r.packet_id = ids_.acquire();
-    r.filter = s.filter;
+    r.filter.assign(s.filter.data(), s.filter.size());  // the one string copy routine, as elsewhere
     r.sub_flags = s.flags;
     r.subscription_identifier = s.subscription_identifier;
     if (encode_subscribe(r, r.packet_id, nullptr) != ErrorCode::ok) {
