@@ -70,7 +70,7 @@ ErrorCode Engine::Impl::connect(Token token) {
   const std::string_view id = options_.text(StoredOptions::client_id);
   client_id_.assign(id.data(), id.size());
   if (client_id_.empty()) {
-    client_id_ = std::string(kClientIdLength, '0');  // one exact allocation
+    client_id_.assign(kClientIdLength, '0');
     for (char& ch : client_id_) ch = kClientIdAlphabet[host_.random() % 62];
   }
   decoder_.set_version(version_);
