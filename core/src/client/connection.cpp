@@ -174,8 +174,7 @@ void Engine::Impl::handle_connack(const Connack& connack) {
   broker_max_qos_ = 2;
   broker_retain_ = true;
 #if MQTT_CONFIG_V5
-  aliases_out_.reset(0);
-  aliases_in_.reset(0);
+  aliases_.reset();
   if (v5()) {
     const Properties& p = connack.properties;
     if (p.assigned_client_identifier) {
@@ -187,8 +186,13 @@ void Engine::Impl::handle_connack(const Connack& connack) {
     if (p.maximum_packet_size) broker_max_packet_ = *p.maximum_packet_size;
     if (p.maximum_qos) broker_max_qos_ = *p.maximum_qos;
     if (p.retain_available) broker_retain_ = *p.retain_available != 0;
-    if (p.topic_alias_maximum) aliases_out_.reset(*p.topic_alias_maximum);
-    aliases_in_.reset(static_cast<uint16_t>(options_.topic_alias_maximum));
+    uint16_t out_maximum = p.topic_alias_maximum ? *p.topic_alias_maximum : 0;
+    auto in_maximum = static_cast<uint16_t>(options_.topic_alias_maximum);
+    if (out_maximum != 0 || in_maximum != 0) {
+      aliases_ = std::make_unique<TopicAliases>();
+      aliases_->out.reset(out_maximum);
+      aliases_->in.reset(in_maximum);
+    }
   }
 #endif
   last_received_ = host_.now_ms();

@@ -135,7 +135,7 @@ class Engine::Impl final : public FrameSink {
   // Whether a PUBLISH may go out with a topic alias on this connection.
   bool outgoing_aliases() const {
 #if MQTT_CONFIG_V5
-    return v5() && aliases_out_.enabled();
+    return v5() && aliases_ && aliases_->out.enabled();
 #else
     return false;
 #endif
@@ -144,29 +144,12 @@ class Engine::Impl final : public FrameSink {
   Host& host_;
   Events& events_;
   StoredOptions options_;
-  ErrorCode invalid_;  // validate_options() of the options, done once
   // Built on demand for options() and tls() (most hosts never ask, or only for TLS).
   mutable std::unique_ptr<ClientOptions> unpacked_;
   mutable std::unique_ptr<TlsOptions> tls_;
-  Version version_ = Version::v311;
-  State state_ = State::idle;
   std::string client_id_;
-  uint32_t endpoint_ = 0;     // index of the one being tried / used (StoredOptions::endpoint)
-  uint32_t round_start_ = 0;  // first endpoint of the current round of attempts
-  bool round_refused_ = false;  // credentials were refused in this round: retry slowly
   Decoder decoder_;
   std::vector<uint8_t> scratch_;  // encode buffer for packets sent at once
-
-  // The current connection.
-  uint32_t link_ = 0;
-  uint32_t decoder_link_ = 0;  // the connection whose bytes the decoder holds
-  bool transport_open_ = false;  // open() called, neither side has closed it since
-  bool connect_sent_ = false;
-  bool connack_ = false;
-  bool ever_connected_ = false;
-  bool finished_ = false;  // on_close was emitted: no callback may follow, calls just return `closed`
-  bool connect_pending_ = false;  // connect token not completed yet
-  Token connect_token_ = 0;
 
   // Timers (kNever when not running) and the wake-up the host holds.
   uint64_t connect_deadline_ = kNever;
@@ -175,13 +158,31 @@ class Engine::Impl final : public FrameSink {
   uint64_t last_sent_ = 0;
   uint64_t last_received_ = 0;
   uint64_t armed_ = kNever;
-  uint32_t keepalive_ms_ = 0;
 
+  // The scalars below are grouped by size so that an idle client carries no padding (10,000
+  // idle clients are 10,000 of these).
+  uint32_t endpoint_ = 0;     // index of the one being tried / used (StoredOptions::endpoint)
+  uint32_t round_start_ = 0;  // first endpoint of the current round of attempts
+  // The current connection.
+  uint32_t link_ = 0;
+  uint32_t decoder_link_ = 0;  // the connection whose bytes the decoder holds
+  Token connect_token_ = 0;
+  uint32_t keepalive_ms_ = 0;
   // What the broker allows (CONNACK; 3.1.1 defaults otherwise).
   uint32_t window_ = 0;             // min(max_inflight, broker Receive Maximum)
   uint32_t broker_max_packet_ = 0;  // 0: no limit
+  ErrorCode invalid_;  // validate_options() of the options, done once
+  Version version_ = Version::v311;
+  State state_ = State::idle;
   uint8_t broker_max_qos_ = 2;
   bool broker_retain_ = true;
+  bool round_refused_ = false;  // credentials were refused in this round: retry slowly
+  bool transport_open_ = false;  // open() called, neither side has closed it since
+  bool connect_sent_ = false;
+  bool connack_ = false;
+  bool ever_connected_ = false;
+  bool finished_ = false;  // on_close was emitted: no callback may follow, calls just return `closed`
+  bool connect_pending_ = false;  // connect token not completed yet
 
   session::PacketIdPool ids_;
   session::OfflineQueue queue_;
@@ -189,8 +190,12 @@ class Engine::Impl final : public FrameSink {
   session::SubscriptionRegistry subscriptions_;
   session::IncomingQos2 incoming_qos2_;
 #if MQTT_CONFIG_V5  // topic aliases are 5.0 only
-  session::OutgoingTopicAliases aliases_out_;
-  session::IncomingTopicAliases aliases_in_;
+  // Allocated by a CONNACK that allows some either way: most connections use none.
+  struct TopicAliases {
+    session::OutgoingTopicAliases out;
+    session::IncomingTopicAliases in;
+  };
+  std::unique_ptr<TopicAliases> aliases_;
 #endif
   session::Backoff backoff_;
 };

@@ -29,7 +29,7 @@ void Engine::Impl::handle_publish(const Publish& p) {
   std::string_view topic = p.topic;
 #if MQTT_CONFIG_V5
   if (v5() && p.properties.topic_alias) {
-    if (!aliases_in_.resolve(*p.properties.topic_alias, p.topic, topic))
+    if (!aliases_ || !aliases_->in.resolve(*p.properties.topic_alias, p.topic, topic))
       return violation(ErrorCode::topic_alias_invalid);
   }
 #endif

@@ -212,16 +212,16 @@ void Engine::Impl::transmit(Request&& r) {
 // connection it may go out with a topic alias instead.
 void Engine::Impl::send_publish_bytes(Request& r) {
 #if MQTT_CONFIG_V5
-  if (v5()) {
+  if (outgoing_aliases()) {
     uint32_t header = session::fixed_header_size(r.packet);
     // Our own PUBLISH, read back straight into a Publish (no Packet is built).
     codec::Reader body(Bytes(r.packet.data() + header, r.packet.size() - header));
     Publish p;
     codec::decode_publish(r.packet[0] & 0x0F, body, version_, p);
     if (codec::finish(body) == ErrorCode::ok) {
-      uint16_t alias = aliases_out_.lookup(p.topic);
+      uint16_t alias = aliases_->out.lookup(p.topic);
       bool known = alias != 0;
-      if (!known) alias = aliases_out_.next();
+      if (!known) alias = aliases_->out.next();
       if (alias != 0) {
         std::string_view topic = p.topic;
         p.properties.topic_alias = alias;
@@ -229,7 +229,7 @@ void Engine::Impl::send_publish_bytes(Request& r) {
         scratch_.clear();
         if (encode(p, version_, scratch_) == ErrorCode::ok &&
             (broker_max_packet_ == 0 || scratch_.size() <= broker_max_packet_)) {
-          if (!known) aliases_out_.assign(topic);
+          if (!known) aliases_->out.assign(topic);
           send_bytes(scratch_.data(), scratch_.size());
           return;
         }
