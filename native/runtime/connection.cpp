@@ -76,13 +76,12 @@ void Connection::open(const Endpoint& endpoint) {
 }
 
 void Connection::start(const Endpoint& endpoint, Generation generation) {
-  if (endpoint.is_websocket() || endpoint.host.empty() || is_numeric_host(endpoint.host)) {
+  bool nothing_to_resolve = endpoint.is_websocket() || endpoint.host.empty();
+  if (nothing_to_resolve || is_numeric_host(endpoint.host)) {
+    // connect() reports what is wrong: a refused scheme, no host, or resolve()'s error.
     Addresses addresses;
     StreamError error;
-    if (!endpoint.is_websocket() && !endpoint.host.empty() &&
-        !resolve(endpoint.host, endpoint.effective_port(), addresses, error)) {
-      return connect(endpoint, generation, {}, error);
-    }
+    if (!nothing_to_resolve) resolve(endpoint.host, endpoint.effective_port(), addresses, error);
     return connect(endpoint, generation, std::move(addresses), error);
   }
   // A name: getaddrinfo runs on a resolver thread; its answer comes back through the loop.
