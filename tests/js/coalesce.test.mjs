@@ -9,44 +9,6 @@ import { notBuilt, wasmDir } from './helpers/package.mjs';
 import { answeredRequest, answerWrites, webSocketPayloads } from './helpers/wire.mjs';
 import { closeClient, collector, request, uniqueTopic, wsOptions } from './scenarios/util.mjs';
 
-describe('send coalescing', { skip: notBuilt || (typeof globalThis.WebSocket === 'function' && 'Node has a global WebSocket: the ws package is not used') }, () => {
-  let mqtt;
-  let broker;
-  let WS;
-  before(async () => {
-    mqtt = (await import('../../wasm/js/node.js')).default;
-    WS = createRequire(`${wasmDir}package.json`)('ws');
-    broker = await startBroker();
-  });
-  after(async () => {
-    if (broker) await broker.stop();
-  });
-
-  it('50 publishes in one tick are one frame, and each arrives', { timeout: 30000 }, async () => {
-    const client = await mqtt.connectAsync({ host: broker.host, port: broker.wsPort, protocol: 'ws' });
-    const topic = uniqueTopic('coalesce');
-    const got = collector(client);
-    await request(client, 'subscribe', { topic, qos: 0 });
-    const frames = [];
-    const send = WS.prototype.send;
-    WS.prototype.send = function counted(data, ...rest) {
-      frames.push(data.byteLength);
-      return send.call(this, data, ...rest);
-    };
-    try {
-      const written = [];
-      for (let i = 0; i < 50; i++) written.push(client.publishAsync({ topic, message: `m${i}`, qos: 0 }));
-      await Promise.all(written);
-    } finally {
-      WS.prototype.send = send;
-    }
-    assert.equal(frames.length, 1, `frames sent: ${frames}`);
-    const messages = await got.waitFor(50);
-    assert.deepEqual(messages.map((m) => new TextDecoder().decode(m.payload)), Array.from({ length: 50 }, (_, i) => `m${i}`));
-    await closeClient(client);
-  });
-});
-
 // A QoS 1 message whose handler publishes an answer: the PUBACK and the answer leave in one write
 // to the kernel, whether the handler answers at once (the engine hands both over together) or
 // after awaiting other work (handed over separately, joined by the transport: it corks the
@@ -82,7 +44,10 @@ function watchWire(port, { handOver, unwrap }) {
   };
 }
 
-describe('a message handler\'s answer leaves in the PUBACK\'s write', { skip: notBuilt }, () => {
+// With Node's global WebSocket (Node 22 and later) the package does not use the ws package.
+const noWsPackage = typeof globalThis.WebSocket === 'function' && 'Node has a global WebSocket: the ws package is not used (frames are joined as in a browser: the Chromium tests cover that path)';
+
+describe('send coalescing', { skip: notBuilt }, () => {
   let mqtt;
   let broker;
   let WS;
@@ -95,6 +60,30 @@ describe('a message handler\'s answer leaves in the PUBACK\'s write', { skip: no
     if (broker) await broker.stop();
   });
 
+  it('50 publishes in one tick are one frame, and each arrives', { skip: noWsPackage, timeout: 30000 }, async () => {
+    const client = await mqtt.connectAsync({ host: broker.host, port: broker.wsPort, protocol: 'ws' });
+    const topic = uniqueTopic('coalesce');
+    const got = collector(client);
+    await request(client, 'subscribe', { topic, qos: 0 });
+    const frames = [];
+    const send = WS.prototype.send;
+    WS.prototype.send = function counted(data, ...rest) {
+      frames.push(data.byteLength);
+      return send.call(this, data, ...rest);
+    };
+    try {
+      const written = [];
+      for (let i = 0; i < 50; i++) written.push(client.publishAsync({ topic, message: `m${i}`, qos: 0 }));
+      await Promise.all(written);
+    } finally {
+      WS.prototype.send = send;
+    }
+    assert.equal(frames.length, 1, `frames sent: ${frames}`);
+    const messages = await got.waitFor(50);
+    assert.deepEqual(messages.map((m) => new TextDecoder().decode(m.payload)), Array.from({ length: 50 }, (_, i) => `m${i}`));
+    await closeClient(client);
+  });
+
   const transports = [
     {
       name: 'TCP',
@@ -105,7 +94,7 @@ describe('a message handler\'s answer leaves in the PUBACK\'s write', { skip: no
     },
     {
       name: 'WebSocket',
-      skip: typeof globalThis.WebSocket === 'function' && 'Node has a global WebSocket: frames are joined, not corked (the Chromium test covers that path)',
+      skip: noWsPackage,
       port: () => broker.wsPort,
       options: () => wsOptions(broker),
       handOver: () => ({ proto: WS.prototype, name: 'send', port: (ws) => ws._socket?.remotePort }),
@@ -114,7 +103,7 @@ describe('a message handler\'s answer leaves in the PUBACK\'s write', { skip: no
   ];
   for (const t of transports) {
     for (const deferred of [false, true]) {
-      it(`${t.name}, answered ${deferred ? 'after awaiting other work' : 'at once'}`, { skip: t.skip || false, timeout: 30000 }, async () => {
+      it(`a message handler's answer leaves in the PUBACK's write: ${t.name}, answered ${deferred ? 'after awaiting other work' : 'at once'}`, { skip: t.skip || false, timeout: 30000 }, async () => {
         const wire = watchWire(t.port(), { handOver: t.handOver(), unwrap: t.unwrap });
         let topic;
         try {
