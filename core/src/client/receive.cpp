@@ -40,7 +40,9 @@ void Engine::Impl::handle_publish(const Publish& p) {
   m.qos = p.qos;
   m.retain = p.retain;
   m.dup = p.dup;
+#if MQTT_CONFIG_V5
   m.properties = v5() ? &p.properties : nullptr;
+#endif
   uint32_t link = link_;
   if (p.qos == 2) {
     // Delivered on the first PUBLISH; its identifier is held until PUBREL, so a retransmission
