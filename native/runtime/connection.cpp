@@ -268,6 +268,7 @@ void Connection::read_available() {
     size_t n = 0;
     Io io = stream_->read(buffer.data(), kReadChunk, n);
     if (io == Io::ok) {
+      if (i == 0) acknowledge_now(stream_->fd());
       engine_->on_bytes(buffer.data(), n);
       if (generation != generation_ || !stream_) return;  // closed from inside
       // A short read emptied the socket: the next one would only say `again` (epoll reports

@@ -109,6 +109,12 @@ void resolve_async(std::string host, uint16_t port,
 std::unique_ptr<Stream> open_stream(const Endpoint& endpoint, const TlsOptions& tls,
                                     Addresses addresses, StreamError& error);
 
+// Sends the ACK for what was just read from this TCP socket now, not up to 40 ms later. A
+// broker with Nagle on (Mosquitto's default) holds its next small packet until the previous one
+// is acknowledged, and Linux delays the ACKs of an interactive connection: re-armed after every
+// read round because the kernel leaves quick-ACK mode on its own (TCP_QUICKACK, Linux only).
+void acknowledge_now(int fd);
+
 // The TCP stream alone (TLS wraps one).
 std::unique_ptr<Stream> open_tcp(Addresses addresses, StreamError& error);
 

@@ -217,6 +217,15 @@ bool resolve(const std::string& host, uint16_t port, Addresses& out, StreamError
   return true;
 }
 
+void acknowledge_now(int fd) {
+#ifdef TCP_QUICKACK
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+#else
+  (void)fd;
+#endif
+}
+
 std::unique_ptr<Stream> open_tcp(Addresses addresses, StreamError& error) {
   auto stream = std::make_unique<TcpStream>();
   if (!stream->start(std::move(addresses))) {
