@@ -106,7 +106,7 @@ class Engine::Impl final : public FrameSink {
   // requests.cpp
   ErrorCode fail_request(ErrorCode code, Token token);
   ErrorCode enqueue(session::Request&& request);
-  ErrorCode publish_now(const Publish& packet, Token token);
+  ErrorCode publish_now(const Publish& packet, const PacketProperties& props, Token token);
   bool can_send_now(const session::Request& request) const;
   bool fits_window(const session::Request& request) const;
   void pump();

@@ -34,24 +34,25 @@ ErrorCode Engine::Impl::publish(const PublishRequest& req, Token token) {
   p.topic = req.topic;
   p.payload = req.payload;
   p.packet_id = req.qos > 0 ? 1 : 0;  // placeholder, the real one is patched in when sent
+  // The request's properties are encoded where they are (a 3.1.1 connection leaves them out).
 #if MQTT_CONFIG_V5
-  if (v5()) {
-    // Topic aliases and subscription identifiers belong to the client and the broker.
-    if (req.properties.topic_alias || !req.properties.subscription_identifiers.empty())
-      return fail_request(ErrorCode::invalid_property, token);
-    p.properties = req.properties;
-  }
+  const PacketProperties& props = req.properties;
+  // Topic aliases and subscription identifiers belong to the client and the broker.
+  if (v5() && (props.topic_alias || !props.subscription_identifiers.empty()))
+    return fail_request(ErrorCode::invalid_property, token);
+#else
+  const PacketProperties props{};
 #endif
   // QoS 0 while connected with nothing queued before it, and no topic alias to choose: it goes
   // out at once and completes, so nothing needs keeping (no Request, no heap allocation).
   if (p.qos == 0 && state_ == State::connected && queue_.empty() && !outgoing_aliases())
-    return publish_now(p, token);
+    return publish_now(p, props, token);
   Request r;
   r.kind = RequestKind::publish;
   r.qos = p.qos;
   r.has_token = true;
   r.token = token;
-  rc = encode(p, version_, r.packet);
+  rc = codec::encode(p, props, version_, r.packet);
   if (rc != ErrorCode::ok) return fail_request(rc, token);
   if (p.qos > 0) r.id_offset = session::fixed_header_size(r.packet) + 2 + static_cast<uint32_t>(req.topic.size());
   return enqueue(std::move(r));
@@ -133,9 +134,9 @@ ErrorCode Engine::Impl::unsubscribe(const UnsubscribeRequest& req, Token token) 
 
 // The fast path of publish(): the same checks as enqueue() and transmit() for a QoS 0 message,
 // with the packet encoded into the engine's scratch buffer instead of a Request.
-ErrorCode Engine::Impl::publish_now(const Publish& p, Token token) {
+ErrorCode Engine::Impl::publish_now(const Publish& p, const PacketProperties& props, Token token) {
   scratch_.clear();
-  ErrorCode rc = encode(p, version_, scratch_);
+  ErrorCode rc = codec::encode(p, props, version_, scratch_);
   if (rc == ErrorCode::ok && broker_max_packet_ != 0 && scratch_.size() > broker_max_packet_)
     rc = ErrorCode::payload_too_large;
   if (rc == ErrorCode::ok && p.retain && !broker_retain_) rc = ErrorCode::not_supported;  // [MQTT-3.3.1-14]

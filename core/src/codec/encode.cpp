@@ -73,7 +73,6 @@ ErrorCode encode(const Packet& packet, Version version, std::vector<uint8_t>& ou
     return encode_packet(body_of<Type, unit>, &packet, version, out);                \
   }
 MQTT_ENCODE_ONE(Connect, encode_connect)
-MQTT_ENCODE_ONE(Publish, encode_publish)
 MQTT_ENCODE_ONE(Ack, encode_ack)
 MQTT_ENCODE_ONE(Subscribe, encode_subscribe)
 MQTT_ENCODE_ONE(Unsubscribe, encode_unsubscribe)
@@ -83,5 +82,33 @@ MQTT_ENCODE_ONE(Disconnect, encode_disconnect)
 ErrorCode encode(const Ping& packet, Version version, std::vector<uint8_t>& out) {
   return encode_packet(ping_body, &packet, version, out);
 }
+
+ErrorCode encode(const Publish& packet, Version version, std::vector<uint8_t>& out) {
+  return codec::encode(packet, packet.properties, version, out);
+}
+
+namespace codec {
+
+namespace {
+
+struct PublishParts {
+  const Publish& packet;
+  const PacketProperties& props;
+};
+
+uint8_t publish_parts_body(const void* parts, Version version, Writer& w) {
+  const auto& p = *static_cast<const PublishParts*>(parts);
+  return encode_publish(p.packet, p.props, version, w);
+}
+
+}  // namespace
+
+ErrorCode encode(const Publish& packet, const PacketProperties& props, Version version,
+                 std::vector<uint8_t>& out) {
+  const PublishParts parts{packet, props};
+  return encode_packet(publish_parts_body, &parts, version, out);
+}
+
+}  // namespace codec
 
 }  // namespace mqtt

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "codec/properties.h"
 #include "codec/wire.h"
@@ -16,6 +17,8 @@ namespace mqtt::codec {
 uint8_t encode_connect(const Connect& p, Version v, Writer& w);
 uint8_t encode_connack(const Connack& p, Version v, Writer& w);
 uint8_t encode_publish(const Publish& p, Version v, Writer& w);
+// The same with properties kept apart from `p` (p.properties is not read).
+uint8_t encode_publish(const Publish& p, const PacketProperties& props, Version v, Writer& w);
 uint8_t encode_ack(const Ack& p, Version v, Writer& w);
 uint8_t encode_subscribe(const Subscribe& p, Version v, Writer& w);
 uint8_t encode_suback(const Suback& p, Version v, Writer& w);
@@ -23,6 +26,11 @@ uint8_t encode_unsubscribe(const Unsubscribe& p, Version v, Writer& w);
 uint8_t encode_ping(const Ping& p, Writer& w);
 uint8_t encode_disconnect(const Disconnect& p, Version v, Writer& w);
 uint8_t encode_auth(const Auth& p, Version v, Writer& w);
+
+// encode() of a PUBLISH with properties kept apart: the client encodes a request's properties
+// where they are instead of copying them into a Publish.
+ErrorCode encode(const Publish& packet, const PacketProperties& props, Version version,
+                 std::vector<uint8_t>& out);
 
 void decode_connect(Reader& r, Connect& p);  // follows the packet's own protocol level
 void decode_connack(Reader& r, Version v, Connack& p);
