@@ -1,6 +1,7 @@
 // Names, messages and classes of the error table in error.h, generated from its X-macro so the
-// three can never disagree. A blob of names and one of messages, each with 16-bit offsets, instead
-// of switches returning pointers: less code, and only the blob a program uses is linked.
+// three can never disagree. A blob of names and one of messages ("text\0" per error), found by
+// counting terminators: errors are rare, and a scan costs less flash than a table of offsets.
+// Only the blob a program uses is linked.
 #include "mqtt/error.h"
 
 #include <cstddef>
@@ -9,60 +10,60 @@ namespace mqtt {
 
 namespace {
 
-#define MQTT_ERROR_VALUE(name, value, fatal, message) value,
-constexpr uint8_t kValues[] = {MQTT_ERRORS(MQTT_ERROR_VALUE)};
-#undef MQTT_ERROR_VALUE
-constexpr size_t kErrors = sizeof kValues;
-
-#define MQTT_ERROR_FATAL(name, value, fatal, message) fatal != 0,
-constexpr bool kFatal[] = {MQTT_ERRORS(MQTT_ERROR_FATAL)};
-#undef MQTT_ERROR_FATAL
-
-// Where each text of a blob ("text\0" per error) begins; one more entry marks the end.
-struct Starts {
-  uint16_t at[kErrors + 1];
-};
+// Each error's value, with bit 7 set for a fatal one.
+constexpr uint8_t kFatalBit = 0x80;
+#define MQTT_ERROR_CODE(name, value, fatal, message) \
+  static_cast<uint8_t>(value | (fatal ? kFatalBit : 0)),
+constexpr uint8_t kCodes[] = {MQTT_ERRORS(MQTT_ERROR_CODE)};
+#undef MQTT_ERROR_CODE
+constexpr size_t kErrors = sizeof kCodes;
+#define MQTT_ERROR_VALUE_FITS(name, value, fatal, message) static_assert(value < kFatalBit, #name);
+MQTT_ERRORS(MQTT_ERROR_VALUE_FITS)
+#undef MQTT_ERROR_VALUE_FITS
 
 template <size_t N>
-constexpr Starts starts_of(const char (&blob)[N]) {
-  static_assert(N < 65536, "offsets are 16-bit");
-  Starts s{};
+constexpr size_t texts_in(const char (&blob)[N]) {
   size_t n = 0;
-  for (size_t i = 0; i + 1 < N && n < kErrors; ++i)
-    if (blob[i] == '\0') s.at[++n] = static_cast<uint16_t>(i + 1);
-  return s;
+  for (size_t i = 0; i + 1 < N; ++i) n += blob[i] == '\0';
+  return n;
 }
 
 #define MQTT_ERROR_NAME(name, value, fatal, message) #name "\0"
 constexpr char kNames[] = MQTT_ERRORS(MQTT_ERROR_NAME);
 #undef MQTT_ERROR_NAME
-constexpr Starts kNameStarts = starts_of(kNames);
-static_assert(kNameStarts.at[kErrors] == sizeof kNames - 1, "one name per error");
+static_assert(texts_in(kNames) == kErrors, "one name per error");
 
 #if MQTT_CONFIG_ERROR_MESSAGES
 #define MQTT_ERROR_MESSAGE(name, value, fatal, message) message "\0"
 constexpr char kMessages[] = MQTT_ERRORS(MQTT_ERROR_MESSAGE);
 #undef MQTT_ERROR_MESSAGE
-constexpr Starts kMessageStarts = starts_of(kMessages);
-static_assert(kMessageStarts.at[kErrors] == sizeof kMessages - 1, "one message per error");
+static_assert(texts_in(kMessages) == kErrors, "one message per error");
 #endif
 
 // Index of `code` in the table, or kErrors.
 size_t index_of(ErrorCode code) {
   size_t i = 0;
-  while (i < kErrors && kValues[i] != static_cast<uint16_t>(code)) ++i;
+  while (i < kErrors && (kCodes[i] & ~kFatalBit) != static_cast<uint16_t>(code)) ++i;
   return i;
 }
 
-std::string_view text(const char* blob, const Starts& starts, size_t i) {
-  return std::string_view(blob + starts.at[i], starts.at[i + 1] - starts.at[i] - 1u);
+// The i-th text of a blob; each is NUL-terminated (the C API hands out its pointer). One loop
+// over the characters: GCC turns a separate length loop into a strlen() call, which a board's
+// program may otherwise not link.
+std::string_view text(const char* blob, size_t i) {
+  const char* start = blob;
+  for (;; ++blob) {
+    if (*blob != '\0') continue;
+    if (i-- == 0) return {start, static_cast<size_t>(blob - start)};
+    start = blob + 1;
+  }
 }
 
 }  // namespace
 
 std::string_view error_name(ErrorCode code) {
   size_t i = index_of(code);
-  return i < kErrors ? text(kNames, kNameStarts, i) : "unknown";
+  return i < kErrors ? text(kNames, i) : "unknown";
 }
 
 std::string_view error_message(ErrorCode code) {
@@ -70,14 +71,14 @@ std::string_view error_message(ErrorCode code) {
   return error_name(code);  // the message table stays out of small builds
 #else
   size_t i = index_of(code);
-  return i < kErrors ? text(kMessages, kMessageStarts, i) : "unknown error";
+  return i < kErrors ? text(kMessages, i) : "unknown error";
 #endif
 }
 
 bool error_is_fatal(ErrorCode code) {
   size_t i = index_of(code);
   // An unknown code cannot be trusted to leave the connection usable.
-  return i < kErrors ? kFatal[i] : true;
+  return i < kErrors ? (kCodes[i] & kFatalBit) != 0 : true;
 }
 
 }  // namespace mqtt

@@ -12,6 +12,7 @@ namespace {
 
 const uint8_t kCodes[] = {0x00, 0x01, 0x02};
 
+// Called with 5.0 only when the build has it (MQTT_CONFIG_V5).
 std::vector<Packet> sample_packets(Version v) {
   const bool v5 = v == Version::v5;
   std::vector<Packet> out;
@@ -24,20 +25,26 @@ std::vector<Packet> sample_packets(Version v) {
   will.payload = Bytes::of("offline");
   will.qos = 2;
   will.retain = true;
+#if MQTT_CONFIG_V5
   if (v5) will.properties.message_expiry_interval = 10u;
+#endif
   c.will = will;
   c.username = std::string_view("user");
   c.password = Bytes::of(std::string_view("\0\x01\xFF", 3));
+#if MQTT_CONFIG_V5
   if (v5) {
     c.properties.session_expiry_interval = 0xFFFFFFFFu;
     c.properties.authentication_method = std::string_view("m");
     c.properties.authentication_data = Bytes::of("d");
   }
+#endif
   out.push_back(c);
 
   Connack ca;
   ca.session_present = true;
+#if MQTT_CONFIG_V5
   if (v5) ca.properties.server_reference = std::string_view("other");
+#endif
   out.push_back(ca);
 
   for (uint8_t qos = 0; qos <= 2; ++qos) {
@@ -48,10 +55,12 @@ std::vector<Packet> sample_packets(Version v) {
     p.topic = "a/b/c";
     p.packet_id = qos ? uint16_t(65535 - qos) : 0;
     p.payload = Bytes::of(std::string_view("\0binary\xFF", 8));
+#if MQTT_CONFIG_V5
     if (v5) {
       p.properties.subscription_identifiers = {1, 268435455};
       p.properties.user_properties = {{"", ""}, {"k", "v"}};
     }
+#endif
     out.push_back(p);
   }
   for (PacketType t :
@@ -59,20 +68,24 @@ std::vector<Packet> sample_packets(Version v) {
     Ack a;
     a.type = t;
     a.packet_id = 42;
+#if MQTT_CONFIG_V5
     if (v5) {
       a.reason_code = (t == PacketType::pubrel || t == PacketType::pubcomp) ? 0x92 : 0x97;
       a.properties.reason_string = std::string_view("why");
     }
+#endif
     out.push_back(a);
   }
   Subscribe s;
   s.packet_id = 1;
   s.topics = {{"+/x/#", 0}, {"$SYS/#", 1}, {"$share/group/a/+", 2}};
+#if MQTT_CONFIG_V5
   if (v5) {
     s.topics[0].no_local = true;
     s.topics[1].retain_handling = 1;
     s.properties.subscription_identifiers = {99};
   }
+#endif
   out.push_back(s);
   Suback sa;
   sa.packet_id = 1;
@@ -92,6 +105,7 @@ std::vector<Packet> sample_packets(Version v) {
   out.push_back(pq);
   out.push_back(pr);
   Disconnect d;
+#if MQTT_CONFIG_V5
   if (v5) {
     d.reason_code = 0x8D;
     d.properties.session_expiry_interval = 5u;
@@ -103,6 +117,9 @@ std::vector<Packet> sample_packets(Version v) {
     a.properties.authentication_method = std::string_view("m");
     out.push_back(a);
   }
+#else
+  out.push_back(d);
+#endif
   return out;
 }
 
@@ -140,8 +157,10 @@ TEST(CodecEncode, V311LeavesOutEveryV5Field) {
   Publish p;
   p.topic = "t";
   p.payload = Bytes::of("x");
+#if MQTT_CONFIG_V5
   p.properties.message_expiry_interval = 5u;
   p.properties.user_properties = {{"k", "v"}};
+#endif
   std::vector<uint8_t> out;
   ASSERT_EQ(encode(p, Version::v311, out), ErrorCode::ok);
   EXPECT_EQ(hex(out), "30 04 00 01 74 78");
@@ -190,6 +209,7 @@ std::vector<Refusal> refusals() {
     q.qos = 1;
     q.packet_id = 0;
     r.push_back({"qos 1 without packet id", q, Version::v311, ErrorCode::invalid_argument});
+#if MQTT_CONFIG_V5  // without it, the 5.0 cases without properties expect not_supported
     q = p;
     q.properties.session_expiry_interval = 1u;
     r.push_back(
@@ -203,6 +223,7 @@ std::vector<Refusal> refusals() {
     q = p;
     q.properties.user_properties = {{"k", long_string}};
     r.push_back({"user property over 65535 bytes", q, Version::v5, ErrorCode::invalid_argument});
+#endif
   }
   {
     Connect c;
@@ -212,9 +233,11 @@ std::vector<Refusal> refusals() {
     c.password = Bytes::of("p");
     r.push_back(
         {"3.1.1 password without user name", c, Version::v311, ErrorCode::invalid_argument});
+#if MQTT_CONFIG_V5
     c.password = Opt<Bytes>();
     c.properties.topic_alias = uint16_t(1);
     r.push_back({"topic alias in CONNECT", c, Version::v5, ErrorCode::property_not_allowed});
+#endif
   }
   {
     Subscribe s;
@@ -222,10 +245,12 @@ std::vector<Refusal> refusals() {
     r.push_back({"no filters", s, Version::v311, ErrorCode::invalid_argument});
     s.topics = {{"a/#/b", 0}};
     r.push_back({"bad filter", s, Version::v311, ErrorCode::invalid_topic_filter});
+#if MQTT_CONFIG_V5
     s.topics = {{"a", 0}};
     s.properties.subscription_identifiers = {1, 2};
     r.push_back({"two subscription identifiers", s, Version::v5, ErrorCode::invalid_property});
     s.properties.subscription_identifiers.clear();
+#endif
     s.topics = {{"$share/g/a", 0}};
     s.topics[0].no_local = true;
     r.push_back({"no local on a shared subscription", s, Version::v5, ErrorCode::invalid_argument});

@@ -85,6 +85,10 @@ class Describer {
     opt_num("shared_subscription_available", p.shared_subscription_available);
   }
 
+#if !MQTT_CONFIG_V5
+  void props(const PacketProperties&) {}  // 3.1.1-only packets carry none
+#endif
+
   void packet(const Packet& packet) {
     num("type", unsigned(packet_type(packet)));
     if (auto* p = std::get_if<Connect>(&packet)) {

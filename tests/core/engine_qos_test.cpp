@@ -144,9 +144,11 @@ TEST(EngineQos, BrokerExceedingOurReceiveMaximumIsAViolation) {
   Harness h(o);
   h.engine->connect(1);
   h.engine->on_open();
-  Connect c = h.expect<Connect>();
+  [[maybe_unused]] Connect c = h.expect<Connect>();  // checked with 5.0 only
+#if MQTT_CONFIG_V5
   ASSERT_TRUE(c.properties.receive_maximum);
   EXPECT_EQ(*c.properties.receive_maximum, 2);
+#endif
   h.connack();
   h.publish("a", "1", 2, 1);
   h.publish("a", "2", 2, 2);

@@ -1,14 +1,14 @@
 // Engine, MQTT 5.0: topic aliases both ways, broker limits from CONNACK, server DISCONNECT,
-// enhanced authentication.
+// enhanced authentication. Compiled only with MQTT 5.0 (MQTT_CONFIG_V5).
 #include <gtest/gtest.h>
 
 #include "support/scripted_broker.h"
 
+#if MQTT_CONFIG_V5
 namespace mqtt::test {
 namespace {
 
 TEST(EngineV5, OutgoingTopicAliasesUpToTheBrokerMaximum) {
-  MQTT_TEST_REQUIRES_V5();
   Harness h(basic_options(5));
   Properties p;
   p.topic_alias_maximum = 2;
@@ -37,7 +37,6 @@ TEST(EngineV5, OutgoingTopicAliasesUpToTheBrokerMaximum) {
 // would exceed the broker's Maximum Packet Size, the message goes out in full and the alias
 // stays free, so a later message is never sent as an alias the broker does not know.
 TEST(EngineV5, AnAliasIsRecordedOnlyWhenSent) {
-  MQTT_TEST_REQUIRES_V5();
   Harness h(basic_options(5));
   Properties p;
   p.topic_alias_maximum = 2;
@@ -63,7 +62,6 @@ TEST(EngineV5, AnAliasIsRecordedOnlyWhenSent) {
 }
 
 TEST(EngineV5, NoOutgoingAliasesWithoutTheBrokersConsentAndNoneAcrossConnections) {
-  MQTT_TEST_REQUIRES_V5();
   ClientOptions o = basic_options(5);
   o.reconnect_min_ms = 1000;
   Harness h(o);
@@ -87,7 +85,6 @@ TEST(EngineV5, NoOutgoingAliasesWithoutTheBrokersConsentAndNoneAcrossConnections
 }
 
 TEST(EngineV5, IncomingTopicAliases) {
-  MQTT_TEST_REQUIRES_V5();
   ClientOptions o = basic_options(5);
   o.topic_alias_maximum = 3;
   Harness h(o);
@@ -116,7 +113,6 @@ TEST(EngineV5, IncomingTopicAliases) {
 }
 
 TEST(EngineV5, IncomingAliasAboveOurMaximumIsInvalid) {
-  MQTT_TEST_REQUIRES_V5();
   ClientOptions o = basic_options(5);
   o.topic_alias_maximum = 1;
   Harness h(o);
@@ -130,7 +126,6 @@ TEST(EngineV5, IncomingAliasAboveOurMaximumIsInvalid) {
 }
 
 TEST(EngineV5, ServerDisconnectCarriesReasonCodeAndString) {
-  MQTT_TEST_REQUIRES_V5();
   ClientOptions o = basic_options(5);
   o.reconnect_min_ms = 1000;
   Harness h(o);
@@ -151,7 +146,6 @@ TEST(EngineV5, ServerDisconnectCarriesReasonCodeAndString) {
 }
 
 TEST(EngineV5, ReasonStringReachesTheCallback) {
-  MQTT_TEST_REQUIRES_V5();
   Harness h(basic_options(5));
   h.connect_ok();
   h.engine->publish(make_publish("t", "x", 1), 1);
@@ -169,7 +163,6 @@ TEST(EngineV5, ReasonStringReachesTheCallback) {
 }
 
 TEST(EngineV5, BrokerLimitsFromConnack) {
-  MQTT_TEST_REQUIRES_V5();
   Harness h(basic_options(5));
   Properties p;
   p.maximum_qos = 1;
@@ -190,7 +183,6 @@ TEST(EngineV5, BrokerLimitsFromConnack) {
 }
 
 TEST(EngineV5, ConnectCarriesTheFiveZeroProperties) {
-  MQTT_TEST_REQUIRES_V5();
   ClientOptions o = basic_options(5);
   o.session_expiry_interval = 300;
   o.max_packet_size = 1024;
@@ -214,7 +206,6 @@ TEST(EngineV5, ConnectCarriesTheFiveZeroProperties) {
 }
 
 TEST(EngineV5, EnhancedAuthentication) {
-  MQTT_TEST_REQUIRES_V5();
   ClientOptions o = basic_options(5);
   o.authentication_method = "SCRAM-SHA-1";
   o.authentication_data = {'h', 'i'};
@@ -243,7 +234,6 @@ TEST(EngineV5, EnhancedAuthentication) {
 }
 
 TEST(EngineV5, AuthWithoutAMethodIsAViolationAndAuthIsRefusedIn311) {
-  MQTT_TEST_REQUIRES_V5();
   Harness h(basic_options(5));
   h.connect_ok();
   Auth a;
@@ -258,3 +248,4 @@ TEST(EngineV5, AuthWithoutAMethodIsAViolationAndAuthIsRefusedIn311) {
 
 }  // namespace
 }  // namespace mqtt::test
+#endif  // MQTT_CONFIG_V5

@@ -1,6 +1,8 @@
 // MQTT control packets as plain structs (3.1.1 section 3 / 5.0 section 3). The same structs
 // serve both versions: fields that exist only in 5.0 (reason codes, properties) are ignored when
-// encoding 3.1.1 and left at their defaults when decoding it.
+// encoding 3.1.1 and left at their defaults when decoding it. A 3.1.1-only build
+// (MQTT_CONFIG_V5=0) gives the packets an empty PacketProperties instead: every packet struct
+// would otherwise construct, copy and destroy a full Properties (two vectors) for nothing.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +13,12 @@
 #include "mqtt/properties.h"
 
 namespace mqtt {
+
+#if MQTT_CONFIG_V5
+using PacketProperties = Properties;
+#else
+struct PacketProperties {};
+#endif
 
 enum class PacketType : uint8_t {
   connect = 1,
@@ -35,7 +43,7 @@ struct Will {
   Bytes payload;
   uint8_t qos = 0;
   bool retain = false;
-  Properties properties;  // 5.0 will properties
+  PacketProperties properties;  // 5.0 will properties
 };
 
 struct Connect {
@@ -46,14 +54,14 @@ struct Connect {
   Opt<Will> will;
   Opt<std::string_view> username;
   Opt<Bytes> password;
-  Properties properties;
+  PacketProperties properties;
 };
 
 struct Connack {
   bool session_present = false;
   // 3.1.1: the return code (0-5); 5.0: the reason code.
   uint8_t reason_code = 0;
-  Properties properties;
+  PacketProperties properties;
 };
 
 struct Publish {
@@ -63,7 +71,7 @@ struct Publish {
   std::string_view topic;  // may be empty in 5.0 when a topic alias is used
   uint16_t packet_id = 0;  // QoS 1 and 2 only
   Bytes payload;
-  Properties properties;
+  PacketProperties properties;
 };
 
 // PUBACK, PUBREC, PUBREL and PUBCOMP share one layout; `type` says which.
@@ -71,7 +79,7 @@ struct Ack {
   PacketType type = PacketType::puback;
   uint16_t packet_id = 0;
   uint8_t reason_code = 0;  // 5.0
-  Properties properties;    // 5.0
+  PacketProperties properties;    // 5.0
 };
 
 struct SubscribeTopic {
@@ -86,7 +94,7 @@ struct SubscribeTopic {
 struct Subscribe {
   uint16_t packet_id = 0;
   std::vector<SubscribeTopic> topics;
-  Properties properties;
+  PacketProperties properties;
 };
 
 // SUBACK and UNSUBACK: one reason code per topic (UNSUBACK has none in 3.1.1).
@@ -94,13 +102,13 @@ struct Suback {
   PacketType type = PacketType::suback;
   uint16_t packet_id = 0;
   Bytes reason_codes;
-  Properties properties;
+  PacketProperties properties;
 };
 
 struct Unsubscribe {
   uint16_t packet_id = 0;
   std::vector<std::string_view> filters;
-  Properties properties;
+  PacketProperties properties;
 };
 
 // PINGREQ and PINGRESP carry nothing but their type.
@@ -110,12 +118,12 @@ struct Ping {
 
 struct Disconnect {
   uint8_t reason_code = 0;  // 5.0
-  Properties properties;    // 5.0
+  PacketProperties properties;    // 5.0
 };
 
 struct Auth {
   uint8_t reason_code = 0;
-  Properties properties;
+  PacketProperties properties;
 };
 
 using Packet = std::variant<Connect, Connack, Publish, Ack, Subscribe, Suback, Unsubscribe, Ping,

@@ -40,7 +40,9 @@ void Engine::Impl::handle_publish(const Publish& p) {
   m.qos = p.qos;
   m.retain = p.retain;
   m.dup = p.dup;
+#if MQTT_CONFIG_V5
   m.properties = v5() ? &p.properties : nullptr;
+#endif
   uint32_t link = link_;
   if (p.qos == 2) {
     // Delivered on the first PUBLISH; its identifier is held until PUBREL, so a retransmission
@@ -112,15 +114,20 @@ void Engine::Impl::handle_suback(const Suback& s) {
   if (is_suback) {
     if (rc >= 0x80) {
       result.code = ErrorCode::subscribe_refused;
-      subscriptions_.remove(req.filter);
+      subscriptions_.remove(req.filter());
     } else {
-      // The request is done with its filter: the registry takes it.
-      subscriptions_.add({std::move(req.filter), req.qos, req.sub_flags, req.subscription_identifier});
+      session::Subscription granted;
+      const std::string_view filter = req.filter();
+      granted.filter.assign(filter.data(), filter.size());
+      granted.qos = req.qos;
+      granted.flags = req.sub_flags;
+      granted.subscription_identifier = req.subscription_identifier;
+      subscriptions_.add(std::move(granted));
     }
   } else if (rc >= 0x80) {
     result.code = ErrorCode::unsubscribe_refused;
   } else {
-    subscriptions_.remove(req.filter);
+    subscriptions_.remove(req.filter());
   }
   request_done(result, std::move(req));
 }

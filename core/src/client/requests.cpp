@@ -71,7 +71,6 @@ ErrorCode Engine::Impl::subscribe(const SubscribeRequest& req, Token token) {
   r.qos = static_cast<uint8_t>(req.qos);
   r.has_token = true;
   r.token = token;
-  r.filter.assign(req.topic.data(), req.topic.size());
 #if MQTT_CONFIG_V5
   if (v5()) {
     r.sub_flags = static_cast<uint8_t>((req.no_local ? 1 : 0) | (req.retain_as_published ? 2 : 0) |
@@ -79,20 +78,21 @@ ErrorCode Engine::Impl::subscribe(const SubscribeRequest& req, Token token) {
     r.subscription_identifier = req.subscription_identifier;
   }
 #endif
-  rc = encode_subscribe(r, 1, &req.user_properties);  // packet identifier: a placeholder
+  rc = encode_subscribe(r, req.topic, 1, &req.user_properties);  // packet identifier: a placeholder
   if (rc != ErrorCode::ok) return fail_request(rc, token);
   r.id_offset = session::fixed_header_size(r.packet);
   return enqueue(std::move(r));
 }
 
-// The one-topic SUBSCRIBE of `r` (filter, QoS, options, identifier) into r.packet: for
-// subscribe() and for the restore after a reconnection.
-ErrorCode Engine::Impl::encode_subscribe(Request& r, uint16_t packet_id,
+// The one-topic SUBSCRIBE of `filter` with the QoS, options and identifier of `r` into r.packet:
+// for subscribe() and for the restore after a reconnection.
+ErrorCode Engine::Impl::encode_subscribe(Request& r, std::string_view filter, uint16_t packet_id,
                                          const std::vector<UserProperty>* user_properties) {
   Subscribe s;
   s.packet_id = packet_id;
   SubscribeTopic t;
-  t.filter = r.filter;
+  t.filter = filter;
+  r.filter_size = static_cast<uint16_t>(filter.size());
   t.qos = r.qos;
 #if MQTT_CONFIG_V5
   if (v5()) {
@@ -124,7 +124,7 @@ ErrorCode Engine::Impl::unsubscribe(const UnsubscribeRequest& req, Token token) 
   r.kind = RequestKind::unsubscribe;
   r.has_token = true;
   r.token = token;
-  r.filter.assign(req.topic.data(), req.topic.size());
+  r.filter_size = static_cast<uint16_t>(req.topic.size());
   rc = encode(u, version_, r.packet);
   if (rc != ErrorCode::ok) return fail_request(rc, token);
   r.id_offset = session::fixed_header_size(r.packet);
@@ -288,10 +288,9 @@ void Engine::Impl::restore_subscriptions() {
     r.stage = Stage::sent;
     r.qos = s.qos;
     r.packet_id = ids_.acquire();
-    r.filter.assign(s.filter.data(), s.filter.size());  // the one string copy routine, as elsewhere
     r.sub_flags = s.flags;
     r.subscription_identifier = s.subscription_identifier;
-    if (encode_subscribe(r, r.packet_id, nullptr) != ErrorCode::ok) {
+    if (encode_subscribe(r, s.filter, r.packet_id, nullptr) != ErrorCode::ok) {
       ids_.release(r.packet_id);
       continue;
     }

@@ -1,8 +1,12 @@
-// MQTT 5 properties: one table says each property's identifier, data type and the packets that
-// may carry it (5.0 table 2-4); decoding and encoding are driven by it.
+// MQTT 5 properties: one table says each property's identifier, data type, the packets that may
+// carry it (5.0 table 2-4) and where its field sits in Properties; decoding and encoding walk
+// the table instead of naming every field twice.
 #include "codec/properties.h"
 
 #if MQTT_CONFIG_V5
+
+#include <cstddef>
+#include <type_traits>
 
 namespace mqtt::codec {
 namespace {
@@ -13,6 +17,8 @@ struct Info {
   uint8_t id;
   Kind kind;
   Where where;
+  // The Opt<> field of a single-valued property; kVarint and kPair are the two vectors.
+  uint16_t offset;
 };
 
 constexpr Where W = kWillProperties;
@@ -24,43 +30,56 @@ constexpr Where ACKS = where(PacketType::puback) | where(PacketType::pubrec) |
                        where(PacketType::suback) | where(PacketType::unsuback);
 constexpr Where ALL = 0xFFFF & ~Where(1u << 12 | 1u << 13);  // not PINGREQ, PINGRESP
 
-// clang-format off: one property per line
+// offsetof() needs a standard-layout struct (plain fields, Opt<> and vectors).
+static_assert(std::is_standard_layout_v<Properties>, "Properties fields are found by offset");
+#define MQTT_PROPERTY(id, kind, field, where) {id, kind, where, offsetof(Properties, field)}
+
+// Written in this order (by identifier). clang-format off: one property per line
 constexpr Info kTable[] = {
-    {0x01, kByte, PUBLISH | W},                           // payload format indicator
-    {0x02, kU32, PUBLISH | W},                            // message expiry interval
-    {0x03, kString, PUBLISH | W},                         // content type
-    {0x08, kString, PUBLISH | W},                         // response topic
-    {0x09, kBinary, PUBLISH | W},                         // correlation data
-    {0x0B, kVarint, PUBLISH | SUBSCRIBE},                 // subscription identifier
-    {0x11, kU32, CONNECT | CONNACK | DISCONNECT},         // session expiry interval
-    {0x12, kString, CONNACK},                             // assigned client identifier
-    {0x13, kU16, CONNACK},                                // server keep alive
-    {0x15, kString, CONNECT | CONNACK | AUTH},            // authentication method
-    {0x16, kBinary, CONNECT | CONNACK | AUTH},            // authentication data
-    {0x17, kByte, CONNECT},                               // request problem information
-    {0x18, kU32, W},                                      // will delay interval
-    {0x19, kByte, CONNECT},                               // request response information
-    {0x1A, kString, CONNACK},                             // response information
-    {0x1C, kString, CONNACK | DISCONNECT},                // server reference
-    {0x1F, kString, CONNACK | ACKS | DISCONNECT | AUTH},  // reason string
-    {0x21, kU16, CONNECT | CONNACK},                      // receive maximum
-    {0x22, kU16, CONNECT | CONNACK},                      // topic alias maximum
-    {0x23, kU16, PUBLISH},                                // topic alias
-    {0x24, kByte, CONNACK},                               // maximum qos
-    {0x25, kByte, CONNACK},                               // retain available
-    {0x26, kPair, ALL},                                   // user property
-    {0x27, kU32, CONNECT | CONNACK},                      // maximum packet size
-    {0x28, kByte, CONNACK},                               // wildcard subscription available
-    {0x29, kByte, CONNACK},                               // subscription identifier available
-    {0x2A, kByte, CONNACK},                               // shared subscription available
+    MQTT_PROPERTY(0x01, kByte, payload_format_indicator, PUBLISH | W),
+    MQTT_PROPERTY(0x02, kU32, message_expiry_interval, PUBLISH | W),
+    MQTT_PROPERTY(0x03, kString, content_type, PUBLISH | W),
+    MQTT_PROPERTY(0x08, kString, response_topic, PUBLISH | W),
+    MQTT_PROPERTY(0x09, kBinary, correlation_data, PUBLISH | W),
+    MQTT_PROPERTY(0x0B, kVarint, subscription_identifiers, PUBLISH | SUBSCRIBE),
+    MQTT_PROPERTY(0x11, kU32, session_expiry_interval, CONNECT | CONNACK | DISCONNECT),
+    MQTT_PROPERTY(0x12, kString, assigned_client_identifier, CONNACK),
+    MQTT_PROPERTY(0x13, kU16, server_keep_alive, CONNACK),
+    MQTT_PROPERTY(0x15, kString, authentication_method, CONNECT | CONNACK | AUTH),
+    MQTT_PROPERTY(0x16, kBinary, authentication_data, CONNECT | CONNACK | AUTH),
+    MQTT_PROPERTY(0x17, kByte, request_problem_information, CONNECT),
+    MQTT_PROPERTY(0x18, kU32, will_delay_interval, W),
+    MQTT_PROPERTY(0x19, kByte, request_response_information, CONNECT),
+    MQTT_PROPERTY(0x1A, kString, response_information, CONNACK),
+    MQTT_PROPERTY(0x1C, kString, server_reference, CONNACK | DISCONNECT),
+    MQTT_PROPERTY(0x1F, kString, reason_string, CONNACK | ACKS | DISCONNECT | AUTH),
+    MQTT_PROPERTY(0x21, kU16, receive_maximum, CONNECT | CONNACK),
+    MQTT_PROPERTY(0x22, kU16, topic_alias_maximum, CONNECT | CONNACK),
+    MQTT_PROPERTY(0x23, kU16, topic_alias, PUBLISH),
+    MQTT_PROPERTY(0x24, kByte, maximum_qos, CONNACK),
+    MQTT_PROPERTY(0x25, kByte, retain_available, CONNACK),
+    MQTT_PROPERTY(0x26, kPair, user_properties, ALL),
+    MQTT_PROPERTY(0x27, kU32, maximum_packet_size, CONNECT | CONNACK),
+    MQTT_PROPERTY(0x28, kByte, wildcard_subscription_available, CONNACK),
+    MQTT_PROPERTY(0x29, kByte, subscription_identifier_available, CONNACK),
+    MQTT_PROPERTY(0x2A, kByte, shared_subscription_available, CONNACK),
 };
 // clang-format on
+#undef MQTT_PROPERTY
 
 const Info* find(uint32_t id) {
   for (const Info& info : kTable) {
     if (info.id == id) return &info;
   }
   return nullptr;
+}
+
+// The Opt<T> field of `info` in `p`.
+template <class T, class P>
+auto& field(P& p, const Info& info) {
+  using Field = std::conditional_t<std::is_const_v<P>, const Opt<T>, Opt<T>>;
+  using Byte = std::conditional_t<std::is_const_v<P>, const char, char>;
+  return *reinterpret_cast<Field*>(reinterpret_cast<Byte*>(&p) + info.offset);
 }
 
 // Range rules of the integer properties (5.0 section 3.1.2.11 and 3.2.2.3).
@@ -84,76 +103,54 @@ bool value_valid(uint8_t id, uint32_t v) {
 // Repeated properties: user property anywhere, subscription identifier only in PUBLISH.
 bool may_repeat(uint8_t id, Where w) { return id == 0x26 || (id == 0x0B && w == PUBLISH); }
 
-struct PropertyWriter {
-  Writer& w;
-  Where where;
+// One property: identifier, then the value (`num` for the integers, `value` for a string or
+// binary, `key` and `value` for a user property).
+void put(Writer& w, const Info& info, Where where, uint32_t num, Bytes value = {},
+         std::string_view key = {}) {
+  if (!(info.where & where)) w.fail(ErrorCode::property_not_allowed);
+  w.u8(info.id);
+  if (!w.ok()) return;
+  if (!value_valid(info.id, num)) return w.fail(ErrorCode::invalid_property);
+  switch (info.kind) {
+    case kByte:
+      w.u8(uint8_t(num));
+      break;
+    case kU16:
+      w.u16(uint16_t(num));
+      break;
+    case kU32:
+      w.u32(num);
+      break;
+    case kVarint:
+      w.varint(num);
+      break;
+    case kBinary:
+      w.binary(value);
+      break;
+    case kPair:
+      w.string(key);
+      [[fallthrough]];
+    case kString:
+      w.string(value.as_string());
+      break;
+  }
+}
 
-  bool start(uint8_t id) {
-    if (!(find(id)->where & where)) w.fail(ErrorCode::property_not_allowed);
-    w.u8(id);
-    return w.ok();
-  }
-  template <class T>
-  void number(uint8_t id, const Opt<T>& v) {
-    if (!v || !start(id)) return;
-    if (!value_valid(id, v.value)) return w.fail(ErrorCode::invalid_property);
-    switch (find(id)->kind) {
-      case kByte:
-        w.u8(uint8_t(v.value));
-        break;
-      case kU16:
-        w.u16(uint16_t(v.value));
-        break;
-      case kU32:
-        w.u32(uint32_t(v.value));
-        break;
-      default:
-        w.varint(uint32_t(v.value));
-        break;
-    }
-  }
-  void string(uint8_t id, const Opt<std::string_view>& v) {
-    if (v && start(id)) w.string(v.value);
-  }
-  void binary(uint8_t id, const Opt<Bytes>& v) {
-    if (v && start(id)) w.binary(v.value);
-  }
-};
+Bytes bytes_of(Bytes b) { return b; }
+Bytes bytes_of(std::string_view s) { return Bytes::of(s); }
 
-void store(Properties& p, uint8_t id, uint32_t num, std::string_view key, std::string_view str,
-           Bytes bin) {
-  // clang-format off
-  switch (id) {
-    case 0x01: p.payload_format_indicator = uint8_t(num); break;
-    case 0x02: p.message_expiry_interval = num; break;
-    case 0x03: p.content_type = str; break;
-    case 0x08: p.response_topic = str; break;
-    case 0x09: p.correlation_data = bin; break;
-    case 0x0B: p.subscription_identifiers.push_back(num); break;
-    case 0x11: p.session_expiry_interval = num; break;
-    case 0x12: p.assigned_client_identifier = str; break;
-    case 0x13: p.server_keep_alive = uint16_t(num); break;
-    case 0x15: p.authentication_method = str; break;
-    case 0x16: p.authentication_data = bin; break;
-    case 0x17: p.request_problem_information = uint8_t(num); break;
-    case 0x18: p.will_delay_interval = num; break;
-    case 0x19: p.request_response_information = uint8_t(num); break;
-    case 0x1A: p.response_information = str; break;
-    case 0x1C: p.server_reference = str; break;
-    case 0x1F: p.reason_string = str; break;
-    case 0x21: p.receive_maximum = uint16_t(num); break;
-    case 0x22: p.topic_alias_maximum = uint16_t(num); break;
-    case 0x23: p.topic_alias = uint16_t(num); break;
-    case 0x24: p.maximum_qos = uint8_t(num); break;
-    case 0x25: p.retain_available = uint8_t(num); break;
-    case 0x26: p.user_properties.push_back({key, str}); break;
-    case 0x27: p.maximum_packet_size = num; break;
-    case 0x28: p.wildcard_subscription_available = uint8_t(num); break;
-    case 0x29: p.subscription_identifier_available = uint8_t(num); break;
-    case 0x2A: p.shared_subscription_available = uint8_t(num); break;
-    default: break;
-  }
-  // clang-format on
+// Whether the single-valued property of `info` is present in `p`, and its value.
+template <class T>
+bool get(const Properties& p, const Info& info, uint32_t& num) {
+  const Opt<T>& v = field<T>(p, info);
+  num = v.value;
+  return v.present;
+}
+template <class T>
+bool get(const Properties& p, const Info& info, Bytes& value) {
+  const Opt<T>& v = field<T>(p, info);
+  value = bytes_of(v.value);
+  return v.present;
 }
 
 }  // namespace
@@ -171,41 +168,40 @@ uint32_t write_properties(Writer& w, const Properties& p, Where where) {
     w.varint(w.prop_lengths[index]);
     start = w.len;
   }
-  PropertyWriter pw{w, where};
-  pw.number(0x01, p.payload_format_indicator);
-  pw.number(0x02, p.message_expiry_interval);
-  pw.string(0x03, p.content_type);
-  pw.string(0x08, p.response_topic);
-  pw.binary(0x09, p.correlation_data);
-  if (where == SUBSCRIBE && p.subscription_identifiers.size() > 1) {
-    w.fail(ErrorCode::invalid_property);  // one per SUBSCRIBE [MQTT-3.8.2.1.2]
+  for (const Info& info : kTable) {
+    if (info.kind == kVarint) {
+      if (where == SUBSCRIBE && p.subscription_identifiers.size() > 1) {
+        w.fail(ErrorCode::invalid_property);  // one per SUBSCRIBE [MQTT-3.8.2.1.2]
+      }
+      for (uint32_t id : p.subscription_identifiers) put(w, info, where, id);
+      continue;
+    }
+    if (info.kind == kPair) {
+      for (const UserProperty& up : p.user_properties) put(w, info, where, 0, Bytes::of(up.value), up.key);
+      continue;
+    }
+    uint32_t num = 0;
+    Bytes value;
+    bool present = false;
+    switch (info.kind) {
+      case kByte:
+        present = get<uint8_t>(p, info, num);
+        break;
+      case kU16:
+        present = get<uint16_t>(p, info, num);
+        break;
+      case kU32:
+        present = get<uint32_t>(p, info, num);
+        break;
+      case kString:
+        present = get<std::string_view>(p, info, value);
+        break;
+      default:  // kBinary
+        present = get<Bytes>(p, info, value);
+        break;
+    }
+    if (present) put(w, info, where, num, value);
   }
-  for (uint32_t id : p.subscription_identifiers) pw.number(0x0B, Opt<uint32_t>(id));
-  pw.number(0x11, p.session_expiry_interval);
-  pw.string(0x12, p.assigned_client_identifier);
-  pw.number(0x13, p.server_keep_alive);
-  pw.string(0x15, p.authentication_method);
-  pw.binary(0x16, p.authentication_data);
-  pw.number(0x17, p.request_problem_information);
-  pw.number(0x18, p.will_delay_interval);
-  pw.number(0x19, p.request_response_information);
-  pw.string(0x1A, p.response_information);
-  pw.string(0x1C, p.server_reference);
-  pw.string(0x1F, p.reason_string);
-  pw.number(0x21, p.receive_maximum);
-  pw.number(0x22, p.topic_alias_maximum);
-  pw.number(0x23, p.topic_alias);
-  pw.number(0x24, p.maximum_qos);
-  pw.number(0x25, p.retain_available);
-  for (const UserProperty& up : p.user_properties) {
-    if (!pw.start(0x26)) break;
-    w.string(up.key);
-    w.string(up.value);
-  }
-  pw.number(0x27, p.maximum_packet_size);
-  pw.number(0x28, p.wildcard_subscription_available);
-  pw.number(0x29, p.subscription_identifier_available);
-  pw.number(0x2A, p.shared_subscription_available);
   const uint32_t length = uint32_t(w.len - start);
   if (w.measuring()) {
     if (length > kMaxVarint) w.fail(ErrorCode::payload_too_large);
@@ -230,8 +226,8 @@ void read_properties(Reader& r, Properties& p, Where where) {
     }
     seen |= uint64_t(1) << id;
     uint32_t num = 0;
-    std::string_view key, str;
-    Bytes bin;
+    std::string_view key;
+    Bytes value;
     switch (info->kind) {
       case kByte:
         num = pr.u8();
@@ -245,19 +241,41 @@ void read_properties(Reader& r, Properties& p, Where where) {
       case kVarint:
         num = pr.varint();
         break;
-      case kString:
-        str = pr.string();
-        break;
       case kBinary:
-        bin = pr.binary();
+        value = pr.binary();
         break;
       case kPair:
-        key = pr.string(), str = pr.string();
+        key = pr.string();
+        [[fallthrough]];
+      case kString:
+        value = Bytes::of(pr.string());
         break;
     }
     if (!pr.ok()) break;
     if (!value_valid(info->id, num)) return r.fail(ErrorCode::malformed_property);
-    store(p, info->id, num, key, str, bin);
+    switch (info->kind) {
+      case kByte:
+        field<uint8_t>(p, *info) = uint8_t(num);
+        break;
+      case kU16:
+        field<uint16_t>(p, *info) = uint16_t(num);
+        break;
+      case kU32:
+        field<uint32_t>(p, *info) = num;
+        break;
+      case kVarint:
+        p.subscription_identifiers.push_back(num);
+        break;
+      case kString:
+        field<std::string_view>(p, *info) = value.as_string();
+        break;
+      case kBinary:
+        field<Bytes>(p, *info) = value;
+        break;
+      case kPair:
+        p.user_properties.push_back({key, value.as_string()});
+        break;
+    }
   }
   if (!pr.ok()) r.fail(pr.err);
 }

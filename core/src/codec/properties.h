@@ -22,8 +22,8 @@ uint32_t write_properties(Writer& w, const Properties& props, Where where);
 // of range), property_not_allowed, duplicate_property; strings and binary data are views.
 void read_properties(Reader& r, Properties& props, Where where);
 #else
-inline uint32_t write_properties(Writer&, const Properties&, Where) { return 0; }
-inline void read_properties(Reader& r, Properties&, Where) { r.fail(ErrorCode::not_supported); }
+inline uint32_t write_properties(Writer&, const PacketProperties&, Where) { return 0; }
+inline void read_properties(Reader& r, PacketProperties&, Where) { r.fail(ErrorCode::not_supported); }
 #endif
 
 }  // namespace mqtt::codec

@@ -9,7 +9,11 @@ uint8_t encode_publish(const Publish& p, Version v, Writer& w) {
   if (p.qos == 0 && p.dup) w.fail(ErrorCode::invalid_argument);            // [MQTT-3.3.1-2]
   if (p.qos > 0 && p.packet_id == 0) w.fail(ErrorCode::invalid_argument);  // [MQTT-2.2.1-3]
   // In 5.0 an empty topic name means "the topic of this alias" (section 3.3.2.3.4).
+#if MQTT_CONFIG_V5
   const bool alias_only = p.topic.empty() && is_v5(v) && p.properties.topic_alias;
+#else
+  const bool alias_only = false;
+#endif
   if (!alias_only && w.measuring()) {  // the writing pass repeats the same input
     const ErrorCode topic = validate_topic_name(p.topic);
     if (topic != ErrorCode::ok) w.fail(topic);
@@ -34,7 +38,11 @@ void decode_publish(uint8_t flags, Reader& r, Version v, Publish& p) {
   }
   if (is_v5(v)) read_properties(r, p.properties, where(PacketType::publish));
   if (!r.ok()) return;
+#if MQTT_CONFIG_V5
   const bool alias_only = p.topic.empty() && p.properties.topic_alias;
+#else
+  const bool alias_only = false;
+#endif
   // The rest of validate_topic_name(): not empty, no wildcard [MQTT-3.3.2-2]; a string read is
   // never over 65535 bytes.
   if (!alias_only && (p.topic.empty() || has_wildcard(p.topic))) {

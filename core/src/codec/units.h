@@ -43,8 +43,8 @@ bool reason_allowed(uint8_t code, const uint8_t (&allowed)[N]) {
 
 // The optional tail of PUBACK..PUBCOMP, DISCONNECT and AUTH in 5.0: reason code then properties,
 // both left out when they are the defaults (0 and none) [MQTT-3.4.2.1], [MQTT-3.14.2.1].
-void write_reason_tail(Writer& w, uint8_t reason, const Properties& props, Where where);
-void read_reason_tail(Reader& r, uint8_t& reason, Properties& props, Where where,
+void write_reason_tail(Writer& w, uint8_t reason, const PacketProperties& props, Where where);
+void read_reason_tail(Reader& r, uint8_t& reason, PacketProperties& props, Where where,
                       const uint8_t* allowed, size_t count);
 
 }  // namespace mqtt::codec

@@ -22,9 +22,7 @@ Request* InflightTable::find_any(uint16_t packet_id) {
 }
 
 Request InflightTable::take(const Request* request) {
-  auto it = items_.begin() + (request - items_.data());
-  Request r = std::move(*it);
-  items_.erase(it);
+  Request r = take_at(items_, static_cast<size_t>(request - items_.data()));
   if (r.is_windowed()) --publishes_;
   return r;
 }

@@ -10,6 +10,12 @@ uint32_t fixed_header_size(const std::vector<uint8_t>& packet) {
   return pos + 1;
 }
 
+Request take_at(std::vector<Request>& items, size_t index) {
+  Request r = std::move(items[index]);
+  items.erase(items.begin() + static_cast<std::ptrdiff_t>(index));
+  return r;
+}
+
 bool OfflineQueue::push(Request& request) {
   if (!fits(request.packet.size())) return false;
   bytes_ += request.packet.size();
@@ -18,8 +24,7 @@ bool OfflineQueue::push(Request& request) {
 }
 
 Request OfflineQueue::pop() {
-  Request r = std::move(items_.front());
-  items_.erase(items_.begin());
+  Request r = take_at(items_, 0);
   bytes_ -= r.packet.size();
   return r;
 }

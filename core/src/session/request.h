@@ -4,7 +4,7 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
+#include <string_view>
 #include <vector>
 
 namespace mqtt::session {
@@ -29,10 +29,15 @@ struct Request {
   uint8_t sub_flags = 0;  // bit 0 no_local, bit 1 retain_as_published, bits 2-3 retain handling
   uint32_t id_offset = 0;  // where the packet identifier sits in `packet`; 0: none
   uint32_t subscription_identifier = 0;
+  // The filter is the packet's last string (SUBSCRIBE: then one options byte), not a second copy.
+  uint16_t filter_size = 0;
   std::vector<uint8_t> packet;
-  std::string filter;
 
   bool needs_packet_id() const { return id_offset != 0; }
+  std::string_view filter() const {
+    const size_t end = packet.size() - (kind == RequestKind::subscribe ? 1 : 0);
+    return {reinterpret_cast<const char*>(packet.data()) + end - filter_size, filter_size};
+  }
   bool is_windowed() const { return kind == RequestKind::publish && qos > 0; }
 
   void set_packet_id(uint16_t id) {
@@ -48,5 +53,9 @@ struct Request {
 
 // Offset of the first byte after the fixed header (type byte + remaining length).
 uint32_t fixed_header_size(const std::vector<uint8_t>& packet);
+
+// Removes and returns items[index], keeping the order of the others (the queue and the
+// in-flight table share this one copy of the erase loop).
+Request take_at(std::vector<Request>& items, size_t index);
 
 }  // namespace mqtt::session

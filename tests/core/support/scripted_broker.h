@@ -68,7 +68,11 @@ class Harness {
     Connack c;
     c.session_present = session_present;
     c.reason_code = reason;
+#if MQTT_CONFIG_V5
     c.properties = std::move(props);
+#else
+    (void)props;
+#endif
     deliver(c);
   }
   void ack(PacketType type, uint16_t id, uint8_t reason = 0) {
