@@ -89,25 +89,25 @@ ErrorCode Engine::Impl::subscribe(const SubscribeRequest& req, Token token) {
 // for subscribe() and for the restore after a reconnection.
 ErrorCode Engine::Impl::encode_subscribe(Request& r, std::string_view filter, uint16_t packet_id,
                                          const std::vector<UserProperty>* user_properties) {
-  Subscribe s;
-  s.packet_id = packet_id;
   SubscribeTopic t;
   t.filter = filter;
   r.filter_size = static_cast<uint16_t>(filter.size());
   t.qos = r.qos;
+  PacketProperties props;
 #if MQTT_CONFIG_V5
   if (v5()) {
     t.no_local = (r.sub_flags & 1) != 0;
     t.retain_as_published = (r.sub_flags & 2) != 0;
     t.retain_handling = static_cast<uint8_t>((r.sub_flags >> 2) & 3);
-    if (r.subscription_identifier) s.properties.subscription_identifiers.push_back(r.subscription_identifier);
-    if (user_properties) s.properties.user_properties = *user_properties;
+    if (r.subscription_identifier) props.subscription_identifiers.push_back(r.subscription_identifier);
+    if (user_properties) props.user_properties = *user_properties;
   }
 #else
   (void)user_properties;
 #endif
-  s.topics.assign(1, t);
-  return encode(s, version_, r.packet);
+  return codec::encode_parts(
+      [&](Version v, codec::Writer& w) { return codec::encode_subscribe(packet_id, &t, 1, props, v, w); },
+      version_, r.packet);
 }
 
 ErrorCode Engine::Impl::unsubscribe(const UnsubscribeRequest& req, Token token) {
@@ -115,18 +115,20 @@ ErrorCode Engine::Impl::unsubscribe(const UnsubscribeRequest& req, Token token) 
   if (req.topic.empty()) return fail_request(ErrorCode::missing_topic, token);
   ErrorCode rc = validate_topic_filter(req.topic);
   if (rc != ErrorCode::ok) return fail_request(rc, token);
-  Unsubscribe u;
-  u.packet_id = 1;  // placeholder
-  u.filters.assign(1, req.topic);
+  PacketProperties props;
 #if MQTT_CONFIG_V5
-  if (v5()) u.properties.user_properties = req.user_properties;
+  if (v5()) props.user_properties = req.user_properties;
 #endif
   Request r;
   r.kind = RequestKind::unsubscribe;
   r.has_token = true;
   r.token = token;
   r.filter_size = static_cast<uint16_t>(req.topic.size());
-  rc = encode(u, version_, r.packet);
+  rc = codec::encode_parts(
+      [&](Version v, codec::Writer& w) {  // packet identifier 1: a placeholder
+        return codec::encode_unsubscribe(1, &req.topic, 1, props, v, w);
+      },
+      version_, r.packet);
   if (rc != ErrorCode::ok) return fail_request(rc, token);
   r.id_offset = session::fixed_header_size(r.packet);
   return enqueue(std::move(r));

@@ -26,9 +26,6 @@ uint8_t encode_body(const Packet& packet, Version version, Writer& w) {
   return 0;
 }
 
-// One encoder of a packet body, whatever the packet's type (so encode_packet() exists once).
-using BodyFn = uint8_t (*)(const void* packet, Version version, Writer& w);
-
 template <class P, uint8_t (*unit)(const P&, Version, Writer&)>
 uint8_t body_of(const void* packet, Version version, Writer& w) {
   return unit(*static_cast<const P*>(packet), version, w);
@@ -36,9 +33,12 @@ uint8_t body_of(const void* packet, Version version, Writer& w) {
 
 uint8_t ping_body(const void* packet, Version, Writer& w) { return encode_ping(*static_cast<const Ping*>(packet), w); }
 
+}  // namespace
+
 // The body is measured first (which also finds every error), so `out` grows once, the fixed
 // header goes in front and the body is written after it, each byte once.
-ErrorCode encode_packet(BodyFn body, const void* packet, Version version, std::vector<uint8_t>& out) {
+ErrorCode codec::encode_packet(BodyFn body, const void* packet, Version version,
+                               std::vector<uint8_t>& out) {
   if (version != Version::v311 && version != Version::v5)
     return ErrorCode::invalid_protocol_version;
   if (version == Version::v5 && !MQTT_CONFIG_V5) return ErrorCode::not_supported;
@@ -61,8 +61,6 @@ ErrorCode encode_packet(BodyFn body, const void* packet, Version version, std::v
   }
   return ErrorCode::ok;
 }
-
-}  // namespace
 
 ErrorCode encode(const Packet& packet, Version version, std::vector<uint8_t>& out) {
   return encode_packet(body_of<Packet, encode_body>, &packet, version, out);
@@ -87,28 +85,10 @@ ErrorCode encode(const Publish& packet, Version version, std::vector<uint8_t>& o
   return codec::encode(packet, packet.properties, version, out);
 }
 
-namespace codec {
-
-namespace {
-
-struct PublishParts {
-  const Publish& packet;
-  const PacketProperties& props;
-};
-
-uint8_t publish_parts_body(const void* parts, Version version, Writer& w) {
-  const auto& p = *static_cast<const PublishParts*>(parts);
-  return encode_publish(p.packet, p.props, version, w);
+ErrorCode codec::encode(const Publish& packet, const PacketProperties& props, Version version,
+                        std::vector<uint8_t>& out) {
+  return encode_parts([&](Version v, Writer& w) { return encode_publish(packet, props, v, w); },
+                      version, out);
 }
-
-}  // namespace
-
-ErrorCode encode(const Publish& packet, const PacketProperties& props, Version version,
-                 std::vector<uint8_t>& out) {
-  const PublishParts parts{packet, props};
-  return encode_packet(publish_parts_body, &parts, version, out);
-}
-
-}  // namespace codec
 
 }  // namespace mqtt
