@@ -114,8 +114,6 @@ class Engine::Impl final : public FrameSink {
   void send_publish_bytes(session::Request& request);
   void retransmit(session::Request& request, bool dup);
   void restore_subscriptions();
-  ErrorCode encode_subscribe(session::Request& r, std::string_view filter, uint16_t packet_id,
-                             const std::vector<UserProperty>* user_properties);
   void complete(const session::Request& request, const Error& result);
   ErrorCode check_broker_limits(const session::Request& request) const;
 

@@ -67,47 +67,33 @@ ErrorCode Engine::Impl::subscribe(const SubscribeRequest& req, Token token) {
   if (req.retain_handling < 0 || req.retain_handling > 2) return fail_request(ErrorCode::invalid_argument, token);
   if (req.subscription_identifier > 268435455u) return fail_request(ErrorCode::invalid_property, token);
 
-  Request r;
-  r.kind = RequestKind::subscribe;
-  r.qos = static_cast<uint8_t>(req.qos);
-  r.has_token = true;
-  r.token = token;
-#if MQTT_CONFIG_V5
-  if (v5()) {
-    r.sub_flags = static_cast<uint8_t>((req.no_local ? 1 : 0) | (req.retain_as_published ? 2 : 0) |
-                                       (req.retain_handling << 2));
-    r.subscription_identifier = req.subscription_identifier;
-  }
-#endif
-  rc = encode_subscribe(r, req.topic, 1, &req.user_properties);  // packet identifier: a placeholder
-  if (rc != ErrorCode::ok) return fail_request(rc, token);
-  r.id_offset = session::fixed_header_size(r.packet);
-  return enqueue(std::move(r));
-}
-
-// The one-topic SUBSCRIBE of `filter` with the QoS, options and identifier of `r` into r.packet:
-// for subscribe() and for the restore after a reconnection.
-ErrorCode Engine::Impl::encode_subscribe(Request& r, std::string_view filter, uint16_t packet_id,
-                                         const std::vector<UserProperty>* user_properties) {
   SubscribeTopic t;
-  t.filter = filter;
-  r.filter_size = static_cast<uint16_t>(filter.size());
-  t.qos = r.qos;
+  t.filter = req.topic;
+  t.qos = static_cast<uint8_t>(req.qos);
   PacketProperties props;
 #if MQTT_CONFIG_V5
   if (v5()) {
-    t.no_local = (r.sub_flags & 1) != 0;
-    t.retain_as_published = (r.sub_flags & 2) != 0;
-    t.retain_handling = static_cast<uint8_t>((r.sub_flags >> 2) & 3);
-    if (r.subscription_identifier) props.subscription_identifiers.push_back(r.subscription_identifier);
-    if (user_properties) props.user_properties = *user_properties;
+    t.no_local = req.no_local;
+    t.retain_as_published = req.retain_as_published;
+    t.retain_handling = static_cast<uint8_t>(req.retain_handling);
+    if (req.subscription_identifier) props.subscription_identifiers.push_back(req.subscription_identifier);
+    props.user_properties = req.user_properties;
   }
-#else
-  (void)user_properties;
 #endif
-  return codec::encode_parts(
-      [&](Version v, codec::Writer& w) { return codec::encode_subscribe(packet_id, &t, 1, props, v, w); },
+  Request r;
+  r.kind = RequestKind::subscribe;
+  r.qos = t.qos;
+  r.has_token = true;
+  r.token = token;
+  r.filter_size = static_cast<uint16_t>(req.topic.size());
+  rc = codec::encode_parts(
+      [&](Version v, codec::Writer& w) {  // packet identifier 1: a placeholder
+        return codec::encode_subscribe(1, &t, 1, props, v, w);
+      },
       version_, r.packet);
+  if (rc != ErrorCode::ok) return fail_request(rc, token);
+  r.id_offset = session::fixed_header_size(r.packet);
+  return enqueue(std::move(r));
 }
 
 ErrorCode Engine::Impl::unsubscribe(const UnsubscribeRequest& req, Token token) {
@@ -284,20 +270,12 @@ void Engine::Impl::resume_session(bool session_present) {
 }
 
 void Engine::Impl::restore_subscriptions() {
-  for (const session::Subscription& s : subscriptions_.all()) {
+  for (const Request& granted : subscriptions_.all()) {
     if (ids_.used() >= 65535) break;
-    Request r;
-    r.kind = RequestKind::subscribe;
+    Request r = granted;  // the registry keeps its own
+    r.has_token = false;  // the restore completes no request of the application
     r.stage = Stage::sent;
-    r.qos = s.qos;
-    r.packet_id = ids_.acquire();
-    r.sub_flags = s.flags;
-    r.subscription_identifier = s.subscription_identifier;
-    if (encode_subscribe(r, s.filter, r.packet_id, nullptr) != ErrorCode::ok) {
-      ids_.release(r.packet_id);
-      continue;
-    }
-    r.id_offset = session::fixed_header_size(r.packet);
+    r.set_packet_id(ids_.acquire());
     send_bytes(r.packet.data(), r.packet.size());
     inflight_.add(std::move(r));
   }
