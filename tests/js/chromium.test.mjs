@@ -104,6 +104,35 @@ describe('mqtt-wasm in Chromium (WebSocket)', { skip }, () => {
     });
   }
 
+  // Chromium constructs a blob: Worker that its Content-Security-Policy refuses and reports the
+  // refusal later, with an error event: the wake-ups armed meanwhile must still come (here the
+  // connect timeout against a broker that answers nothing).
+  it('under a policy refusing blob: workers the timers fall back to setTimeout', { timeout: 60000 }, async () => {
+    const csp = await browser.newPage();
+    const errors = [];
+    csp.on('pageerror', (e) => errors.push(e.message));
+    try {
+      await csp.goto(`${server.origin}/tests/js/helpers/page.html?csp=${encodeURIComponent("worker-src 'self'")}`);
+      await csp.waitForFunction(() => window.scenariosReady === true);
+      await broker.pause();
+      const outcome = await csp.evaluate((port) => new Promise((resolve) => {
+        const { createClient, errors: E } = window.mqtt;
+        createClient({
+          host: '127.0.0.1', port, protocol: 'ws', path: '/mqtt', connectTimeout: 500, reconnect: false,
+          success: () => resolve('connected'),
+          fail: (e) => resolve(e.code === E.CONNECT_TIMEOUT ? 'connect timeout' : `fail ${e.code}`),
+        });
+        // Not a measurement: ends the wait (the broker must be resumed) if no wake-up ever comes.
+        setTimeout(() => resolve('no wake-up in 15 s'), 15000);
+      }), broker.wsPort);
+      assert.equal(outcome, 'connect timeout');
+      assert.deepEqual(errors, []);
+    } finally {
+      await broker.resume();
+      await csp.close();
+    }
+  });
+
   for (const name of Object.keys(scenarios)) {
     it(name, { skip: skipped[name] || false, timeout: 120000 }, async () => {
       const info = { host: broker.host, tcpPort: broker.tcpPort, wsPort: broker.wsPort, wsProxyPort: proxy.port };

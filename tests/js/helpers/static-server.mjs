@@ -23,7 +23,10 @@ export async function startStaticServer(root) {
     }
     try {
       const body = await readFile(path.join(root, p));
-      res.writeHead(200, { 'content-type': TYPES[path.extname(p)] || 'application/octet-stream', 'cache-control': 'no-store' });
+      const headers = { 'content-type': TYPES[path.extname(p)] || 'application/octet-stream', 'cache-control': 'no-store' };
+      // ?csp=<policy>: the page is served under that Content-Security-Policy.
+      if (url.searchParams.has('csp')) headers['content-security-policy'] = url.searchParams.get('csp');
+      res.writeHead(200, headers);
       res.end(body);
     } catch (e) {
       res.writeHead(404).end();
