@@ -104,17 +104,20 @@ ErrorCode validate_options(const ClientOptions& o) {
   if (o.protocol_version == 5) return ErrorCode::not_supported;
   if (o.protocol_version != 4) return ErrorCode::invalid_protocol_version;
 #endif
+#if MQTT_CONFIG_URL
   Endpoint ep;
-  if (!o.url.empty()) {
-    if (!MQTT_CONFIG_URL) return ErrorCode::not_supported;
-    if (!parse_url(o.url, ep)) return ErrorCode::invalid_url;
-  } else if (o.host.empty()) {
-    return ErrorCode::missing_host;
-  }
+  if (!o.url.empty() && !parse_url(o.url, ep)) return ErrorCode::invalid_url;
+#else
+  if (!o.url.empty()) return ErrorCode::not_supported;  // no Endpoint is built at all
+#endif
+  if (o.url.empty() && o.host.empty()) return ErrorCode::missing_host;
   if (o.port < 0 || o.port > 65535) return ErrorCode::invalid_port;
-  if (!MQTT_CONFIG_URL && !o.servers.empty()) return ErrorCode::not_supported;
+#if MQTT_CONFIG_URL
   for (const std::string& server : o.servers)
     if (!parse_url(server, ep)) return ErrorCode::invalid_url;
+#else
+  if (!o.servers.empty()) return ErrorCode::not_supported;
+#endif
   if (o.keepalive_interval < 0 || o.keepalive_interval > 65535) return ErrorCode::invalid_keepalive;
   if (o.client_id.size() > 65535 || !is_valid_utf8(o.client_id)) return ErrorCode::invalid_client_id;
   if (o.username && (o.username.value.size() > 65535 || !is_valid_utf8(o.username.value)))

@@ -112,6 +112,41 @@ TEST(EngineSession, RefusedRestoreIsAnErrorAndForgotten) {
   h.expect_nothing();
 }
 
+#if MQTT_CONFIG_V5
+// A restored subscription is the granted SUBSCRIBE again with a new packet identifier: the same
+// filter, QoS, 5.0 options, subscription identifier and user properties.
+TEST(EngineSession, RestoreSendsTheGrantedSubscribeAgain) {
+  Harness h(basic_options(5));
+  h.connect_ok();
+  SubscribeRequest req = make_subscribe("s/+", 2);
+  req.no_local = true;
+  req.retain_as_published = true;
+  req.retain_handling = 2;
+  req.subscription_identifier = 7;
+  req.user_properties = {{"k", "v"}};
+  h.engine->subscribe(req, 1);
+  h.suback(h.expect<Subscribe>().packet_id, 2);
+  h.drop_and_reopen();
+  h.open_and_connack(false);
+  Subscribe again = h.expect<Subscribe>();
+  h.expect_nothing();
+  ASSERT_EQ(again.topics.size(), 1u);
+  EXPECT_EQ(again.topics[0].filter, "s/+");
+  EXPECT_EQ(again.topics[0].qos, 2);
+  EXPECT_TRUE(again.topics[0].no_local);
+  EXPECT_TRUE(again.topics[0].retain_as_published);
+  EXPECT_EQ(again.topics[0].retain_handling, 2);
+  ASSERT_EQ(again.properties.subscription_identifiers.size(), 1u);
+  EXPECT_EQ(again.properties.subscription_identifiers[0], 7u);
+  ASSERT_EQ(again.properties.user_properties.size(), 1u);
+  EXPECT_EQ(again.properties.user_properties[0].key, "k");
+  EXPECT_EQ(again.properties.user_properties[0].value, "v");
+  h.suback(again.packet_id, 2);
+  EXPECT_EQ(h.events.count(1), 1u);  // the restore completes no request of the application
+  EXPECT_TRUE(h.events.errors.empty());
+}
+#endif
+
 TEST(EngineSession, UnsubscribedFiltersAreNotRestored) {
   Harness h(basic_options());
   h.connect_ok();

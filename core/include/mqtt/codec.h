@@ -49,10 +49,6 @@ ErrorCode encode(const Disconnect& packet, Version version, std::vector<uint8_t>
 // Decodes one complete packet: `header` is the fixed header's first byte, `body` the bytes after
 // the remaining length. Views in `out` point into `body`.
 ErrorCode decode(uint8_t header, Bytes body, Version version, Packet& out);
-// The same for a client: CONNECT, SUBSCRIBE, UNSUBSCRIBE and PINGREQ, which only a client sends,
-// are refused with unexpected_packet without being read (their decoding stays out of a client
-// program).
-ErrorCode decode_from_server(uint8_t header, Bytes body, Version version, Packet& out);
 
 class PacketSink {
  public:
@@ -83,11 +79,10 @@ class Decoder {
   // or the first violation; after an error (or after the sink returned false) the decoder keeps
   // nothing and must be reset() before it is fed again.
   ErrorCode feed(const uint8_t* data, size_t size, PacketSink& sink);
-  // feed() with decode_from_server().
-  ErrorCode feed_from_server(const uint8_t* data, size_t size, PacketSink& sink);
   // The framing alone: each complete packet goes to sink.on_frame() undecoded, so that a client
-  // can decode it straight into per-type handlers without building a Packet. Errors and
-  // reset() as for feed().
+  // can decode it straight into per-type handlers without building a Packet (the engine reads
+  // only what a server sends, and refuses CONNECT, SUBSCRIBE, UNSUBSCRIBE and PINGREQ unread).
+  // Errors and reset() as for feed().
   ErrorCode feed_frames(const uint8_t* data, size_t size, FrameSink& sink);
 
   // Forgets any partial packet (a new connection starts).

@@ -68,10 +68,12 @@ ErrorCode Engine::Impl::connect(Token token) {
 
   // assign() throughout: one string routine for every copy into an owned string (see endpoint()).
   const std::string_view id = options_.text(StoredOptions::client_id);
-  client_id_.assign(id.data(), id.size());
-  if (client_id_.empty()) {
-    client_id_.assign(kClientIdLength, '0');
-    for (char& ch : client_id_) ch = kClientIdAlphabet[host_.random() % 62];
+  if (id.empty()) {
+    char generated[kClientIdLength];
+    for (char& ch : generated) ch = kClientIdAlphabet[host_.random() % 62];
+    client_id_.assign(generated, kClientIdLength);
+  } else {
+    client_id_.assign(id.data(), id.size());
   }
   decoder_.set_version(version_);
   decoder_.set_max_packet_size(options_.max_packet_size);

@@ -106,7 +106,7 @@ class Engine::Impl final : public FrameSink {
   // requests.cpp
   ErrorCode fail_request(ErrorCode code, Token token);
   ErrorCode enqueue(session::Request&& request);
-  ErrorCode publish_now(const Publish& packet, Token token);
+  ErrorCode publish_now(const Publish& packet, const PacketProperties& props, Token token);
   bool can_send_now(const session::Request& request) const;
   bool fits_window(const session::Request& request) const;
   void pump();
@@ -114,8 +114,6 @@ class Engine::Impl final : public FrameSink {
   void send_publish_bytes(session::Request& request);
   void retransmit(session::Request& request, bool dup);
   void restore_subscriptions();
-  ErrorCode encode_subscribe(session::Request& r, std::string_view filter, uint16_t packet_id,
-                             const std::vector<UserProperty>* user_properties);
   void complete(const session::Request& request, const Error& result);
   ErrorCode check_broker_limits(const session::Request& request) const;
 

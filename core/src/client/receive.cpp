@@ -116,13 +116,7 @@ void Engine::Impl::handle_suback(const Suback& s) {
       result.code = ErrorCode::subscribe_refused;
       subscriptions_.remove(req.filter());
     } else {
-      session::Subscription granted;
-      const std::string_view filter = req.filter();
-      granted.filter.assign(filter.data(), filter.size());
-      granted.qos = req.qos;
-      granted.flags = req.sub_flags;
-      granted.subscription_identifier = req.subscription_identifier;
-      subscriptions_.add(std::move(granted));
+      subscriptions_.add(req);  // a copy: the request is still completed below
     }
   } else if (rc >= 0x80) {
     result.code = ErrorCode::unsubscribe_refused;

@@ -34,24 +34,25 @@ ErrorCode Engine::Impl::publish(const PublishRequest& req, Token token) {
   p.topic = req.topic;
   p.payload = req.payload;
   p.packet_id = req.qos > 0 ? 1 : 0;  // placeholder, the real one is patched in when sent
+  // The request's properties are encoded where they are (a 3.1.1 connection leaves them out).
 #if MQTT_CONFIG_V5
-  if (v5()) {
-    // Topic aliases and subscription identifiers belong to the client and the broker.
-    if (req.properties.topic_alias || !req.properties.subscription_identifiers.empty())
-      return fail_request(ErrorCode::invalid_property, token);
-    p.properties = req.properties;
-  }
+  const PacketProperties& props = req.properties;
+  // Topic aliases and subscription identifiers belong to the client and the broker.
+  if (v5() && (props.topic_alias || !props.subscription_identifiers.empty()))
+    return fail_request(ErrorCode::invalid_property, token);
+#else
+  const PacketProperties props{};
 #endif
   // QoS 0 while connected with nothing queued before it, and no topic alias to choose: it goes
   // out at once and completes, so nothing needs keeping (no Request, no heap allocation).
   if (p.qos == 0 && state_ == State::connected && queue_.empty() && !outgoing_aliases())
-    return publish_now(p, token);
+    return publish_now(p, props, token);
   Request r;
   r.kind = RequestKind::publish;
   r.qos = p.qos;
   r.has_token = true;
   r.token = token;
-  rc = encode(p, version_, r.packet);
+  rc = codec::encode(p, props, version_, r.packet);
   if (rc != ErrorCode::ok) return fail_request(rc, token);
   if (p.qos > 0) r.id_offset = session::fixed_header_size(r.packet) + 2 + static_cast<uint32_t>(req.topic.size());
   return enqueue(std::move(r));
@@ -66,47 +67,33 @@ ErrorCode Engine::Impl::subscribe(const SubscribeRequest& req, Token token) {
   if (req.retain_handling < 0 || req.retain_handling > 2) return fail_request(ErrorCode::invalid_argument, token);
   if (req.subscription_identifier > 268435455u) return fail_request(ErrorCode::invalid_property, token);
 
-  Request r;
-  r.kind = RequestKind::subscribe;
-  r.qos = static_cast<uint8_t>(req.qos);
-  r.has_token = true;
-  r.token = token;
+  SubscribeTopic t;
+  t.filter = req.topic;
+  t.qos = static_cast<uint8_t>(req.qos);
+  PacketProperties props;
 #if MQTT_CONFIG_V5
   if (v5()) {
-    r.sub_flags = static_cast<uint8_t>((req.no_local ? 1 : 0) | (req.retain_as_published ? 2 : 0) |
-                                       (req.retain_handling << 2));
-    r.subscription_identifier = req.subscription_identifier;
+    t.no_local = req.no_local;
+    t.retain_as_published = req.retain_as_published;
+    t.retain_handling = static_cast<uint8_t>(req.retain_handling);
+    if (req.subscription_identifier) props.subscription_identifiers.push_back(req.subscription_identifier);
+    props.user_properties = req.user_properties;
   }
 #endif
-  rc = encode_subscribe(r, req.topic, 1, &req.user_properties);  // packet identifier: a placeholder
+  Request r;
+  r.kind = RequestKind::subscribe;
+  r.qos = t.qos;
+  r.has_token = true;
+  r.token = token;
+  r.filter_size = static_cast<uint16_t>(req.topic.size());
+  rc = codec::encode_parts(
+      [&](Version v, codec::Writer& w) {  // packet identifier 1: a placeholder
+        return codec::encode_subscribe(1, &t, 1, props, v, w);
+      },
+      version_, r.packet);
   if (rc != ErrorCode::ok) return fail_request(rc, token);
   r.id_offset = session::fixed_header_size(r.packet);
   return enqueue(std::move(r));
-}
-
-// The one-topic SUBSCRIBE of `filter` with the QoS, options and identifier of `r` into r.packet:
-// for subscribe() and for the restore after a reconnection.
-ErrorCode Engine::Impl::encode_subscribe(Request& r, std::string_view filter, uint16_t packet_id,
-                                         const std::vector<UserProperty>* user_properties) {
-  Subscribe s;
-  s.packet_id = packet_id;
-  SubscribeTopic t;
-  t.filter = filter;
-  r.filter_size = static_cast<uint16_t>(filter.size());
-  t.qos = r.qos;
-#if MQTT_CONFIG_V5
-  if (v5()) {
-    t.no_local = (r.sub_flags & 1) != 0;
-    t.retain_as_published = (r.sub_flags & 2) != 0;
-    t.retain_handling = static_cast<uint8_t>((r.sub_flags >> 2) & 3);
-    if (r.subscription_identifier) s.properties.subscription_identifiers.push_back(r.subscription_identifier);
-    if (user_properties) s.properties.user_properties = *user_properties;
-  }
-#else
-  (void)user_properties;
-#endif
-  s.topics.assign(1, t);
-  return encode(s, version_, r.packet);
 }
 
 ErrorCode Engine::Impl::unsubscribe(const UnsubscribeRequest& req, Token token) {
@@ -114,18 +101,20 @@ ErrorCode Engine::Impl::unsubscribe(const UnsubscribeRequest& req, Token token) 
   if (req.topic.empty()) return fail_request(ErrorCode::missing_topic, token);
   ErrorCode rc = validate_topic_filter(req.topic);
   if (rc != ErrorCode::ok) return fail_request(rc, token);
-  Unsubscribe u;
-  u.packet_id = 1;  // placeholder
-  u.filters.assign(1, req.topic);
+  PacketProperties props;
 #if MQTT_CONFIG_V5
-  if (v5()) u.properties.user_properties = req.user_properties;
+  if (v5()) props.user_properties = req.user_properties;
 #endif
   Request r;
   r.kind = RequestKind::unsubscribe;
   r.has_token = true;
   r.token = token;
   r.filter_size = static_cast<uint16_t>(req.topic.size());
-  rc = encode(u, version_, r.packet);
+  rc = codec::encode_parts(
+      [&](Version v, codec::Writer& w) {  // packet identifier 1: a placeholder
+        return codec::encode_unsubscribe(1, &req.topic, 1, props, v, w);
+      },
+      version_, r.packet);
   if (rc != ErrorCode::ok) return fail_request(rc, token);
   r.id_offset = session::fixed_header_size(r.packet);
   return enqueue(std::move(r));
@@ -133,9 +122,9 @@ ErrorCode Engine::Impl::unsubscribe(const UnsubscribeRequest& req, Token token) 
 
 // The fast path of publish(): the same checks as enqueue() and transmit() for a QoS 0 message,
 // with the packet encoded into the engine's scratch buffer instead of a Request.
-ErrorCode Engine::Impl::publish_now(const Publish& p, Token token) {
+ErrorCode Engine::Impl::publish_now(const Publish& p, const PacketProperties& props, Token token) {
   scratch_.clear();
-  ErrorCode rc = encode(p, version_, scratch_);
+  ErrorCode rc = codec::encode(p, props, version_, scratch_);
   if (rc == ErrorCode::ok && broker_max_packet_ != 0 && scratch_.size() > broker_max_packet_)
     rc = ErrorCode::payload_too_large;
   if (rc == ErrorCode::ok && p.retain && !broker_retain_) rc = ErrorCode::not_supported;  // [MQTT-3.3.1-14]
@@ -281,20 +270,12 @@ void Engine::Impl::resume_session(bool session_present) {
 }
 
 void Engine::Impl::restore_subscriptions() {
-  for (const session::Subscription& s : subscriptions_.all()) {
+  for (const Request& granted : subscriptions_.all()) {
     if (ids_.used() >= 65535) break;
-    Request r;
-    r.kind = RequestKind::subscribe;
+    Request r = granted;  // the registry keeps its own
+    r.has_token = false;  // the restore completes no request of the application
     r.stage = Stage::sent;
-    r.qos = s.qos;
-    r.packet_id = ids_.acquire();
-    r.sub_flags = s.flags;
-    r.subscription_identifier = s.subscription_identifier;
-    if (encode_subscribe(r, s.filter, r.packet_id, nullptr) != ErrorCode::ok) {
-      ids_.release(r.packet_id);
-      continue;
-    }
-    r.id_offset = session::fixed_header_size(r.packet);
+    r.set_packet_id(ids_.acquire());
     send_bytes(r.packet.data(), r.packet.size());
     inflight_.add(std::move(r));
   }

@@ -68,15 +68,6 @@ ErrorCode decode(uint8_t header, Bytes body, Version version, Packet& out) {
   return finish(r);
 }
 
-ErrorCode decode_from_server(uint8_t header, Bytes body, Version version, Packet& out) {
-  ErrorCode rc = check_header(header, version);
-  if (rc != ErrorCode::ok) return rc;
-  Reader r(body);
-  Emplace emplace{out};
-  if (!read_server_packet(header, r, version, emplace)) return ErrorCode::unexpected_packet;
-  return finish(r);
-}
-
 PacketType packet_type(const Packet& packet) {
   if (auto* p = std::get_if<Ack>(&packet)) return p->type;
   if (auto* p = std::get_if<Suback>(&packet)) return p->type;

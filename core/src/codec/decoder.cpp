@@ -46,16 +46,13 @@ void append(std::vector<uint8_t>& buffer, const uint8_t* data, size_t size) {
 // feed()'s sink: decodes each frame into one Packet, reused, and passes it on.
 class PacketFrames final : public FrameSink {
  public:
-  using DecodeFn = ErrorCode (*)(uint8_t, Bytes, Version, Packet&);
-  PacketFrames(DecodeFn decode, Version version, PacketSink& sink)
-      : decode_(decode), version_(version), sink_(sink) {}
+  PacketFrames(Version version, PacketSink& sink) : version_(version), sink_(sink) {}
   bool on_frame(uint8_t header, Bytes body, ErrorCode& err) override {
-    err = decode_(header, body, version_, packet_);
+    err = decode(header, body, version_, packet_);
     return err == ErrorCode::ok && sink_.on_packet(packet_);
   }
 
  private:
-  DecodeFn decode_;
   Version version_;
   PacketSink& sink_;
   Packet packet_;
@@ -69,12 +66,7 @@ Decoder::Decoder(Version version, uint32_t max_packet_size)
 void Decoder::reset() { std::vector<uint8_t>().swap(buffer_); }
 
 ErrorCode Decoder::feed(const uint8_t* data, size_t size, PacketSink& sink) {
-  PacketFrames frames(decode, version_, sink);
-  return feed_frames(data, size, frames);
-}
-
-ErrorCode Decoder::feed_from_server(const uint8_t* data, size_t size, PacketSink& sink) {
-  PacketFrames frames(decode_from_server, version_, sink);
+  PacketFrames frames(version_, sink);
   return feed_frames(data, size, frames);
 }
 

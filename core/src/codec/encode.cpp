@@ -26,9 +26,6 @@ uint8_t encode_body(const Packet& packet, Version version, Writer& w) {
   return 0;
 }
 
-// One encoder of a packet body, whatever the packet's type (so encode_packet() exists once).
-using BodyFn = uint8_t (*)(const void* packet, Version version, Writer& w);
-
 template <class P, uint8_t (*unit)(const P&, Version, Writer&)>
 uint8_t body_of(const void* packet, Version version, Writer& w) {
   return unit(*static_cast<const P*>(packet), version, w);
@@ -36,9 +33,12 @@ uint8_t body_of(const void* packet, Version version, Writer& w) {
 
 uint8_t ping_body(const void* packet, Version, Writer& w) { return encode_ping(*static_cast<const Ping*>(packet), w); }
 
+}  // namespace
+
 // The body is measured first (which also finds every error), so `out` grows once, the fixed
 // header goes in front and the body is written after it, each byte once.
-ErrorCode encode_packet(BodyFn body, const void* packet, Version version, std::vector<uint8_t>& out) {
+ErrorCode codec::encode_packet(BodyFn body, const void* packet, Version version,
+                               std::vector<uint8_t>& out) {
   if (version != Version::v311 && version != Version::v5)
     return ErrorCode::invalid_protocol_version;
   if (version == Version::v5 && !MQTT_CONFIG_V5) return ErrorCode::not_supported;
@@ -62,8 +62,6 @@ ErrorCode encode_packet(BodyFn body, const void* packet, Version version, std::v
   return ErrorCode::ok;
 }
 
-}  // namespace
-
 ErrorCode encode(const Packet& packet, Version version, std::vector<uint8_t>& out) {
   return encode_packet(body_of<Packet, encode_body>, &packet, version, out);
 }
@@ -73,7 +71,6 @@ ErrorCode encode(const Packet& packet, Version version, std::vector<uint8_t>& ou
     return encode_packet(body_of<Type, unit>, &packet, version, out);                \
   }
 MQTT_ENCODE_ONE(Connect, encode_connect)
-MQTT_ENCODE_ONE(Publish, encode_publish)
 MQTT_ENCODE_ONE(Ack, encode_ack)
 MQTT_ENCODE_ONE(Subscribe, encode_subscribe)
 MQTT_ENCODE_ONE(Unsubscribe, encode_unsubscribe)
@@ -82,6 +79,16 @@ MQTT_ENCODE_ONE(Disconnect, encode_disconnect)
 
 ErrorCode encode(const Ping& packet, Version version, std::vector<uint8_t>& out) {
   return encode_packet(ping_body, &packet, version, out);
+}
+
+ErrorCode encode(const Publish& packet, Version version, std::vector<uint8_t>& out) {
+  return codec::encode(packet, packet.properties, version, out);
+}
+
+ErrorCode codec::encode(const Publish& packet, const PacketProperties& props, Version version,
+                        std::vector<uint8_t>& out) {
+  return encode_parts([&](Version v, Writer& w) { return encode_publish(packet, props, v, w); },
+                      version, out);
 }
 
 }  // namespace mqtt

@@ -5,12 +5,16 @@
 namespace mqtt::codec {
 
 uint8_t encode_publish(const Publish& p, Version v, Writer& w) {
+  return encode_publish(p, p.properties, v, w);
+}
+
+uint8_t encode_publish(const Publish& p, const PacketProperties& props, Version v, Writer& w) {
   if (p.qos > 2) w.fail(ErrorCode::invalid_qos);
   if (p.qos == 0 && p.dup) w.fail(ErrorCode::invalid_argument);            // [MQTT-3.3.1-2]
   if (p.qos > 0 && p.packet_id == 0) w.fail(ErrorCode::invalid_argument);  // [MQTT-2.2.1-3]
   // In 5.0 an empty topic name means "the topic of this alias" (section 3.3.2.3.4).
 #if MQTT_CONFIG_V5
-  const bool alias_only = p.topic.empty() && is_v5(v) && p.properties.topic_alias;
+  const bool alias_only = p.topic.empty() && is_v5(v) && props.topic_alias;
 #else
   const bool alias_only = false;
 #endif
@@ -20,7 +24,7 @@ uint8_t encode_publish(const Publish& p, Version v, Writer& w) {
   }
   w.binary(Bytes::of(p.topic));  // valid UTF-8 (validate_topic_name) or empty
   if (p.qos > 0) w.u16(p.packet_id);
-  if (is_v5(v)) write_properties(w, p.properties, where(PacketType::publish));
+  if (is_v5(v)) write_properties(w, props, where(PacketType::publish));
   w.raw(p.payload);
   return uint8_t(0x30 | (p.dup ? 0x08 : 0) | (p.qos & 3) << 1 | (p.retain ? 1 : 0));
 }

@@ -1,5 +1,5 @@
-// Decoding of the packets a server sends, shared by decode()/decode_from_server(), which fill a
-// Packet, and the client, which hands each packet to a handler of its type without a Packet.
+// Decoding of the packets a server sends, shared by decode(), which fills a Packet, and the
+// client, which hands each packet to a handler of its type without a Packet.
 #pragma once
 
 #include "codec/units.h"
@@ -64,7 +64,9 @@ struct HandOver {
   }
 };
 
-// decode_from_server() into handler.receive(const T&), one overload per packet type above.
+// The client's decoding: what a server sends into handler.receive(const T&), one overload per
+// packet type above; CONNECT, SUBSCRIBE, UNSUBSCRIBE and PINGREQ are refused unread
+// (unexpected_packet), so their decoding stays out of a client program.
 template <class Handler>
 ErrorCode decode_from_server_to(uint8_t header, Bytes body, Version version, Handler& handler) {
   ErrorCode rc = check_header(header, version);

@@ -11,11 +11,17 @@ bool shared(std::string_view filter) { return filter.substr(0, 7) == "$share/"; 
 }  // namespace
 
 uint8_t encode_subscribe(const Subscribe& p, Version v, Writer& w) {
+  return encode_subscribe(p.packet_id, p.topics.data(), p.topics.size(), p.properties, v, w);
+}
+
+uint8_t encode_subscribe(uint16_t packet_id, const SubscribeTopic* topics, size_t count,
+                         const PacketProperties& props, Version v, Writer& w) {
   // A packet identifier and at least one filter are required [MQTT-2.2.1-3], [MQTT-3.8.3-3].
-  if (p.packet_id == 0 || p.topics.empty()) w.fail(ErrorCode::invalid_argument);
-  w.u16(p.packet_id);
-  if (is_v5(v)) write_properties(w, p.properties, where(PacketType::subscribe));
-  for (const SubscribeTopic& t : p.topics) {
+  if (packet_id == 0 || count == 0) w.fail(ErrorCode::invalid_argument);
+  w.u16(packet_id);
+  if (is_v5(v)) write_properties(w, props, where(PacketType::subscribe));
+  for (size_t i = 0; i < count; ++i) {
+    const SubscribeTopic& t = topics[i];
     const ErrorCode filter = validate_topic_filter(t.filter);
     if (filter != ErrorCode::ok) w.fail(filter);
     if (t.qos > 2) w.fail(ErrorCode::invalid_qos);

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "codec/properties.h"
 #include "codec/wire.h"
@@ -16,13 +17,38 @@ namespace mqtt::codec {
 uint8_t encode_connect(const Connect& p, Version v, Writer& w);
 uint8_t encode_connack(const Connack& p, Version v, Writer& w);
 uint8_t encode_publish(const Publish& p, Version v, Writer& w);
+// The same with properties kept apart from `p` (p.properties is not read).
+uint8_t encode_publish(const Publish& p, const PacketProperties& props, Version v, Writer& w);
 uint8_t encode_ack(const Ack& p, Version v, Writer& w);
 uint8_t encode_subscribe(const Subscribe& p, Version v, Writer& w);
+// The same from parts: `count` topics at `topics` (the client's requests have one each).
+uint8_t encode_subscribe(uint16_t packet_id, const SubscribeTopic* topics, size_t count,
+                         const PacketProperties& props, Version v, Writer& w);
 uint8_t encode_suback(const Suback& p, Version v, Writer& w);
 uint8_t encode_unsubscribe(const Unsubscribe& p, Version v, Writer& w);
+uint8_t encode_unsubscribe(uint16_t packet_id, const std::string_view* filters, size_t count,
+                           const PacketProperties& props, Version v, Writer& w);
 uint8_t encode_ping(const Ping& p, Writer& w);
 uint8_t encode_disconnect(const Disconnect& p, Version v, Writer& w);
 uint8_t encode_auth(const Auth& p, Version v, Writer& w);
+
+// What every encode() runs: `body` writes the packet body from `parts` (see Writer), then the
+// fixed header goes in front.
+using BodyFn = uint8_t (*)(const void* parts, Version version, Writer& w);
+ErrorCode encode_packet(BodyFn body, const void* parts, Version version, std::vector<uint8_t>& out);
+
+// encode() of a body written by `write(version, writer)` from parts the caller holds: the client
+// builds no packet struct, nor the vector of topics of a one-topic SUBSCRIBE or UNSUBSCRIBE.
+template <class Write>
+ErrorCode encode_parts(const Write& write, Version version, std::vector<uint8_t>& out) {
+  return encode_packet(
+      [](const void* parts, Version v, Writer& w) { return (*static_cast<const Write*>(parts))(v, w); },
+      &write, version, out);
+}
+
+// encode() of a PUBLISH with properties kept apart from the packet.
+ErrorCode encode(const Publish& packet, const PacketProperties& props, Version version,
+                 std::vector<uint8_t>& out);
 
 void decode_connect(Reader& r, Connect& p);  // follows the packet's own protocol level
 void decode_connack(Reader& r, Version v, Connack& p);

@@ -5,11 +5,16 @@
 namespace mqtt::codec {
 
 uint8_t encode_unsubscribe(const Unsubscribe& p, Version v, Writer& w) {
-  if (p.packet_id == 0 || p.filters.empty())
-    w.fail(ErrorCode::invalid_argument);  // [MQTT-3.10.3-2]
-  w.u16(p.packet_id);
-  if (is_v5(v)) write_properties(w, p.properties, where(PacketType::unsubscribe));
-  for (std::string_view filter : p.filters) {
+  return encode_unsubscribe(p.packet_id, p.filters.data(), p.filters.size(), p.properties, v, w);
+}
+
+uint8_t encode_unsubscribe(uint16_t packet_id, const std::string_view* filters, size_t count,
+                           const PacketProperties& props, Version v, Writer& w) {
+  if (packet_id == 0 || count == 0) w.fail(ErrorCode::invalid_argument);  // [MQTT-3.10.3-2]
+  w.u16(packet_id);
+  if (is_v5(v)) write_properties(w, props, where(PacketType::unsubscribe));
+  for (size_t i = 0; i < count; ++i) {
+    const std::string_view filter = filters[i];
     const ErrorCode e = validate_topic_filter(filter);
     if (e != ErrorCode::ok) w.fail(e);
     w.string(filter);

@@ -24,13 +24,10 @@ struct Request {
   bool has_token = false;  // false for the client's own requests (subscription restore)
   uint32_t token = 0;
   uint16_t packet_id = 0;
-  // Subscribe/unsubscribe: the options and the filter, for the subscription registry (sub_flags
-  // fills the padding after packet_id).
-  uint8_t sub_flags = 0;  // bit 0 no_local, bit 1 retain_as_published, bits 2-3 retain handling
-  uint32_t id_offset = 0;  // where the packet identifier sits in `packet`; 0: none
-  uint32_t subscription_identifier = 0;
-  // The filter is the packet's last string (SUBSCRIBE: then one options byte), not a second copy.
+  // Subscribe/unsubscribe: the filter is the packet's last string (SUBSCRIBE: then one options
+  // byte), not a second copy.
   uint16_t filter_size = 0;
+  uint32_t id_offset = 0;  // where the packet identifier sits in `packet`; 0: none
   std::vector<uint8_t> packet;
 
   bool needs_packet_id() const { return id_offset != 0; }

@@ -4,20 +4,20 @@
 
 namespace mqtt::session {
 
-void SubscriptionRegistry::add(Subscription subscription) {
-  for (Subscription& s : items_) {
-    if (s.filter == subscription.filter) {
-      s = std::move(subscription);
+void SubscriptionRegistry::add(Request granted) {
+  for (Request& s : items_) {
+    if (s.filter() == granted.filter()) {
+      s = std::move(granted);
       return;
     }
   }
-  items_.push_back(std::move(subscription));
+  items_.push_back(std::move(granted));
 }
 
 void SubscriptionRegistry::remove(std::string_view filter) {
-  for (auto it = items_.begin(); it != items_.end(); ++it) {
-    if (it->filter == filter) {
-      items_.erase(it);
+  for (size_t i = 0; i < items_.size(); ++i) {
+    if (items_[i].filter() == filter) {
+      take_at(items_, i);
       return;
     }
   }
