@@ -12,29 +12,42 @@ const { startBroker, freePort } = await import(pathToFileURL(path.join(repo, 'te
 const { ensureWasm, ensurePlayground, distDir: webDist } = await import(pathToFileURL(path.join(repo, 'web', 'scripts', 'build-if-needed.mjs')).href);
 const { servePlayground } = await import(pathToFileURL(path.join(repo, 'web', 'scripts', 'serve.mjs')).href);
 
-export { freePort };
+export { freePort, ensureWasm };
 export const distDir = () => webDist;
 
-export async function startStack() {
-  const quiet = (line) => process.stderr.write(`# ${line}\n`);
-  if (!process.env.PLAYGROUND_SKIP_WASM) ensureWasm({ log: quiet });
-  ensurePlayground({ log: quiet });
-  // Mosquitto's stdout is block-buffered when it is a file; its own log file is written line
-  // by line, so the tests can watch clients come and go.
+export const buildLog = (line) => process.stderr.write(`# ${line}\n`);
+
+// A Mosquitto whose log the tests can read as it grows: its stdout is block-buffered when it is
+// a file, its own log file is written line by line. `verbose` logs every packet.
+export async function startLoggedBroker({ verbose = false } = {}) {
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'playground-e2e-'));
   const logFile = path.join(logDir, 'broker.log');
-  const broker = await startBroker({ extraConfig: `log_dest file ${logFile}` });
+  const broker = await startBroker({ verbose, extraConfig: `log_dest file ${logFile}` });
+  return {
+    broker,
+    log: () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : ''),
+    async stop() {
+      await broker.stop();
+      fs.rmSync(logDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function startStack() {
+  if (!process.env.PLAYGROUND_SKIP_WASM) ensureWasm({ log: buildLog });
+  ensurePlayground({ log: buildLog });
+  const logged = await startLoggedBroker();
+  const { broker } = logged;
   const brokerWsUrl = `ws://${broker.host}:${broker.wsPort}/mqtt`;
   const server = await servePlayground({ root: webDist, brokerWsUrl, port: 0 });
   return {
     broker,
     brokerWsUrl,
     url: server.url,
-    brokerLog: () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : ''),
+    brokerLog: logged.log,
     async stop() {
       await server.close();
-      await broker.stop();
-      fs.rmSync(logDir, { recursive: true, force: true });
+      await logged.stop();
     },
   };
 }

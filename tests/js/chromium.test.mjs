@@ -1,6 +1,7 @@
 // Runs every scenario (scenarios/index.mjs) in headless Chromium through Playwright: a static
 // server gives the page the package's browser entry, and the page runs the same scenario
 // functions as Node, over the browser's WebSocket, against a real Mosquitto.
+import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { existsSync } from 'node:fs';
 import { startBroker } from '../fixtures/broker.mjs';
@@ -76,6 +77,32 @@ describe('mqtt-wasm in Chromium (WebSocket)', { skip }, () => {
     }, [server.origin, broker.wsPort]);
     if (result !== 'from a worker') throw new Error(`worker said ${result}`);
   });
+
+  // The browser's WebSocket cannot be corked: what one task sends is joined into one frame. A QoS
+  // 1 message whose handler answers (at once, or after awaiting other work, when the engine has
+  // already handed its PUBACK over): the PUBACK and the answer leave in one frame.
+  for (const deferred of [false, true]) {
+    it(`a message handler's answer leaves in the PUBACK's frame (answered ${deferred ? 'after awaiting other work' : 'at once'})`, { timeout: 60000 }, async () => {
+      const { topic, frames } = await page.evaluate(async ([options, later]) => {
+        const { answeredRequest, answerWrites } = await import('/tests/js/helpers/wire.mjs');
+        const sent = [];
+        const send = WebSocket.prototype.send;
+        const watch = () => {
+          WebSocket.prototype.send = function watched(data) {
+            sent.push(data instanceof ArrayBuffer ? new Uint8Array(data.slice(0)) : new Uint8Array(data));
+            return send.call(this, data);
+          };
+        };
+        try {
+          const answer = await answeredRequest(window.mqtt, options, { deferred: later, watch });
+          return { topic: answer, frames: answerWrites(sent, answer) };
+        } finally {
+          WebSocket.prototype.send = send;
+        }
+      }, [{ host: broker.host, port: broker.wsPort, protocol: 'ws', path: '/mqtt' }, deferred]);
+      assert.deepEqual(frames, [['PUBACK', `PUBLISH ${topic}`]]);
+    });
+  }
 
   for (const name of Object.keys(scenarios)) {
     it(name, { skip: skipped[name] || false, timeout: 120000 }, async () => {

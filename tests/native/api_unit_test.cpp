@@ -298,6 +298,32 @@ TEST(Payload, TemporariesAreKeptAndCopiesStayValid) {
   EXPECT_FALSE(Payload().present);
 }
 
+// The application may let go of the client inside one of its own callbacks: the Engine is on the
+// stack then, so the client dies once the callback has returned (AddressSanitizer checks nothing
+// is touched after), and its listeners die with it.
+TEST(CreateClient, DroppedInsideItsOwnCallbackDiesAfterIt) {
+  Loop loop;
+  Options o;
+  o.host = "127.0.0.1";
+  o.port = 1;  // refused: the connect fail callback comes from the Engine, on the loop
+  o.loop = &loop;
+  std::shared_ptr<Client> client;
+  int fails = 0;
+  o.fail = [&](const ErrorInfo&) {
+    ++fails;
+    client.reset();
+  };
+  client = createClient(o);
+  ASSERT_NE(client, nullptr);
+  auto sentinel = std::make_shared<int>(0);
+  std::weak_ptr<int> alive = sentinel;
+  client->on("close", Listener([sentinel] {}));
+  sentinel.reset();
+  EXPECT_TRUE(loop.run_until([&] { return alive.expired(); }, 5000));
+  EXPECT_EQ(fails, 1);
+  EXPECT_EQ(client, nullptr);
+}
+
 TEST(Events, OnceOffAndUnknownNames) {
   Loop loop;
   Options o;

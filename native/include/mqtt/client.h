@@ -165,7 +165,6 @@ class Client {
  public:
   using ListenerId = uint64_t;  // 0: not registered (unknown event name)
 
-  ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
@@ -195,10 +194,12 @@ class Client {
   Loop& loop() const;
 
   class Impl;
-  explicit Client(std::shared_ptr<Impl> impl);
 
  private:
-  std::shared_ptr<Impl> impl_;
+  // Only Impl derives from Client, and only createClient makes one: the handle is the client's
+  // record itself, destroyed by the deleter of the shared_ptr createClient returns.
+  Client() = default;
+  ~Client() = default;
 };
 
 // Creates a client and starts connecting. Returns null when the options are invalid (after
