@@ -15,7 +15,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <sched.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -278,18 +277,18 @@ class Loop::Impl {
   }
 
   // wait(timeout), but after a round that handled I/O it first looks again every kPollGapNs,
-  // for up to kSpinNs. Between looks it yields (a peer on the same core, such as a broker on a
-  // one-core device, runs meanwhile) and waits on the clock: looking back to back took each of
-  // the peer's packets as it came, which cost Mosquitto more per message than the wake-ups
-  // saved (64-byte QoS 2: 21.7 -> 24.0 us of broker CPU per message; with the gap, 21.1).
+  // for up to kSpinNs, waiting on the clock in between: looking back to back took each of the
+  // peer's packets as it came, which cost Mosquitto more per message than the wake-ups saved
+  // (64-byte QoS 2: 21.7 -> 24.0 us of broker CPU per message; with the gap, 21.1). Not on a
+  // single CPU, where the answer cannot come while the loop holds it. No sched_yield() between
+  // looks: on a busy machine it may hand the CPU away for a whole time slice.
   void wait_or_spin(int timeout) {
-    bool spin = timeout != 0 && handled_io_;
+    bool spin = timeout != 0 && handled_io_ && kManyCpus;
     handled_io_ = false;
     if (spin) {
       uint64_t start = now_ns();
       for (;;) {
         if (wait(0)) return;
-        sched_yield();
         uint64_t now = now_ns();
         if (now - start >= kSpinNs) break;
         for (uint64_t next = now + kPollGapNs; now_ns() < next;) {
@@ -298,6 +297,7 @@ class Loop::Impl {
     }
     wait(timeout);
   }
+  static inline const bool kManyCpus = sysconf(_SC_NPROCESSORS_ONLN) > 1;
   static uint64_t now_ns() {
     timespec ts{};
     clock_gettime(CLOCK_MONOTONIC, &ts);

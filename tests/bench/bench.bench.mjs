@@ -145,15 +145,16 @@ function startBlaster(mode, count) {
   });
 }
 
-async function startMosquitto(extra = '') {
+async function startMosquitto({ nagle = false } = {}) {
   const { startBroker } = await import('../fixtures/broker.mjs');
-  // No Nagle on the broker's sockets (a latency test otherwise measures delayed ACKs); room for
-  // the clients' window of 100 unfinished QoS 1/2 messages (with the default of 20, Mosquitto
-  // drops a 3.1.1 client that has more QoS 2 messages in flight) and for queued messages; as many
-  // connections as the file limit allows.
+  // No Nagle on the broker's sockets (a latency test otherwise measures delayed ACKs) unless
+  // asked for: Mosquitto's default keeps it on, as most users run it. Room for the clients' window
+  // of 100 unfinished QoS 1/2 messages (with the default of 20, Mosquitto drops a 3.1.1 client
+  // that has more QoS 2 messages in flight) and for queued messages; as many connections as the
+  // file limit allows.
   const broker = await startBroker({
-    extraConfig: ['set_tcp_nodelay true', 'max_inflight_messages 1000', 'max_queued_messages 100000',
-      'max_connections -1', extra].join('\n'),
+    extraConfig: [nagle ? '' : 'set_tcp_nodelay true', 'max_inflight_messages 1000',
+      'max_queued_messages 100000', 'max_connections -1'].join('\n'),
   });
   if (PEER_CPU !== null && hasTaskset) spawnSync('taskset', ['-a', '-p', '-c', String(PEER_CPU), String(broker.pid)]);
   return broker;
@@ -335,12 +336,12 @@ function e2eCount(qos, payload) {
 
 // Every client of one cell (same payload, QoS, window and count; rtt: same rounds), as
 // { client, transport, label, fn } entries for repeatTurns.
-function e2eEntries(broker, params, { skipJs = false } = {}) {
-  const what = params.mode === 'e2e' ? `e2e qos${params.qos} ${params.payload}B` : `rtt qos${params.qos}`;
+function e2eEntries(broker, params, { skipJs = false, clients = null, tag = '' } = {}) {
+  const what = (params.mode === 'e2e' ? `e2e qos${params.qos} ${params.payload}B` : `rtt qos${params.qos}`) + tag;
   const entries = [];
   const add = (c, transport, fn) => entries.push({ client: c, transport, label: `${what} ${c.id}${transport === 'ws' ? ' ws' : ''}`, fn: withBrokerCpu(broker, fn) });
   for (const c of nativeClients()) {
-    if (!c.bin) continue;
+    if (!c.bin || (clients && !clients.includes(c.id))) continue;
     add(c, 'tcp', () => runClient(c.bin, cliArgs({ ...params, port: broker.tcpPort })));
   }
   for (const c of nodeClients()) {
@@ -384,6 +385,20 @@ async function sectionE2e() {
     }
   } finally {
     await broker.stop();
+  }
+  // Ours and libmosquitto again through a Mosquitto with its default Nagle: it holds a small
+  // packet until the previous one is acknowledged, so a client that delays its ACKs waits ~40 ms
+  // (the delayed-ACK timer) now and then. (Paho C's own Nagle already costs it 40 ms per QoS 1
+  // round trip, with either broker.)
+  const nagle = await startMosquitto({ nagle: true });
+  try {
+    for (const qos of smoke ? [1] : [0, 1]) {
+      const params = { mode: 'rtt', qos, payload: 64, count: rttRounds };
+      const cell = await runCell(nagle, params, { skipJs: true, clients: ['ours-native', 'libmosquitto'], tag: ' (broker Nagle on)' });
+      rows.push(...cell.map((r) => ({ ...r, broker: 'nagle' })));
+    }
+  } finally {
+    await nagle.stop();
   }
   return rows;
 }

@@ -18,7 +18,7 @@ struct Refusal {
 };
 
 Refusal classify_refusal(Version version, uint8_t rc) {
-  if (version == Version::v311) {
+  if (!MQTT_CONFIG_V5 || version == Version::v311) {
     switch (rc) {
       case 1:  // unacceptable protocol version
       case 2:  // identifier rejected

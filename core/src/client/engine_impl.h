@@ -18,6 +18,7 @@
 
 #include "mqtt/codec.h"
 #include "client/stored_options.h"
+#include "codec/units.h"
 #include "mqtt/engine.h"
 #include "session/backoff.h"
 #include "session/incoming_qos2.h"
@@ -107,6 +108,9 @@ class Engine::Impl final : public FrameSink {
   ErrorCode fail_request(ErrorCode code, Token token);
   ErrorCode enqueue(session::Request&& request);
   ErrorCode publish_now(const Publish& packet, const PacketProperties& props, Token token);
+  ErrorCode check_filter(std::string_view filter) const;
+  ErrorCode filter_request(session::RequestKind kind, uint8_t qos, std::string_view filter, Token token,
+                           codec::BodyFn body, const void* parts);
   bool can_send_now(const session::Request& request) const;
   bool fits_window(const session::Request& request) const;
   void pump();

@@ -59,13 +59,11 @@ ErrorCode Engine::Impl::publish(const PublishRequest& req, Token token) {
 }
 
 ErrorCode Engine::Impl::subscribe(const SubscribeRequest& req, Token token) {
-  if (state_ == State::closed) return fail_request(ErrorCode::closed, token);
-  if (req.topic.empty()) return fail_request(ErrorCode::missing_topic, token);
-  ErrorCode rc = validate_topic_filter(req.topic);
+  ErrorCode rc = check_filter(req.topic);
+  if (rc == ErrorCode::ok && (req.qos < 0 || req.qos > 2)) rc = ErrorCode::invalid_qos;
+  if (rc == ErrorCode::ok && (req.retain_handling < 0 || req.retain_handling > 2)) rc = ErrorCode::invalid_argument;
+  if (rc == ErrorCode::ok && req.subscription_identifier > 268435455u) rc = ErrorCode::invalid_property;
   if (rc != ErrorCode::ok) return fail_request(rc, token);
-  if (req.qos < 0 || req.qos > 2) return fail_request(ErrorCode::invalid_qos, token);
-  if (req.retain_handling < 0 || req.retain_handling > 2) return fail_request(ErrorCode::invalid_argument, token);
-  if (req.subscription_identifier > 268435455u) return fail_request(ErrorCode::invalid_property, token);
 
   SubscribeTopic t;
   t.filter = req.topic;
@@ -80,41 +78,39 @@ ErrorCode Engine::Impl::subscribe(const SubscribeRequest& req, Token token) {
     props.user_properties = req.user_properties;
   }
 #endif
-  Request r;
-  r.kind = RequestKind::subscribe;
-  r.qos = t.qos;
-  r.has_token = true;
-  r.token = token;
-  r.filter_size = static_cast<uint16_t>(req.topic.size());
-  rc = codec::encode_parts(
-      [&](Version v, codec::Writer& w) {  // packet identifier 1: a placeholder
-        return codec::encode_subscribe(1, &t, 1, props, v, w);
-      },
-      version_, r.packet);
-  if (rc != ErrorCode::ok) return fail_request(rc, token);
-  r.id_offset = session::fixed_header_size(r.packet);
-  return enqueue(std::move(r));
+  auto write = [&](Version v, codec::Writer& w) { return codec::encode_subscribe(1, &t, 1, props, v, w); };
+  return filter_request(RequestKind::subscribe, t.qos, req.topic, token, codec::body_for(write), &write);
 }
 
 ErrorCode Engine::Impl::unsubscribe(const UnsubscribeRequest& req, Token token) {
-  if (state_ == State::closed) return fail_request(ErrorCode::closed, token);
-  if (req.topic.empty()) return fail_request(ErrorCode::missing_topic, token);
-  ErrorCode rc = validate_topic_filter(req.topic);
+  ErrorCode rc = check_filter(req.topic);
   if (rc != ErrorCode::ok) return fail_request(rc, token);
   PacketProperties props;
 #if MQTT_CONFIG_V5
   if (v5()) props.user_properties = req.user_properties;
 #endif
+  auto write = [&](Version v, codec::Writer& w) { return codec::encode_unsubscribe(1, &req.topic, 1, props, v, w); };
+  return filter_request(RequestKind::unsubscribe, 0, req.topic, token, codec::body_for(write), &write);
+}
+
+// The checks subscribe() and unsubscribe() share.
+ErrorCode Engine::Impl::check_filter(std::string_view filter) const {
+  if (state_ == State::closed) return ErrorCode::closed;
+  if (filter.empty()) return ErrorCode::missing_topic;
+  return validate_topic_filter(filter);
+}
+
+// A SUBSCRIBE or UNSUBSCRIBE of one filter, encoded by `body` with packet identifier 1 (a
+// placeholder patched in when sent), then queued or sent.
+ErrorCode Engine::Impl::filter_request(RequestKind kind, uint8_t qos, std::string_view filter, Token token,
+                                       codec::BodyFn body, const void* parts) {
   Request r;
-  r.kind = RequestKind::unsubscribe;
+  r.kind = kind;
+  r.qos = qos;
   r.has_token = true;
   r.token = token;
-  r.filter_size = static_cast<uint16_t>(req.topic.size());
-  rc = codec::encode_parts(
-      [&](Version v, codec::Writer& w) {  // packet identifier 1: a placeholder
-        return codec::encode_unsubscribe(1, &req.topic, 1, props, v, w);
-      },
-      version_, r.packet);
+  r.filter_size = static_cast<uint16_t>(filter.size());
+  ErrorCode rc = codec::encode_packet(body, parts, version_, r.packet);
   if (rc != ErrorCode::ok) return fail_request(rc, token);
   r.id_offset = session::fixed_header_size(r.packet);
   return enqueue(std::move(r));

@@ -40,10 +40,12 @@ ErrorCode encode_packet(BodyFn body, const void* parts, Version version, std::ve
 // encode() of a body written by `write(version, writer)` from parts the caller holds: the client
 // builds no packet struct, nor the vector of topics of a one-topic SUBSCRIBE or UNSUBSCRIBE.
 template <class Write>
+BodyFn body_for(const Write&) {  // the BodyFn that calls a `write` passed as its parts
+  return [](const void* parts, Version v, Writer& w) { return (*static_cast<const Write*>(parts))(v, w); };
+}
+template <class Write>
 ErrorCode encode_parts(const Write& write, Version version, std::vector<uint8_t>& out) {
-  return encode_packet(
-      [](const void* parts, Version v, Writer& w) { return (*static_cast<const Write*>(parts))(v, w); },
-      &write, version, out);
+  return encode_packet(body_for(write), &write, version, out);
 }
 
 // encode() of a PUBLISH with properties kept apart from the packet.
