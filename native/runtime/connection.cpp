@@ -102,18 +102,17 @@ void Connection::connect(const Endpoint& endpoint, Generation generation, Addres
                          const StreamError& resolve_error) {
   if (generation != generation_) return;
   StreamError error = resolve_error;
-  std::unique_ptr<Stream> stream;
+  Stream* stream = nullptr;
   if (endpoint.host.empty()) {
     error = {ErrorCode::missing_host, "no host"};
   } else if (error.code == ErrorCode::ok) {
-    stream = open_stream(endpoint, engine_->tls(), std::move(addresses), error);
+    stream = open_stream(endpoint, engine_->tls(), std::move(addresses), tcp_, tls_, error);
   }
   if (!stream) {
     phase_ = Phase::idle;
     report_closed(error.code, error.detail);
     return;
   }
-  stream_ = std::move(stream);
   // A socket connected at once still goes through poll: advance() runs when it is writable.
   loop_.update_source(this);
 }
@@ -122,25 +121,31 @@ void Connection::send(const uint8_t* data, size_t size) {
   bool was_empty = out_.empty();
   out_.append(data, size);
   // Now it waits for POLLOUT too (a timer's wake-up flushes right after instead).
-  if (was_empty && stream_ && !in_wake_) loop_.update_source(this);
+  if (was_empty && stream() && !in_wake_) loop_.update_source(this);
 }
 
 void Connection::close() {
   ++generation_;
   // What the Engine sent last (a QoS 0 publish, the DISCONNECT) goes out: now if the socket
   // takes it, else from a Linger that owns the stream from here on.
-  if (stream_ && phase_ == Phase::open) {
-    if (out_.write_to(*stream_) == Io::again) {
-      Linger::start(loop_, std::move(stream_), std::move(out_));
+  if (stream() && phase_ == Phase::open) {
+    if (out_.write_to(*stream()) == Io::again) {
+      Linger::start(loop_, release_stream(), std::move(out_));
       out_.clear();
     }
   }
   drop_transport();
 }
 
+std::unique_ptr<Stream> Connection::release_stream() {
+  if (tls_) return std::move(tls_);
+  return std::make_unique<TcpStream>(std::move(tcp_));
+}
+
 void Connection::drop_transport() {
-  if (stream_) loop_.update_source(this);
-  stream_.reset();
+  if (stream()) loop_.update_source(this);
+  tls_.reset();
+  tcp_.reset();
   phase_ = Phase::idle;
   out_.clear();
 }
@@ -160,9 +165,9 @@ void Connection::on_timer() {
   // What the wake-up produced (a keep-alive PINGREQ) goes out now: the socket almost always
   // takes it, which spares registering for POLLOUT, a round to learn it is writable, and
   // registering back (at 10,000 idle clients that is most of a keep-alive round's cost).
-  if (!stream_ || out_.empty()) return;
+  if (!stream() || out_.empty()) return;
   if (phase_ == Phase::open && !flush()) return;
-  if (stream_ && !out_.empty()) loop_.update_source(this);  // the rest waits for POLLOUT
+  if (stream() && !out_.empty()) loop_.update_source(this);  // the rest waits for POLLOUT
 }
 
 uint32_t Connection::random() {
@@ -172,34 +177,34 @@ uint32_t Connection::random() {
   return static_cast<uint32_t>((random_ * 0x2545F4914F6CDD1Dull) >> 32);
 }
 
-int Connection::poll_fd() const { return stream_ ? stream_->fd() : -1; }
+int Connection::poll_fd() const { return stream() ? stream()->fd() : -1; }
 
 short Connection::poll_events() const {
-  if (!stream_) return 0;
+  if (!stream()) return 0;
   short events = 0;
   if (phase_ == Phase::connecting) {
-    if (stream_->wants_read()) events |= POLLIN;
-    if (stream_->wants_write()) events |= POLLOUT;
+    if (stream()->wants_read()) events |= POLLIN;
+    if (stream()->wants_write()) events |= POLLOUT;
     return events;
   }
   events = POLLIN;
-  if (!out_.empty() || stream_->wants_write()) events |= POLLOUT;
+  if (!out_.empty() || stream()->wants_write()) events |= POLLOUT;
   return events;
 }
 
 bool Connection::ready_without_poll() const {
-  return stream_ && phase_ == Phase::open && stream_->has_buffered_input();
+  return stream() && phase_ == Phase::open && stream()->has_buffered_input();
 }
 
 void Connection::on_poll(short revents) {
-  if (!stream_) return;
+  if (!stream()) return;
   Generation generation = generation_;
   if (phase_ == Phase::connecting) {
-    Io step = stream_->advance();
+    Io step = stream()->advance();
     // After a refusal the next address gets a new socket, which may reuse the number.
     if (step == Io::again) return loop_.update_source(this);
     if (step == Io::failed) {
-      StreamError error = stream_->error();
+      StreamError error = stream()->error();
       drop_transport();
       report_closed(error.code, error.detail);
       return;
@@ -208,19 +213,19 @@ void Connection::on_poll(short revents) {
     pending_.reset();
     last_failure_.reset();
     engine_->on_open();
-    if (generation != generation_ || !stream_) return;
+    if (generation != generation_ || !stream()) return;
     // Flush CONNECT right away instead of waiting for the next round.
     flush();
     return;
   }
   if (revents & (POLLOUT | POLLERR | POLLHUP)) {
     if (!flush()) return;
-    if (generation != generation_ || !stream_) return;
+    if (generation != generation_ || !stream()) return;
   }
   // A POLLOUT-only wake-up has nothing to read: a recv() would only say EAGAIN.
   if (!(revents & (POLLIN | POLLERR | POLLHUP))) return;
   read_available();
-  if (generation != generation_ || !stream_) return;
+  if (generation != generation_ || !stream()) return;
   // Answers the Engine produced while reading (PUBACK, PUBREC...) go out now.
   if (!out_.empty()) flush();
 }
@@ -266,19 +271,19 @@ void Connection::read_available() {
   ReadLease buffer;
   for (int i = 0; i < kReadsPerRound; ++i) {
     size_t n = 0;
-    Io io = stream_->read(buffer.data(), kReadChunk, n);
+    Io io = stream()->read(buffer.data(), kReadChunk, n);
     if (io == Io::ok) {
-      if (i == 0) acknowledge_now(stream_->fd());
+      if (i == 0) acknowledge_now(stream()->fd());
       engine_->on_bytes(buffer.data(), n);
-      if (generation != generation_ || !stream_) return;  // closed from inside
+      if (generation != generation_ || !stream()) return;  // closed from inside
       // A short read emptied the socket: the next one would only say `again` (epoll reports
       // the socket again when more arrives, or when the peer closes it).
-      if (n < kReadChunk && stream_->short_read_drains()) return;
+      if (n < kReadChunk && stream()->short_read_drains()) return;
       continue;
     }
     if (io == Io::again) return;
     std::string detail =
-        io == Io::eof ? "the broker closed the connection" : stream_->error().detail;
+        io == Io::eof ? "the broker closed the connection" : stream()->error().detail;
     drop_transport();
     report_closed(ErrorCode::connection_lost, detail);
     return;
@@ -286,8 +291,8 @@ void Connection::read_available() {
 }
 
 bool Connection::flush() {
-  if (out_.write_to(*stream_) != Io::failed) return true;
-  std::string detail = stream_->error().detail;
+  if (out_.write_to(*stream()) != Io::failed) return true;
+  std::string detail = stream()->error().detail;
   drop_transport();
   report_closed(ErrorCode::connection_lost, detail);
   return false;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "../transport/stream.h"
+#include "../transport/tcp.h"
 #include "out_buffer.h"
 #include "mqtt/engine.h"
 #include "mqtt/loop.h"
@@ -63,6 +64,13 @@ class Connection final : public Host, private Loop::Source, private Loop::Timer 
   void read_available();
   bool flush();  // false: the connection failed (and was reported)
   void drop_transport();
+  // The stream in use (TLS or TCP), null when there is none.
+  Stream* stream() const {
+    if (tls_) return tls_.get();
+    return tcp_.in_use() ? const_cast<TcpStream*>(&tcp_) : nullptr;
+  }
+  // Hands the stream over (to a Linger), leaving none here.
+  std::unique_ptr<Stream> release_stream();
   void report_closed(ErrorCode code, const std::string& detail);
 
   // Ordered by size: an idle client keeps this record, so padding counts.
@@ -70,13 +78,16 @@ class Connection final : public Host, private Loop::Source, private Loop::Timer 
   // In place, not behind a pointer (one allocation fewer); reset first in the destructor.
   std::optional<Engine> engine_;
   // No copy of the TLS options: connect() reads the Engine's (tls(): no unpacked copy).
-  std::unique_ptr<Stream> stream_;
+  // A TLS stream (over a TCP stream of its own) when the endpoint is mqtts://.
+  std::unique_ptr<Stream> tls_;
   // Valid while an open() has work pending (a posted start, a name being resolved); reset when
   // the connection is up or gone, so a connected client holds none and stale tasks see it expired.
   std::shared_ptr<bool> pending_;
   uint64_t random_;  // xorshift64* state (std::mt19937 would add 5 KB to every client)
   OutBuffer out_;
   std::unique_ptr<StreamError> last_failure_;  // from a failure until the next success
+  // The TCP stream of an mqtt:// endpoint, in place: one heap block fewer per client.
+  TcpStream tcp_;
   Generation generation_ = 0;  // bumped by open()/close(): stale posted tasks see a newer one
   uint32_t attempts_ = 0;
   Phase phase_ = Phase::idle;

@@ -67,6 +67,9 @@ class Stream {
   }
 
  protected:
+  Stream() = default;
+  Stream(Stream&&) noexcept = default;
+  void clear_error() { error_.reset(); }
   Io fail(ErrorCode code, std::string detail) {
     if (!error_) error_ = std::make_unique<StreamError>();
     error_->code = code;
@@ -103,20 +106,20 @@ bool resolve(const std::string& host, uint16_t port, Addresses& out, StreamError
 void resolve_async(std::string host, uint16_t port,
                    std::function<void(Addresses, StreamError)> done);
 
+class TcpStream;
+
 // Starts connecting to the endpoint's resolved addresses (mqtt: TCP; mqtts: TLS over TCP),
-// trying each in turn, non-blocking. On failure returns null and fills `error`
-// (connect_failed, tls_failed, not_supported for WebSocket schemes).
-std::unique_ptr<Stream> open_stream(const Endpoint& endpoint, const TlsOptions& tls,
-                                    Addresses addresses, StreamError& error);
+// trying each in turn, non-blocking. TCP runs in the caller's `tcp` (in place: no allocation);
+// TLS in a new stream put in `tls`, over a TCP stream of its own. Returns the stream to use, or
+// null with `error` filled (connect_failed, tls_failed, not_supported for WebSocket schemes).
+Stream* open_stream(const Endpoint& endpoint, const TlsOptions& tls_options, Addresses addresses,
+                    TcpStream& tcp, std::unique_ptr<Stream>& tls, StreamError& error);
 
 // Sends the ACK for what was just read from this TCP socket now, not up to 40 ms later. A
 // broker with Nagle on (Mosquitto's default) holds its next small packet until the previous one
 // is acknowledged, and Linux delays the ACKs of an interactive connection: re-armed after every
 // read round because the kernel leaves quick-ACK mode on its own (TCP_QUICKACK, Linux only).
 void acknowledge_now(int fd);
-
-// The TCP stream alone (TLS wraps one).
-std::unique_ptr<Stream> open_tcp(Addresses addresses, StreamError& error);
 
 // The TLS layer over a connecting TCP stream; `host` is verified and sent as SNI unless
 // tls.servername overrides it. Implemented by tls_openssl.cpp or tls_mbedtls.cpp.

@@ -1,4 +1,4 @@
-// Non-blocking TCP: every resolved address (IPv6 and IPv4) is tried in turn, Nagle is off.
+// Non-blocking TCP (tcp.h), name resolution and the choice of stream for an endpoint.
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -11,9 +11,10 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "stream.h"
+#include "tcp.h"
 
 namespace mqtt::native {
 namespace {
@@ -33,146 +34,143 @@ std::string describe(const sockaddr* address) {
   return std::string(text) + ":" + std::to_string(port);
 }
 
-class TcpStream final : public Stream {
- public:
-  ~TcpStream() override { close_socket(); }
+}  // namespace
 
-  bool start(Addresses addresses) {
-    attempt_ = std::make_unique<Attempt>();
-    attempt_->addresses = std::move(addresses);
-    return connect_next();
-  }
-
-  int fd() const override { return fd_; }
-
-  Io advance() override {
-    if (!attempt_) return Io::ok;
-    if (fd_ < 0) return Io::failed;
-    int so_error = 0;
-    socklen_t length = sizeof so_error;
-    if (getsockopt(fd_, SOL_SOCKET, SO_ERROR, &so_error, &length) != 0) so_error = errno;
-    if (so_error == 0) {
-      // Writable and no error: connected (a spurious wake-up would show as ENOTCONN here).
-      sockaddr_storage peer{};
-      socklen_t peer_length = sizeof peer;
-      if (getpeername(fd_, reinterpret_cast<sockaddr*>(&peer), &peer_length) == 0) {
-        attempt_.reset();
-        return Io::ok;
-      }
-      if (errno != ENOTCONN)
-        so_error = errno;
-      else
-        return Io::again;
-    }
-    if (so_error == EINPROGRESS || so_error == EALREADY) return Io::again;
-    const Address& tried = attempt_->addresses[attempt_->next - 1];
-    attempt_->note(describe(reinterpret_cast<const sockaddr*>(&tried.storage)) + ": " +
-                   std::strerror(so_error));
-    close_socket();
-    return connect_next() ? Io::again : Io::failed;
-  }
-
-  Io read(uint8_t* buffer, size_t capacity, size_t& n) override {
-    n = 0;
-    for (;;) {
-      ssize_t got = ::recv(fd_, buffer, capacity, 0);
-      if (got > 0) {
-        n = static_cast<size_t>(got);
-        return Io::ok;
-      }
-      if (got == 0) return Io::eof;
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) return Io::again;
-      return fail(ErrorCode::connection_lost, std::string("recv: ") + std::strerror(errno));
-    }
-  }
-
-  Io write(const uint8_t* data, size_t size, size_t& n) override {
-    n = 0;
-    for (;;) {
-      ssize_t put = ::send(fd_, data, size, MSG_NOSIGNAL);
-      if (put >= 0) {
-        n = static_cast<size_t>(put);
-        return n > 0 || size == 0 ? Io::ok : Io::again;
-      }
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) return Io::again;
-      return fail(ErrorCode::connection_lost, std::string("send: ") + std::strerror(errno));
-    }
-  }
-
-  Io write_vectored(const iovec* iov, int count, size_t& n) override {
-    n = 0;
-    msghdr message{};
-    message.msg_iov = const_cast<iovec*>(iov);
-    message.msg_iovlen = static_cast<size_t>(count);
-    for (;;) {
-      ssize_t put = ::sendmsg(fd_, &message, MSG_NOSIGNAL);
-      if (put > 0) {
-        n = static_cast<size_t>(put);
-        return Io::ok;
-      }
-      if (put == 0) return count == 0 ? Io::ok : Io::again;
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) return Io::again;
-      return fail(ErrorCode::connection_lost, std::string("send: ") + std::strerror(errno));
-    }
-  }
-
-  bool short_read_drains() const override { return true; }
-  bool wants_read() const override { return !attempt_; }
-  bool wants_write() const override { return attempt_ != nullptr; }
-
- private:
-  // Starts a non-blocking connect to the next address; false when none is left.
-  bool connect_next() {
-    Attempt& attempt = *attempt_;
-    while (attempt.next < attempt.addresses.size()) {
-      const Address& a = attempt.addresses[attempt.next++];
-      const sockaddr* address = reinterpret_cast<const sockaddr*>(&a.storage);
-      fd_ = ::socket(a.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
-      if (fd_ < 0) {
-        attempt.note(std::string("socket: ") + std::strerror(errno));
-        continue;
-      }
-      int one = 1;
-      // Nagle off: MQTT packets are small and latency matters more than packet count.
-      setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-      int rc;
-      do rc = ::connect(fd_, address, a.length);
-      while (rc != 0 && errno == EINTR);
-      if (rc == 0) {
-        attempt_.reset();
-        return true;
-      }
-      if (errno == EINPROGRESS) return true;
-      attempt.note(describe(address) + ": " + std::strerror(errno));
-      close_socket();
-    }
-    fail(ErrorCode::connect_failed,
-         attempt.errors.empty() ? std::string("no address to connect to") : attempt.errors);
-    return false;
-  }
-
-  void close_socket() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
-  // What trying the addresses in turn needs; freed once connected (null means connected), so
-  // an idle client's stream is 32 bytes.
-  struct Attempt {
-    Addresses addresses;
-    size_t next = 0;
-    std::string errors;  // one "address: reason" per address that failed
-    void note(const std::string& error) { errors += (errors.empty() ? "" : "; ") + error; }
-  };
-
-  std::unique_ptr<Attempt> attempt_;
-  int fd_ = -1;
+struct TcpStream::Attempt {
+  Addresses addresses;
+  size_t next = 0;
+  std::string errors;  // one "address: reason" per address that failed
+  void note(const std::string& error) { errors += (errors.empty() ? "" : "; ") + error; }
 };
 
-}  // namespace
+TcpStream::TcpStream() = default;
+
+TcpStream::TcpStream(TcpStream&& other) noexcept
+    : Stream(std::move(other)),
+      attempt_(std::move(other.attempt_)),
+      fd_(std::exchange(other.fd_, -1)) {}
+
+TcpStream::~TcpStream() { close_socket(); }
+
+void TcpStream::reset() {
+  close_socket();
+  attempt_.reset();
+  clear_error();
+}
+
+bool TcpStream::start(Addresses addresses) {
+  attempt_ = std::make_unique<Attempt>();
+  attempt_->addresses = std::move(addresses);
+  return connect_next();
+}
+
+Io TcpStream::advance() {
+  if (!attempt_) return Io::ok;
+  if (fd_ < 0) return Io::failed;
+  int so_error = 0;
+  socklen_t length = sizeof so_error;
+  if (getsockopt(fd_, SOL_SOCKET, SO_ERROR, &so_error, &length) != 0) so_error = errno;
+  if (so_error == 0) {
+    // Writable and no error: connected (a spurious wake-up would show as ENOTCONN here).
+    sockaddr_storage peer{};
+    socklen_t peer_length = sizeof peer;
+    if (getpeername(fd_, reinterpret_cast<sockaddr*>(&peer), &peer_length) == 0) {
+      attempt_.reset();
+      return Io::ok;
+    }
+    if (errno != ENOTCONN)
+      so_error = errno;
+    else
+      return Io::again;
+  }
+  if (so_error == EINPROGRESS || so_error == EALREADY) return Io::again;
+  const Address& tried = attempt_->addresses[attempt_->next - 1];
+  attempt_->note(describe(reinterpret_cast<const sockaddr*>(&tried.storage)) + ": " +
+                 std::strerror(so_error));
+  close_socket();
+  return connect_next() ? Io::again : Io::failed;
+}
+
+Io TcpStream::read(uint8_t* buffer, size_t capacity, size_t& n) {
+  n = 0;
+  for (;;) {
+    ssize_t got = ::recv(fd_, buffer, capacity, 0);
+    if (got > 0) {
+      n = static_cast<size_t>(got);
+      return Io::ok;
+    }
+    if (got == 0) return Io::eof;
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return Io::again;
+    return fail(ErrorCode::connection_lost, std::string("recv: ") + std::strerror(errno));
+  }
+}
+
+Io TcpStream::write(const uint8_t* data, size_t size, size_t& n) {
+  n = 0;
+  for (;;) {
+    ssize_t put = ::send(fd_, data, size, MSG_NOSIGNAL);
+    if (put >= 0) {
+      n = static_cast<size_t>(put);
+      return n > 0 || size == 0 ? Io::ok : Io::again;
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return Io::again;
+    return fail(ErrorCode::connection_lost, std::string("send: ") + std::strerror(errno));
+  }
+}
+
+Io TcpStream::write_vectored(const iovec* iov, int count, size_t& n) {
+  n = 0;
+  msghdr message{};
+  message.msg_iov = const_cast<iovec*>(iov);
+  message.msg_iovlen = static_cast<size_t>(count);
+  for (;;) {
+    ssize_t put = ::sendmsg(fd_, &message, MSG_NOSIGNAL);
+    if (put > 0) {
+      n = static_cast<size_t>(put);
+      return Io::ok;
+    }
+    if (put == 0) return count == 0 ? Io::ok : Io::again;
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return Io::again;
+    return fail(ErrorCode::connection_lost, std::string("send: ") + std::strerror(errno));
+  }
+}
+
+bool TcpStream::connect_next() {
+  Attempt& attempt = *attempt_;
+  while (attempt.next < attempt.addresses.size()) {
+    const Address& a = attempt.addresses[attempt.next++];
+    const sockaddr* address = reinterpret_cast<const sockaddr*>(&a.storage);
+    fd_ = ::socket(a.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+    if (fd_ < 0) {
+      attempt.note(std::string("socket: ") + std::strerror(errno));
+      continue;
+    }
+    int one = 1;
+    // Nagle off: MQTT packets are small and latency matters more than packet count.
+    setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    int rc;
+    do rc = ::connect(fd_, address, a.length);
+    while (rc != 0 && errno == EINTR);
+    if (rc == 0) {
+      attempt_.reset();
+      return true;
+    }
+    if (errno == EINPROGRESS) return true;
+    attempt.note(describe(address) + ": " + std::strerror(errno));
+    close_socket();
+  }
+  fail(ErrorCode::connect_failed,
+       attempt.errors.empty() ? std::string("no address to connect to") : attempt.errors);
+  return false;
+}
+
+void TcpStream::close_socket() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+}
 
 std::string bare_host(const std::string& host) {
   if (host.size() > 2 && host.front() == '[' && host.back() == ']')
@@ -226,25 +224,26 @@ void acknowledge_now(int fd) {
 #endif
 }
 
-std::unique_ptr<Stream> open_tcp(Addresses addresses, StreamError& error) {
-  auto stream = std::make_unique<TcpStream>();
-  if (!stream->start(std::move(addresses))) {
-    error = stream->error();
-    return nullptr;
-  }
-  return stream;
-}
-
-std::unique_ptr<Stream> open_stream(const Endpoint& endpoint, const TlsOptions& tls,
-                                    Addresses addresses, StreamError& error) {
+Stream* open_stream(const Endpoint& endpoint, const TlsOptions& tls_options, Addresses addresses,
+                    TcpStream& tcp, std::unique_ptr<Stream>& tls, StreamError& error) {
   if (endpoint.is_websocket()) {
     error = {ErrorCode::not_supported,
              "the native host speaks MQTT over TCP and TLS (mqtt://, mqtts://), not WebSocket"};
     return nullptr;
   }
-  auto tcp = open_tcp(std::move(addresses), error);
-  if (!tcp || !endpoint.is_tls()) return tcp;
-  return wrap_tls(std::move(tcp), bare_host(endpoint.host), tls, error);
+  if (!endpoint.is_tls()) {
+    if (tcp.start(std::move(addresses))) return &tcp;
+    error = tcp.error();
+    tcp.reset();
+    return nullptr;
+  }
+  auto under_tls = std::make_unique<TcpStream>();
+  if (!under_tls->start(std::move(addresses))) {
+    error = under_tls->error();
+    return nullptr;
+  }
+  tls = wrap_tls(std::move(under_tls), bare_host(endpoint.host), tls_options, error);
+  return tls.get();
 }
 
 }  // namespace mqtt::native
