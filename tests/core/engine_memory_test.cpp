@@ -51,15 +51,19 @@ void operator delete[](void* p, const std::nothrow_t&) noexcept { counted_free(p
 namespace mqtt::test {
 namespace {
 
-// A host that allocates nothing, so every byte counted is the engine's.
+// A host that allocates nothing, so every byte counted is the engine's. Its clock is manual; it
+// keeps the first byte of the last packet sent.
 class SilentHost : public Host {
  public:
   void open(const Endpoint&) override {}
-  void send(const uint8_t*, size_t) override {}
+  void send(const uint8_t* data, size_t size) override { last_sent = size ? data[0] : 0; }
   void close() override {}
-  uint64_t now_ms() override { return 0; }
+  uint64_t now_ms() override { return now; }
   void wake_at(uint64_t) override {}
   uint32_t random() override { return seed_ = seed_ * 1664525u + 1013904223u; }
+
+  uint64_t now = 0;
+  uint8_t last_sent = 0;
 
  private:
   uint32_t seed_ = 1;
@@ -67,10 +71,12 @@ class SilentHost : public Host {
 
 class NoEvents : public Events {};
 
-// Bytes held by an engine connected with `options`, after the CONNACK.
-long idle_engine_bytes(ClientOptions options, bool v5) {
+// Bytes held by an engine connected with `options`, after the CONNACK, and after a PINGREQ if
+// `pinged` (a keep-alive of silence on the manual clock).
+long idle_engine_bytes(ClientOptions options, bool v5, bool pinged = false) {
   SilentHost host;
   NoEvents events;
+  const uint64_t keepalive_ms = uint64_t(options.keepalive_interval) * 1000;
   long before = live_bytes;
   {
     Engine engine(host, events, std::move(options));
@@ -81,6 +87,11 @@ long idle_engine_bytes(ClientOptions options, bool v5) {
     if (v5) engine.on_bytes(connack_v5, sizeof connack_v5);
     else engine.on_bytes(connack_v311, sizeof connack_v311);
     EXPECT_EQ(engine.state(), State::connected);
+    if (pinged) {
+      host.now = keepalive_ms;
+      engine.on_wake();
+      EXPECT_EQ(host.last_sent, 0xC0);  // PINGREQ
+    }
     long held = live_bytes - before;
     engine.close();
     return held;
@@ -107,6 +118,14 @@ TEST(EngineMemory, AnIdleConnectedClientHoldsLittleHeap) {
   long v5 = idle_engine_bytes(typical_options(5), true);
   std::printf("idle connected engine, 5.0: %ld heap bytes\n", v5);
   EXPECT_LE(v5, kIdleBudget);
+#endif
+}
+
+// Every idle client pings once a keep-alive: the PINGREQ must not leave a buffer behind.
+TEST(EngineMemory, APingLeavesNoBufferBehind) {
+  EXPECT_LE(idle_engine_bytes(typical_options(4), false, true), idle_engine_bytes(typical_options(4), false));
+#if MQTT_CONFIG_V5
+  EXPECT_LE(idle_engine_bytes(typical_options(5), true, true), idle_engine_bytes(typical_options(5), true));
 #endif
 }
 

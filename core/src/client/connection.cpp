@@ -241,6 +241,24 @@ void Engine::Impl::refuse(const Connack& connack) {
   attempt_failed(error);
 }
 
+// PINGREQ, acknowledgements and DISCONNECT carry at most a packet identifier and a reason code
+// (5 bytes): they go through the stack, so an idle client that pings holds no encode buffer and
+// an acknowledgement costs no allocation. Longer ones (AUTH) are rare and get a buffer of their
+// own, released once sent.
+bool Engine::Impl::send_encoded(codec::BodyFn body, const void* packet) {
+  uint8_t small[8];
+  size_t size = 0;
+  if (codec::encode_packet(body, packet, version_, small, sizeof small, size) != ErrorCode::ok) return false;
+  if (size <= sizeof small) {
+    send_bytes(small, size);
+    return true;
+  }
+  std::vector<uint8_t> large;
+  if (codec::encode_packet(body, packet, version_, large) != ErrorCode::ok) return false;
+  send_bytes(large.data(), large.size());
+  return true;
+}
+
 void Engine::Impl::send_bytes(const uint8_t* data, size_t size) {
   host_.send(data, size);
   last_sent_ = host_.now_ms();

@@ -93,15 +93,13 @@ class Engine::Impl final : public FrameSink {
   void arm_timer();
   void note_sent();
   void send_bytes(const uint8_t* data, size_t size);
-  // Encodes into scratch_ and sends; false if the packet cannot be encoded. A template so each
-  // packet type goes to its own encode() overload without being copied into a Packet.
+  // Encodes and sends; false if the packet cannot be encoded. A template so each packet type goes
+  // to its own unit without being copied into a Packet.
   template <class P>
   bool send_packet(const P& packet) {
-    scratch_.clear();
-    if (encode(packet, version_, scratch_) != ErrorCode::ok) return false;
-    send_bytes(scratch_.data(), scratch_.size());
-    return true;
+    return send_encoded(codec::body_of<P>, &packet);
   }
+  bool send_encoded(codec::BodyFn body, const void* packet);
   void fail_all_pending(ErrorCode code);
 
   // requests.cpp
@@ -151,7 +149,7 @@ class Engine::Impl final : public FrameSink {
   mutable std::unique_ptr<TlsOptions> tls_;
   std::string client_id_;
   Decoder decoder_;
-  std::vector<uint8_t> scratch_;  // encode buffer for packets sent at once
+  std::vector<uint8_t> scratch_;  // encode buffer of QoS 0 and aliased PUBLISH, and of CONNECT
 
   // Timers (kNever when not running) and the wake-up the host holds.
   uint64_t connect_deadline_ = kNever;

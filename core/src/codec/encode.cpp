@@ -11,7 +11,8 @@ using namespace codec;
 
 namespace {
 
-uint8_t encode_body(const Packet& packet, Version version, Writer& w) {
+uint8_t encode_body(const void* parts, Version version, Writer& w) {  // the BodyFn of a Packet
+  const Packet& packet = *static_cast<const Packet*>(parts);
   if (auto* p = std::get_if<Connect>(&packet)) return encode_connect(*p, version, w);
   if (auto* p = std::get_if<Connack>(&packet)) return encode_connack(*p, version, w);
   if (auto* p = std::get_if<Publish>(&packet)) return encode_publish(*p, version, w);
@@ -26,12 +27,24 @@ uint8_t encode_body(const Packet& packet, Version version, Writer& w) {
   return 0;
 }
 
-template <class P, uint8_t (*unit)(const P&, Version, Writer&)>
-uint8_t body_of(const void* packet, Version version, Writer& w) {
-  return unit(*static_cast<const P*>(packet), version, w);
+// The measuring pass (which finds every error) and the fixed header, before either writing pass.
+ErrorCode measure(BodyFn body, const void* packet, Version version, Writer& measured, uint8_t (&header)[5],
+                  size_t& header_size) {
+  if (version != Version::v311 && version != Version::v5)
+    return ErrorCode::invalid_protocol_version;
+  if (version == Version::v5 && !MQTT_CONFIG_V5) return ErrorCode::not_supported;
+  header[0] = body(packet, version, measured);
+  if (measured.ok() && measured.len > kMaxVarint) measured.fail(ErrorCode::payload_too_large);
+  if (!measured.ok()) return measured.err;
+  header_size = 1 + put_varint(header + 1, uint32_t(measured.len));
+  return ErrorCode::ok;
 }
 
-uint8_t ping_body(const void* packet, Version, Writer& w) { return encode_ping(*static_cast<const Ping*>(packet), w); }
+// The writing pass wrote what the measuring pass counted; it cannot differ with the same input.
+ErrorCode check_written(const Writer& w, const Writer& measured) {
+  if (!w.ok()) return w.err;
+  return w.len == measured.len ? ErrorCode::ok : ErrorCode::invalid_argument;
+}
 
 }  // namespace
 
@@ -39,47 +52,51 @@ uint8_t ping_body(const void* packet, Version, Writer& w) { return encode_ping(*
 // header goes in front and the body is written after it, each byte once.
 ErrorCode codec::encode_packet(BodyFn body, const void* packet, Version version,
                                std::vector<uint8_t>& out) {
-  if (version != Version::v311 && version != Version::v5)
-    return ErrorCode::invalid_protocol_version;
-  if (version == Version::v5 && !MQTT_CONFIG_V5) return ErrorCode::not_supported;
-  Writer measure;
-  const uint8_t first = body(packet, version, measure);
-  if (measure.ok() && measure.len > kMaxVarint) measure.fail(ErrorCode::payload_too_large);
-  if (!measure.ok()) return measure.err;
-  const size_t size = measure.len;
+  Writer measured;
   uint8_t header[5];
-  header[0] = first;
-  const size_t header_size = 1 + put_varint(header + 1, uint32_t(size));
+  size_t header_size = 0;
+  ErrorCode rc = measure(body, packet, version, measured, header, header_size);
+  if (rc != ErrorCode::ok) return rc;
   const size_t start = out.size();
-  out.resize(start + header_size + size);
+  out.resize(start + header_size + measured.len);
   std::memcpy(out.data() + start, header, header_size);
-  Writer w(out.data() + start + header_size, size, measure);
+  Writer w(out.data() + start + header_size, measured.len, measured);
   body(packet, version, w);
-  if (!w.ok() || w.len != size) {  // cannot happen with the same input; keep `out` as it was
-    out.resize(start);
-    return w.ok() ? ErrorCode::invalid_argument : w.err;
-  }
-  return ErrorCode::ok;
+  rc = check_written(w, measured);
+  if (rc != ErrorCode::ok) out.resize(start);  // keep `out` as it was
+  return rc;
+}
+
+ErrorCode codec::encode_packet(BodyFn body, const void* packet, Version version, uint8_t* buf, size_t cap,
+                               size_t& size) {
+  Writer measured;
+  uint8_t header[5];
+  size_t header_size = 0;
+  ErrorCode rc = measure(body, packet, version, measured, header, header_size);
+  if (rc != ErrorCode::ok) return rc;
+  size = header_size + measured.len;
+  if (size > cap) return ErrorCode::ok;  // the caller finds it too large and encodes it elsewhere
+  std::memcpy(buf, header, header_size);
+  Writer w(buf + header_size, cap - header_size, measured);
+  body(packet, version, w);
+  return check_written(w, measured);
 }
 
 ErrorCode encode(const Packet& packet, Version version, std::vector<uint8_t>& out) {
-  return encode_packet(body_of<Packet, encode_body>, &packet, version, out);
+  return encode_packet(encode_body, &packet, version, out);
 }
 
-#define MQTT_ENCODE_ONE(Type, unit)                                                  \
+#define MQTT_ENCODE_ONE(Type)                                                        \
   ErrorCode encode(const Type& packet, Version version, std::vector<uint8_t>& out) { \
-    return encode_packet(body_of<Type, unit>, &packet, version, out);                \
+    return encode_packet(body_of<Type>, &packet, version, out);                      \
   }
-MQTT_ENCODE_ONE(Connect, encode_connect)
-MQTT_ENCODE_ONE(Ack, encode_ack)
-MQTT_ENCODE_ONE(Subscribe, encode_subscribe)
-MQTT_ENCODE_ONE(Unsubscribe, encode_unsubscribe)
-MQTT_ENCODE_ONE(Disconnect, encode_disconnect)
+MQTT_ENCODE_ONE(Connect)
+MQTT_ENCODE_ONE(Ack)
+MQTT_ENCODE_ONE(Subscribe)
+MQTT_ENCODE_ONE(Unsubscribe)
+MQTT_ENCODE_ONE(Ping)
+MQTT_ENCODE_ONE(Disconnect)
 #undef MQTT_ENCODE_ONE
-
-ErrorCode encode(const Ping& packet, Version version, std::vector<uint8_t>& out) {
-  return encode_packet(ping_body, &packet, version, out);
-}
 
 ErrorCode encode(const Publish& packet, Version version, std::vector<uint8_t>& out) {
   return codec::encode(packet, packet.properties, version, out);

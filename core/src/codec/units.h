@@ -36,6 +36,23 @@ uint8_t encode_auth(const Auth& p, Version v, Writer& w);
 // fixed header goes in front.
 using BodyFn = uint8_t (*)(const void* parts, Version version, Writer& w);
 ErrorCode encode_packet(BodyFn body, const void* parts, Version version, std::vector<uint8_t>& out);
+// The same into `cap` bytes at `buf`: `size` is the packet's size, and nothing is written when it
+// is over `cap` (the result is still ok: the caller encodes it into a vector instead).
+ErrorCode encode_packet(BodyFn body, const void* parts, Version version, uint8_t* buf, size_t cap,
+                        size_t& size);
+
+// The unit of a packet type chosen by overload, for code generic over the type.
+inline uint8_t encode_unit(const Connect& p, Version v, Writer& w) { return encode_connect(p, v, w); }
+inline uint8_t encode_unit(const Ack& p, Version v, Writer& w) { return encode_ack(p, v, w); }
+inline uint8_t encode_unit(const Subscribe& p, Version v, Writer& w) { return encode_subscribe(p, v, w); }
+inline uint8_t encode_unit(const Unsubscribe& p, Version v, Writer& w) { return encode_unsubscribe(p, v, w); }
+inline uint8_t encode_unit(const Ping& p, Version, Writer& w) { return encode_ping(p, w); }
+inline uint8_t encode_unit(const Disconnect& p, Version v, Writer& w) { return encode_disconnect(p, v, w); }
+inline uint8_t encode_unit(const Auth& p, Version v, Writer& w) { return encode_auth(p, v, w); }
+template <class P>
+uint8_t body_of(const void* packet, Version v, Writer& w) {  // the BodyFn of a packet struct
+  return encode_unit(*static_cast<const P*>(packet), v, w);
+}
 
 // encode() of a body written by `write(version, writer)` from parts the caller holds: the client
 // builds no packet struct, nor the vector of topics of a one-topic SUBSCRIBE or UNSUBSCRIBE.
