@@ -1,4 +1,5 @@
 // encode(): dispatch on the packet's type, then the fixed header in front of the body.
+#include <algorithm>
 #include <cstring>
 #include <variant>
 
@@ -48,19 +49,35 @@ ErrorCode check_written(const Writer& w, const Writer& measured) {
 
 }  // namespace
 
-// The body is measured first (which also finds every error), so `out` grows once, the fixed
-// header goes in front and the body is written after it, each byte once.
+// Here rather than in wire.cpp, so that raw() and binary() do not inline them.
+void Writer::spill(uint8_t v) { append(*out, &v, 1); }
+
+// What fits of `b` at `buf`, the rest appended to `out`.
+void Writer::spill(Bytes b) {
+  const size_t fits = len < cap ? cap - len : 0;  // raw() found b.size > fits
+  if (fits != 0) std::memcpy(buf + len, b.data, fits);
+  append(*out, b.data + fits, b.size - fits);
+}
+
+// `out` grows once, the fixed header goes in front and the body is written after it, each byte
+// once. Only the body's first bytes (its fields, as a rule) are written over zero-filled ones;
+// the rest (a 16 KiB payload) is appended, so it is not zero-filled before it is written.
 ErrorCode codec::encode_packet(BodyFn body, const void* packet, Version version,
                                std::vector<uint8_t>& out) {
+  constexpr size_t kZeroFilled = 256;
   Writer measured;
   uint8_t header[5];
   size_t header_size = 0;
   ErrorCode rc = measure(body, packet, version, measured, header, header_size);
   if (rc != ErrorCode::ok) return rc;
   const size_t start = out.size();
-  out.resize(start + header_size + measured.len);
+  const size_t end = start + header_size + measured.len;
+  if (end > out.capacity()) out.reserve(std::max(end, 2 * out.capacity()));
+  const size_t prefix = std::min(measured.len, kZeroFilled);
+  out.resize(start + header_size + prefix);  // within the capacity: the appends do not move it
   std::memcpy(out.data() + start, header, header_size);
-  Writer w(out.data() + start + header_size, measured.len, measured);
+  Writer w(out.data() + start + header_size, prefix, measured);
+  w.out = &out;
   body(packet, version, w);
   rc = check_written(w, measured);
   if (rc != ErrorCode::ok) out.resize(start);  // keep `out` as it was
