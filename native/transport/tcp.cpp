@@ -151,6 +151,10 @@ bool TcpStream::connect_next() {
     int one = 1;
     // Nagle off: MQTT packets are small and latency matters more than packet count.
     setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+#ifdef TCP_NOTSENT_LOWAT
+    int unsent = kUnsentLimit;
+    setsockopt(fd_, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &unsent, sizeof unsent);
+#endif
     int rc;
     do rc = ::connect(fd_, address, a.length);
     while (rc != 0 && errno == EINTR);

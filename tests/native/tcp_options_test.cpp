@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "transport/stream.h"
+#include "transport/tcp.h"
 
 namespace {
 
@@ -33,12 +34,39 @@ struct LoopbackPair {
   }
 };
 
-#ifdef TCP_QUICKACK
-int quick_ack(int fd) {
+int tcp_option(int fd, int name) {
   int value = -1;
   socklen_t length = sizeof value;
-  return getsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &value, &length) == 0 ? value : -1;
+  return getsockopt(fd, IPPROTO_TCP, name, &value, &length) == 0 ? value : -1;
 }
+
+// A stream's socket has Nagle off and holds little that the peer's window does not take yet.
+TEST(TcpOptions, StreamSocketHasNoDelayAndAnUnsentLimit) {
+  int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(listener, 0);
+  mqtt::native::Address address;
+  address.family = AF_INET;
+  address.storage.v4.sin_family = AF_INET;
+  address.storage.v4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.length = sizeof address.storage.v4;
+  socklen_t length = address.length;
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address.storage), length), 0);
+  ASSERT_EQ(::listen(listener, 1), 0);
+  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address.storage), &length), 0);
+
+  mqtt::native::TcpStream tcp;
+  ASSERT_TRUE(tcp.start({address}));
+  EXPECT_EQ(tcp_option(tcp.fd(), TCP_NODELAY), 1);
+#ifdef TCP_NOTSENT_LOWAT
+  EXPECT_EQ(tcp_option(tcp.fd(), TCP_NOTSENT_LOWAT), mqtt::native::TcpStream::kUnsentLimit);
+#endif
+  tcp.reset();
+  EXPECT_FALSE(tcp.in_use());
+  ::close(listener);
+}
+
+#ifdef TCP_QUICKACK
+int quick_ack(int fd) { return tcp_option(fd, TCP_QUICKACK); }
 
 // The kernel delays ACKs once a connection looks interactive (quick-ACK off); after a read round
 // the runtime turns quick-ACK back on so a Nagle-bound broker is not kept waiting 40 ms.
