@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <new>
+#include <vector>
 
 #include "mqtt/engine.h"
 
@@ -71,12 +72,14 @@ class SilentHost : public Host {
 
 class NoEvents : public Events {};
 
-// Bytes held by an engine connected with `options`, after the CONNACK, and after a PINGREQ if
-// `pinged` (a keep-alive of silence on the manual clock).
-long idle_engine_bytes(ClientOptions options, bool v5, bool pinged = false) {
+// Bytes held by an engine connected with `options`, after the CONNACK, after a QoS 0 publish of
+// `published` bytes if not 0, and after a PINGREQ if `pinged` (a keep-alive of silence on the
+// manual clock).
+long idle_engine_bytes(ClientOptions options, bool v5, bool pinged = false, size_t published = 0) {
   SilentHost host;
   NoEvents events;
   const uint64_t keepalive_ms = uint64_t(options.keepalive_interval) * 1000;
+  const std::vector<uint8_t> payload(published, 0x5A);
   long before = live_bytes;
   {
     Engine engine(host, events, std::move(options));
@@ -87,6 +90,13 @@ long idle_engine_bytes(ClientOptions options, bool v5, bool pinged = false) {
     if (v5) engine.on_bytes(connack_v5, sizeof connack_v5);
     else engine.on_bytes(connack_v311, sizeof connack_v311);
     EXPECT_EQ(engine.state(), State::connected);
+    if (published != 0) {
+      PublishRequest r;
+      r.topic = "t";
+      r.payload = Bytes(payload.data(), payload.size());
+      EXPECT_EQ(engine.publish(r, 2), ErrorCode::ok);
+      EXPECT_EQ(host.last_sent, 0x30);  // PUBLISH, QoS 0
+    }
     if (pinged) {
       host.now = keepalive_ms;
       engine.on_wake();
@@ -127,6 +137,13 @@ TEST(EngineMemory, APingLeavesNoBufferBehind) {
 #if MQTT_CONFIG_V5
   EXPECT_LE(idle_engine_bytes(typical_options(5), true, true), idle_engine_bytes(typical_options(5), true));
 #endif
+}
+
+// Nor does a QoS 0 publish: a client quiet for a keep-alive keeps no buffer of it.
+TEST(EngineMemory, AQuietClientKeepsNoBufferOfItsLastPublish) {
+  const long idle = idle_engine_bytes(typical_options(4), false);
+  EXPECT_GT(idle_engine_bytes(typical_options(4), false, false, 16384), idle + 16384);
+  EXPECT_LE(idle_engine_bytes(typical_options(4), false, true, 16384), idle);
 }
 
 TEST(EngineMemory, ClosingReleasesEverything) {

@@ -149,7 +149,9 @@ class Engine::Impl final : public FrameSink {
   mutable std::unique_ptr<TlsOptions> tls_;
   std::string client_id_;
   Decoder decoder_;
-  std::vector<uint8_t> scratch_;  // encode buffer of QoS 0 and aliased PUBLISH, and of CONNECT
+  // Encode buffer of QoS 0 and aliased PUBLISH and of CONNECT; released when sent (CONNECT) or
+  // after a keep-alive of silence (timers.cpp), so an idle client holds none.
+  std::vector<uint8_t> scratch_;
 
   // Timers (kNever when not running) and the wake-up the host holds.
   uint64_t connect_deadline_ = kNever;

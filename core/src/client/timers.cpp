@@ -19,6 +19,9 @@ void Engine::Impl::on_wake() {
       // keep-alive, so a frozen broker is noticed within 1.5 × keep-alive of its last packet.
       uint64_t quiet_since = last_sent_ < last_received_ ? last_sent_ : last_received_;
       if (now >= quiet_since + keepalive_ms_) {
+        // Quiet for a keep-alive: keep no buffer of the last QoS 0 publish (an idle client holds
+        // none; one publishing again allocates at most once a keep-alive).
+        std::vector<uint8_t>().swap(scratch_);
         send_packet(Ping{PacketType::pingreq});
         uint32_t grace = keepalive_ms_ / 2 ? keepalive_ms_ / 2 : 1;
         pingresp_deadline_ = now + grace;
