@@ -76,12 +76,13 @@ ErrorCode codec::encode_packet(BodyFn body, const void* packet, Version version,
   if (m.err != ErrorCode::ok) return m.err;
   const size_t start = out.size();
   const size_t end = start + m.header_size + m.body.len;
-  if (end > out.capacity()) out.reserve(std::max(end, 2 * out.capacity()));
-  const size_t prefix = std::min(m.body.len, kZeroFilled);
+  const bool large = m.body.len > kZeroFilled;
+  if (large && end > out.capacity()) out.reserve(std::max(end, 2 * out.capacity()));
+  const size_t prefix = large ? kZeroFilled : m.body.len;
   out.resize(start + m.header_size + prefix);  // within the capacity: the appends do not move it
   std::memcpy(out.data() + start, m.header, m.header_size);
   Writer w(out.data() + start + m.header_size, prefix, m.body);
-  w.out = &out;
+  if (large) w.out = &out;
   body(packet, version, w);
   const ErrorCode rc = m.check(w);
   if (rc != ErrorCode::ok) out.resize(start);  // keep `out` as it was
