@@ -296,56 +296,6 @@ TEST(CodecEncode, RemainingLengthLimit) {
   EXPECT_EQ(hex(out.data(), 6), "07 30 80 80 80 01");
 }
 
-// Past its first bytes a packet is appended to `out` rather than written over zero-filled bytes:
-// here the packet identifier (after a 300-byte topic) and the 16 KiB payload are past them, and
-// `out` already holds a byte, without spare capacity or with plenty.
-TEST(CodecEncode, ALargePacketIsWrittenWholeAfterWhatOutHeld) {
-  const std::string topic(300, 't');
-  std::vector<uint8_t> payload(16384);
-  for (size_t i = 0; i < payload.size(); ++i) payload[i] = uint8_t(i * 7);
-  Publish p;
-  p.qos = 1;
-  p.packet_id = 0x1234;
-  p.topic = topic;
-  p.payload = Bytes(payload.data(), payload.size());
-
-  const size_t body = 2 + topic.size() + 2 + payload.size();  // 16,688: a 3-byte remaining length
-  std::vector<uint8_t> expected = {0xAA, 0x32, uint8_t(0x80 | (body & 0x7F)), uint8_t(0x80 | (body >> 7 & 0x7F)),
-                                   uint8_t(body >> 14), 0x01, 0x2C};  // topic length 300
-  expected.insert(expected.end(), topic.begin(), topic.end());
-  expected.push_back(0x12);
-  expected.push_back(0x34);
-  expected.insert(expected.end(), payload.begin(), payload.end());
-
-  std::vector<uint8_t> tight = {0xAA};
-  tight.shrink_to_fit();
-  ASSERT_EQ(encode(p, Version::v311, tight), ErrorCode::ok);
-  EXPECT_TRUE(tight == expected);
-  std::vector<uint8_t> roomy = {0xAA};
-  roomy.reserve(65536);
-  ASSERT_EQ(encode(p, Version::v311, roomy), ErrorCode::ok);
-  EXPECT_TRUE(roomy == expected);
-}
-
-#if MQTT_CONFIG_V5
-// The same with 5.0 properties running past the first bytes, written field by field.
-TEST(CodecEncode, PropertiesPastTheFirstBytesSurviveARoundTrip) {
-  const std::string value(200, 'v');
-  Publish p;
-  p.topic = "a/b";
-  p.payload = Bytes::of("payload");
-  p.properties.user_properties = {{"k1", value}, {"k2", value}, {"k3", value}};
-  p.properties.content_type = std::string_view("text/plain");
-  std::vector<uint8_t> wire;
-  ASSERT_EQ(encode(p, Version::v5, wire), ErrorCode::ok);
-  Decoder d(Version::v5);
-  Collector sink;
-  ASSERT_EQ(error_name(d.feed(wire.data(), wire.size(), sink)), "ok");
-  ASSERT_EQ(sink.packets.size(), 1u);
-  EXPECT_EQ(sink.packets[0], describe(Packet(p)));
-}
-#endif
-
 // MQTT_CONFIG_V5=0 compiles the 5.0 code out: 5.0 is then refused, not half-handled.
 TEST(CodecBuild, V5IsNotSupportedWithoutIt) {
   const uint8_t body[] = {0x00, 0x01};  // PUBACK packet identifier 1

@@ -2,6 +2,7 @@
 // from the caller's bytes; only one split across feed() calls is copied, into a buffer reserved
 // for exactly its size once its remaining length has passed the maximum packet size check.
 #include <algorithm>
+#include <cstring>
 
 #include "codec/wire.h"
 #include "mqtt/codec.h"
@@ -32,6 +33,14 @@ ErrorCode parse_header(const uint8_t* p, size_t n, Version version, uint32_t max
     }
   }
   return ErrorCode::malformed_remaining_length;
+}
+
+// Appends with one growth path (resize) instead of assign, push_back and insert each inlining
+// their own.
+void append(std::vector<uint8_t>& buffer, const uint8_t* data, size_t size) {
+  const size_t old = buffer.size();
+  buffer.resize(old + size);
+  std::memcpy(buffer.data() + old, data, size);
 }
 
 // feed()'s sink: decodes each frame into one Packet, reused, and passes it on.
@@ -78,7 +87,7 @@ ErrorCode Decoder::feed_frames(const uint8_t* data, size_t size, FrameSink& sink
         continue;
       }
       if (header_len != 0) buffer_.reserve(header_len + remaining);
-      codec::append(buffer_, data, size);  // the start of a packet (at most 4 bytes without a header)
+      append(buffer_, data, size);  // the start of a packet (at most 4 bytes without a header)
       return ErrorCode::ok;
     }
     // Continuing a buffered packet: complete its header a byte at a time, then its body.
@@ -86,7 +95,7 @@ ErrorCode Decoder::feed_frames(const uint8_t* data, size_t size, FrameSink& sink
                        remaining);
     if (err != ErrorCode::ok) break;
     if (header_len == 0) {
-      codec::append(buffer_, data++, 1);
+      append(buffer_, data++, 1);
       --size;
       err = parse_header(buffer_.data(), buffer_.size(), version_, max_packet_size_, header_len,
                          remaining);
@@ -95,7 +104,7 @@ ErrorCode Decoder::feed_frames(const uint8_t* data, size_t size, FrameSink& sink
       if (header_len == 0 || remaining != 0) continue;
     }
     const size_t take = std::min<size_t>(size, header_len + remaining - buffer_.size());
-    codec::append(buffer_, data, take);
+    append(buffer_, data, take);
     data += take;
     size -= take;
     if (buffer_.size() < header_len + remaining) return ErrorCode::ok;

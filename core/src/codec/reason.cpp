@@ -9,17 +9,11 @@ bool reason_allowed(uint8_t code, const uint8_t* allowed, size_t count) {
   return std::memchr(allowed, code, count) != nullptr;
 }
 
-// An empty property list may be left out, then a success reason code. The measuring pass counts
-// both and drops them; the writing pass knows the list's length and writes neither, so it never
-// writes past the measured size.
 void write_reason_tail(Writer& w, uint8_t reason, const PacketProperties& props, Where where) {
-  if (!w.measuring() && w.props < 2 && w.prop_lengths[w.props] == 0) {
-    ++w.props;
-    if (reason != 0) w.u8(reason);
-    return;
-  }
   w.u8(reason);
-  if (write_properties(w, props, where) == 0 && w.ok()) w.drop(reason == 0 ? 2 : 1);
+  if (write_properties(w, props, where) == 0 && w.ok()) {
+    w.drop(reason == 0 ? 2 : 1);  // an empty property list may be left out, then a success reason code
+  }
 }
 
 void read_reason_tail(Reader& r, uint8_t& reason, PacketProperties& props, Where where,

@@ -70,10 +70,6 @@ std::string_view Reader::string() {
   return ok() ? s : std::string_view{};
 }
 
-void append(std::vector<uint8_t>& to, const uint8_t* data, size_t size) {
-  to.insert(to.end(), data, data + size);
-}
-
 void Writer::u32(uint32_t v) {
   u16(uint16_t(v >> 16));
   u16(uint16_t(v));
@@ -88,11 +84,7 @@ void Writer::varint(uint32_t v) {
 void Writer::raw(Bytes b) {
   if (!ok()) return;
   if (len + b.size > kMaxVarint) return fail(ErrorCode::payload_too_large);
-  if (len + b.size <= cap) {
-    if (b.size != 0) std::memcpy(buf + len, b.data, b.size);
-  } else if (out) {
-    spill(b);
-  }
+  if (b.size != 0 && len + b.size <= cap) std::memcpy(buf + len, b.data, b.size);
   len += b.size;
 }
 

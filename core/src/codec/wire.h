@@ -6,7 +6,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
-#include <vector>
 
 #include "mqtt/error.h"
 #include "mqtt/properties.h"
@@ -19,10 +18,6 @@ inline bool is_v5(Version v) { return MQTT_CONFIG_V5 && v == Version::v5; }
 
 // Whether `s` holds a '+' or '#' (topic.cpp).
 bool has_wildcard(std::string_view s);
-
-// Appends `size` bytes to `to` (insert(), which does not zero-fill as resize() would), out of line
-// so that the encoders and the decoder share one growth path.
-void append(std::vector<uint8_t>& to, const uint8_t* data, size_t size);
 
 // Writes `value` (at most kMaxVarint) as a variable byte integer into buf; returns its length.
 size_t put_varint(uint8_t* buf, uint32_t value);
@@ -53,15 +48,12 @@ struct Reader {
 };
 
 // encode() runs a packet unit twice with the same input: first a measuring Writer (no buffer)
-// counts the body and finds every error, then a writing Writer writes it, so the body is copied
-// once, after the fixed header, and never moved. The writing pass fills `cap` bytes at `buf` (a
-// fixed buffer, or the end of `out`); past them it appends to `out` if it has one (reserved for
-// the whole packet, so `buf` stays valid), else it writes nothing.
+// counts the body and finds every error, then a Writer over the reserved bytes writes it, so the
+// body is copied once, after the fixed header, and never moved. Every write is bounded by `cap`.
 struct Writer {
   uint8_t* buf = nullptr;  // nullptr: the measuring pass
   size_t cap = 0;          // bytes that may be written at `buf`
   size_t len = 0;          // body bytes written (or counted) so far
-  std::vector<uint8_t>* out = nullptr;
   ErrorCode err = ErrorCode::ok;
   // Property lengths found by the measuring pass, in order, for the writing pass (CONNECT has
   // two property lists: the packet's and the will's).
@@ -83,7 +75,6 @@ struct Writer {
 
   void u8(uint8_t v) {
     if (len < cap) buf[len] = v;
-    else if (out) spill(v);
     ++len;
   }
   void u16(uint16_t v) {
@@ -96,10 +87,7 @@ struct Writer {
   void binary(Bytes b);     // over 65535 bytes: invalid_argument
   // binary(); invalid UTF-8: invalid_utf8 (checked by the measuring pass only: same input)
   void string(std::string_view s);
-  void drop(size_t n) { len -= n; }  // the measuring pass forgets the last n bytes counted
-  // Writes past `cap`, appended to `out`: out of line, so the writes within `cap` stay short.
-  void spill(uint8_t v);
-  void spill(Bytes b);
+  void drop(size_t n) { len -= n; }  // forgets the last n bytes written
 };
 
 // Bytes of `value` as a variable byte integer (1 to 4).
