@@ -1,24 +1,21 @@
 #!/usr/bin/env bash
 # `npm run bench`: runs every benchmark driver of the project, i.e. each *.bench.mjs under
-# tests/bench/ and native/bench/ (a driver builds and runs its own C++ programs and brokers).
+# tests/bench/ (a driver builds and runs its own C++ programs and brokers).
 # Options, passed on to each driver:
 #   --smoke   each benchmark once, briefly: proves they still work; the numbers mean nothing
 # and --list  prints the drivers found and exits (non-zero when there is none).
 source "$(dirname "$0")/lib.sh"
 
-dirs=()
-for d in tests/bench native/bench; do [[ -d $d ]] && dirs+=("$d"); done
 drivers=()
-if ((${#dirs[@]})); then
-  mapfile -t drivers < <(find "${dirs[@]}" -name '*.bench.mjs' -not -path '*/node_modules/*' | sort)
-fi
+[[ -d tests/bench ]] &&
+  mapfile -t drivers < <(find tests/bench -name '*.bench.mjs' -not -path '*/node_modules/*' | sort)
 if [[ ${1:-} == --list ]]; then
   printf '%s\n' "${drivers[@]}"
   ((${#drivers[@]}))
   exit
 fi
 if ((${#drivers[@]} == 0)); then
-  echo "no benchmarks yet (*.bench.mjs in tests/bench/ or native/bench/)"
+  echo "no benchmarks yet (*.bench.mjs in tests/bench/)"
   exit 0
 fi
 failed=0
