@@ -120,7 +120,8 @@ void Connection::connect(const Endpoint& endpoint, Generation generation, Addres
 void Connection::send(const uint8_t* data, size_t size) {
   bool was_empty = out_.empty();
   out_.append(data, size);
-  // Now it waits for POLLOUT too (a timer's wake-up flushes right after instead).
+  // The loop writes it before it next waits (sync() hands a connected socket POLLOUT at once;
+  // a timer's wake-up flushes right after instead).
   if (was_empty && stream() && !in_wake_) loop_.update_source(this);
 }
 
