@@ -182,6 +182,45 @@ TEST(EngineV5, BrokerLimitsFromConnack) {
   h.expect_nothing();
 }
 
+// Limits can shrink across a reconnection (a restarted or another broker): what is still in
+// flight and no longer allowed fails instead of going out again, since a broker disconnects
+// (0x9B, 0x9A, 0x95) on every resend and the client would loop.
+TEST(EngineV5, InFlightRequestsOverTheNewLimitsFailOnReconnection) {
+  for (bool session : {false, true}) {
+    ClientOptions o = basic_options(5);
+    o.clean = !session;
+    Harness h(o);
+    h.connect_ok();
+    PublishRequest retained = make_publish("t", "retained", 1);
+    retained.retain = true;
+    h.engine->publish(make_publish("t", "qos2", 2), 1);
+    h.engine->publish(retained, 2);
+    h.engine->publish(make_publish("t", std::string(100, 'x'), 1), 3);
+    h.engine->publish(make_publish("t", "fits", 1), 4);
+    h.engine->subscribe(make_subscribe("s/" + std::string(100, 'x')), 5);
+    for (int i = 0; i < 5; ++i) h.next();
+    h.drop_and_reopen();
+    Properties p;
+    p.maximum_qos = 1;
+    p.retain_available = 0;
+    p.maximum_packet_size = 64;
+    h.open_and_connack(session, p);
+    Publish resent = h.expect<Publish>();
+    EXPECT_EQ(resent.payload.as_string(), "fits");
+    h.expect_nothing();
+    EXPECT_EQ(h.events.result(1), ErrorCode::not_supported);
+    EXPECT_EQ(h.events.result(2), ErrorCode::not_supported);
+    EXPECT_EQ(h.events.result(3), ErrorCode::payload_too_large);
+    EXPECT_EQ(h.events.result(5), ErrorCode::payload_too_large);
+    EXPECT_EQ(h.events.count(4), 0u);
+    EXPECT_EQ(h.events.errors.size(), 4u);
+    EXPECT_EQ(h.engine->inflight(), 1u);
+    h.ack(PacketType::puback, resent.packet_id);
+    EXPECT_EQ(h.events.result(4), ErrorCode::ok);
+    EXPECT_EQ(h.engine->state(), State::connected);
+  }
+}
+
 TEST(EngineV5, ConnectCarriesTheFiveZeroProperties) {
   ClientOptions o = basic_options(5);
   o.session_expiry_interval = 300;

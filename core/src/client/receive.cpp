@@ -128,6 +128,7 @@ void Engine::Impl::handle_suback(const Suback& s) {
 
 void Engine::Impl::request_done(const Error& result, Request&& request) {
   ids_.release(request.packet_id);
+  if (request.is_windowed() && inflight_.publishes() >= window_) resend_deferred();
   uint32_t link = link_;
   complete(request, result);
   // The broker's refusal of a request is also an `error` event.
