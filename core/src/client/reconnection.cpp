@@ -120,6 +120,14 @@ void Engine::Impl::give_up() {
   if (armed_ != kNever) host_.wake_at(kNever);
   armed_ = kNever;
   fail_all_pending(ErrorCode::closed);
+  // A closed engine may be kept until the application lets go of it: it keeps no session.
+  decoder_.reset();
+  std::vector<uint8_t>().swap(scratch_);
+  subscriptions_.clear();
+  incoming_qos2_.clear();
+#if MQTT_CONFIG_V5
+  aliases_.reset();
+#endif
   finished_ = true;
   events_.on_close();
 }
