@@ -103,3 +103,25 @@ export async function noEventAfterCloseInsideAListener(mqtt, broker) {
   ok(other.publish({ topic: 'a/#', message: 'x' }) !== 0);
   deepEqual(seen, ['error 1', 'close'], 'nothing after close');
 }
+
+export async function closeInsideConnectListener(mqtt, broker) {
+  // The CONNACK accepted the connection, so the createClient request succeeded: a `connect`
+  // listener that closes must not turn it into fail(CLOSED).
+  const log = [];
+  await new Promise((resolve) => {
+    const client = mqtt.createClient({
+      ...wsOptions(broker),
+      success: () => log.push('success'),
+      fail: (e) => log.push(`fail ${e.codeName}`),
+    });
+    client.on('connect', () => {
+      log.push('connect');
+      client.close();
+    });
+    client.on('close', () => {
+      log.push('close');
+      resolve();
+    });
+  });
+  deepEqual(log.filter((x) => x !== 'close'), ['connect', 'success'], 'connected: success, not fail');
+}
