@@ -155,7 +155,13 @@ export async function requestsFromInsideCallbacks(mqtt, broker) {
   const topic = uniqueTopic('inside');
   const log = [];
   let client;
+  let both;
   const done = new Promise((resolve) => {
+    let n = 0;
+    both = (entry) => {  // the message and the publish's completion, in either order
+      log.push(entry);
+      if (++n === 2) resolve();
+    };
     client = mqtt.createClient({
       ...wsOptions(broker),
       success: () => log.push('success'),
@@ -168,14 +174,13 @@ export async function requestsFromInsideCallbacks(mqtt, broker) {
         fail: (e) => {
           log.push(`subscribe fail ${e.codeName}`);
           log.push(`subscribe ${client.subscribe({ topic, qos: 1, success: ({ qos }) => log.push(`subscribed ${qos}`) })}`);
-          log.push(`publish ${client.publish({ topic, message: 'from fail', qos: 1, success: () => log.push('published') })}`);
+          log.push(`publish ${client.publish({
+            topic, message: 'from fail', qos: 1, success: () => both('published'), fail: (e) => both(`publish fail ${e.codeName}`),
+          })}`);
         },
       })}`);
     });
-    client.on('message', (t, m) => {
-      log.push(`message ${new TextDecoder().decode(m)}`);
-      resolve();
-    });
+    client.on('message', (t, m) => both(`message ${new TextDecoder().decode(m)}`));
   });
   await done;
   await closeClient(client);
