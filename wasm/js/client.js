@@ -365,13 +365,20 @@ export function createMqtt(wasm, platform) {
         const o = options !== null && typeof options === 'object' ? options : {};
         const rc = this[method]({
           ...o,
+          // `finally`: a callback that throws must not leave the promise pending.
           success: (v) => {
-            if (typeof o.success === 'function') o.success(v);
-            resolve(v);
+            try {
+              if (typeof o.success === 'function') o.success(v);
+            } finally {
+              resolve(v);
+            }
           },
           fail: (e) => {
-            if (typeof o.fail === 'function') o.fail(e);
-            reject(e);
+            try {
+              if (typeof o.fail === 'function') o.fail(e);
+            } finally {
+              reject(e);
+            }
           },
         });
         if (rc !== 0 && (options === null || typeof options !== 'object')) reject(new MqttError(rc, 'options must be an object'));
@@ -566,15 +573,22 @@ export function createMqtt(wasm, platform) {
       let failed = null;
       client = createClient({
         ...o,
+        // `finally`: a callback that throws must not leave the promise pending (or the client open).
         success: () => {
-          if (typeof o.success === 'function') o.success();
-          resolve(client);
+          try {
+            if (typeof o.success === 'function') o.success();
+          } finally {
+            resolve(client);
+          }
         },
         fail: (e) => {
-          if (typeof o.fail === 'function') o.fail(e);
-          if (client) client.close();
-          else failed = e;
-          reject(e);
+          try {
+            if (typeof o.fail === 'function') o.fail(e);
+          } finally {
+            if (client) client.close();
+            else failed = e;
+            reject(e);
+          }
         },
       });
       if (!client && !failed) reject(new MqttError(errors.INVALID_OPTIONS, 'options must be an object'));
