@@ -258,7 +258,8 @@ export function createMqtt(wasm, platform) {
         const p = o.properties;
         if (p !== undefined && (p === null || typeof p !== 'object')) throw new ArgumentError(errors.INVALID_PROPERTY, "'properties' must be an object");
         if (p && p.subscriptionIdentifier !== undefined) {
-          extra.subscriptionIdentifier = integer(p.subscriptionIdentifier, 'subscriptionIdentifier', errors.INVALID_PROPERTY, 0, 0xffffffff);
+          // From 1: the engine reads 0 as "no identifier" (and 0 is a protocol error, MQTT 5.0 3.8.2.1.2).
+          extra.subscriptionIdentifier = integer(p.subscriptionIdentifier, 'subscriptionIdentifier', errors.INVALID_PROPERTY, 1, 0xffffffff);
         }
         if (p && p.userProperties !== undefined) extra.userProperties = userProperties(p.userProperties, 'userProperties');
         return {
