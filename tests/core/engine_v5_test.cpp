@@ -272,6 +272,29 @@ TEST(EngineV5, EnhancedAuthentication) {
   EXPECT_EQ(h.events.result(1), ErrorCode::ok);
 }
 
+// The broker's AUTH must carry the method of our CONNECT (5.0 section 3.15.2.2.2: omitting it
+// is a Protocol Error; 4.12: the exchange uses the method the client chose).
+TEST(EngineV5, AuthWithAnotherMethodOrNoneIsAProtocolError) {
+  for (const char* method : {"", "PLAIN"}) {
+    ClientOptions o = basic_options(5);
+    o.authentication_method = "SCRAM-SHA-1";
+    Harness h(o);
+    h.engine->connect(1);
+    h.engine->on_open();
+    h.expect<Connect>();
+    Auth challenge;
+    challenge.reason_code = 0x18;
+    if (*method) challenge.properties.authentication_method = std::string_view(method);
+    h.deliver(challenge);
+    EXPECT_EQ(h.events.count(0), 0u);
+    EXPECT_TRUE(h.events.log.empty() || h.events.log[0] != "auth") << method;
+    ASSERT_EQ(h.events.errors.size(), 1u) << method;
+    EXPECT_EQ(h.events.errors[0].code, ErrorCode::protocol_error);
+    EXPECT_EQ(h.host.closes, 1u);
+    EXPECT_EQ(h.engine->state(), State::waiting);
+  }
+}
+
 TEST(EngineV5, AuthWithoutAMethodIsAViolationAndAuthIsRefusedIn311) {
   Harness h(basic_options(5));
   h.connect_ok();
