@@ -170,6 +170,33 @@ TEST(EngineRequests, EveryMalformedPacketClosesWithTheSpecifiedReason) {
   }
 }
 
+// Packets only a client sends (and DISCONNECT from a 3.1.1 broker, which has none to send) end
+// the connection as unexpected, also when well formed; 5.0 says so with DISCONNECT 0x82.
+TEST(EngineRequests, ClientPacketsFromTheBrokerAreUnexpected) {
+  const std::vector<std::vector<uint8_t>> packets = {
+      {0xC0, 0x00},                                // PINGREQ
+      {0x82, 0x06, 0x00, 0x01, 0x00, 0x01, 'a', 0x00},  // SUBSCRIBE (3.1.1 layout)
+      {0xA2, 0x05, 0x00, 0x01, 0x00, 0x01, 'a'},   // UNSUBSCRIBE (3.1.1 layout)
+      {0xE0, 0x00},                                // DISCONNECT: 3.1.1 only
+  };
+  for (int version : {4, 5}) {
+    for (const std::vector<uint8_t>& bytes : packets) {
+      if (version == 5 && (bytes[0] == 0xE0 || !MQTT_CONFIG_V5)) continue;
+      SCOPED_TRACE("version " + std::to_string(version) + " type " + std::to_string(bytes[0] >> 4));
+      Harness h(basic_options(version));
+      h.connect_ok();
+      h.deliver_bytes(bytes);
+      ASSERT_EQ(h.events.errors.size(), 1u);
+      EXPECT_EQ(h.events.errors[0].code, ErrorCode::unexpected_packet);
+      EXPECT_EQ(h.host.closes, 1u);
+      if (version == 5) {
+        EXPECT_EQ(h.expect<Disconnect>().reason_code, 0x82);
+      }
+      h.expect_nothing();
+    }
+  }
+}
+
 TEST(EngineRequests, SessionPresentAfterCleanStartIsAViolation) {
   Harness h(basic_options());
   h.engine->connect(1);
