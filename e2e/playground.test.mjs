@@ -3,12 +3,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startStack, waitUntil, freePort, distDir } from './helpers/servers.mjs';
 import { artifactsDir, launchBrowser, openPage, screenshot } from './helpers/browser.mjs';
-import { shareHash } from '../web/src/share/codec.js';
-
-const examplesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web', 'src', 'examples');
+import { consoleLine, editorText, examplesDir, openWithScript as openScript, run, runState, stop } from './helpers/playground.mjs';
 
 let stack;
 let browser;
@@ -23,31 +20,7 @@ after(async () => {
   await stack?.stop();
 });
 
-const consoleLine = (page, text) => page.getByTestId('console').getByText(text).first();
-const runState = (page) => page.getByTestId('run-state');
-
-async function openWithScript(code, options) {
-  return openPage(browser, `${stack.url}${await shareHash(code)}`, options);
-}
-
-async function run(page) {
-  await page.getByRole('button', { name: /Run|Restart/ }).click();
-  await page.locator('[data-testid="run-state"][data-state="running"]').waitFor();
-}
-
-async function stop(page) {
-  await page.getByRole('button', { name: /Stop/ }).click();
-  await page.locator('[data-testid="run-state"]:is([data-state="stopped"],[data-state="killed"])').waitFor();
-}
-
-async function editorText(page) {
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByRole('button', { name: 'Download' }).click(),
-  ]);
-  assert.equal(download.suggestedFilename(), 'app.js');
-  return fs.readFileSync(await download.path(), 'utf8');
-}
+const openWithScript = (code, options) => openScript(browser, stack.url, code, options);
 
 describe('playground', () => {
   test('serves the page with a Content-Security-Policy', async () => {
@@ -146,11 +119,19 @@ describe('playground', () => {
     await later.context().close();
   });
 
-  test('the user script cannot reach the page: no DOM, storage, cookies or fetch', async () => {
+  test('the user script cannot reach the page: no DOM, storage, cookies, fetch or other contexts', async () => {
     const page = await openWithScript([
       "console.log('isolation', typeof document, typeof window, typeof localStorage, typeof indexedDB,",
       "  typeof caches, typeof fetch, typeof XMLHttpRequest, typeof importScripts);",
       "console.log('storage', typeof navigator.storage, typeof postMessage);",
+      // Nested workers and channels to other contexts of the origin, origin-wide storage and
+      // locks through the navigator, and the same names looked up another way.
+      "console.log('contexts', typeof Worker, typeof SharedWorker, typeof BroadcastChannel, typeof cookieStore);",
+      "console.log('navigator', typeof navigator.storageBuckets, typeof navigator.locks, typeof navigator.serviceWorker);",
+      "var global = Function('return this')();",
+      "var onPrototypes = [];",
+      "for (var o = self; o; o = Object.getPrototypeOf(o)) onPrototypes.push('indexedDB' in o, 'caches' in o, 'fetch' in o);",
+      "console.log('reached', global === self, typeof global.indexedDB, onPrototypes.indexOf(true));",
       "import('data:text/javascript,export default 1').then(function () { console.log('data import allowed'); },",
       "  function () { console.log('data import refused'); });",
       '',
@@ -158,6 +139,9 @@ describe('playground', () => {
     await run(page);
     await consoleLine(page, 'isolation undefined undefined undefined undefined undefined undefined undefined undefined').waitFor();
     await consoleLine(page, 'storage undefined undefined').waitFor();
+    await consoleLine(page, 'contexts undefined undefined undefined undefined').waitFor();
+    await consoleLine(page, 'navigator undefined undefined undefined').waitFor();
+    await consoleLine(page, 'reached true undefined -1').waitFor();
     await consoleLine(page, 'data import refused').waitFor();
     await page.context().close();
   });
@@ -355,6 +339,13 @@ describe('examples', () => {
     const page = await runExample('pubsub');
     await consoleLine(page, 'playground/demo/a → first').waitFor();
     await consoleLine(page, 'playground/demo/b → second').waitFor();
+    // What its comment invites: a message from the Publish form reaches it.
+    const form = page.getByRole('form', { name: 'Publish a message' });
+    await form.getByRole('textbox', { name: 'Topic' }).fill('playground/demo/form');
+    await form.getByRole('textbox', { name: 'Payload' }).fill('from the form');
+    await form.getByRole('button', { name: 'Publish' }).click();
+    await consoleLine(page, 'playground/demo/form → from the form').waitFor();
+    assert.deepEqual(page.errors, []);
     await stop(page);
     await page.context().close();
   });
