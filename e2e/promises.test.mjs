@@ -1,41 +1,21 @@
 // What web/README.md promises a script author, each checked in Chromium against a real
 // Mosquitto: security headers, Stop, routing, require('network'), bad scripts, the keyboard.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startStack, waitUntil, freePort, distDir } from './helpers/servers.mjs';
-import { launchBrowser, openPage } from './helpers/browser.mjs';
-import { consoleLine, openWithScript as openScript, run, runState, stop } from './helpers/playground.mjs';
+import { waitUntil, freePort, distDir } from './helpers/servers.mjs';
+import { openPage } from './helpers/browser.mjs';
+import { consoleLine, playgroundFixture, run, runState, setRoutes, stop } from './helpers/playground.mjs';
 
-let stack;
-let browser;
-
-before(async () => {
-  stack = await startStack();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-const openWithScript = (code, options) => openScript(browser, stack.url, code, options);
+const fx = playgroundFixture();
+const { openWithScript } = fx;
 const script = (...lines) => [...lines, ''].join('\n');
-const wsPort = () => stack.broker.wsPort;
-
-// Sets the routing rules as a user does (the textarea, saved when it loses focus).
-async function setRoutes(page, text) {
-  await page.getByText('Routing', { exact: true }).click();
-  const routes = page.getByRole('textbox', { name: 'Routes' });
-  await routes.fill(text);
-  await routes.blur();
-}
+const wsPort = () => fx.stack.broker.wsPort;
 
 describe('security headers', () => {
   test('the page runs no inline script and no eval; the meta tag says so too', async () => {
-    const page = await openPage(browser, stack.url);
+    const page = await openPage(fx.browser, fx.stack.url);
     const meta = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
     const scriptSrc = meta.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src'));
     assert.doesNotMatch(scriptSrc, /'unsafe-inline'|'unsafe-eval'/);
@@ -57,7 +37,7 @@ describe('security headers', () => {
 
   test("the worker's own policy allows what the script runner needs: eval and WebAssembly", async () => {
     const worker = fs.readdirSync(path.join(distDir(), 'assets')).find((f) => /^worker-.*\.js$/.test(f));
-    const csp = (await fetch(`${stack.url}assets/${worker}`)).headers.get('content-security-policy');
+    const csp = (await fetch(`${fx.stack.url}assets/${worker}`)).headers.get('content-security-policy');
     const scriptSrc = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src'));
     assert.match(scriptSrc, /'unsafe-eval'/);
     assert.match(scriptSrc, /'wasm-unsafe-eval'/);
@@ -82,7 +62,7 @@ describe('stop', () => {
     assert.equal(await runState(page).getAttribute('data-state'), 'stopped');
     await consoleLine(page, 'closed stop-a').waitFor();
     await consoleLine(page, 'closed stop-b').waitFor();
-    await waitUntil(() => /Client stop-a disconnected\./.test(stack.brokerLog()) && /Client stop-b disconnected\./.test(stack.brokerLog()),
+    await waitUntil(() => /Client stop-a disconnected\./.test(fx.stack.brokerLog()) && /Client stop-b disconnected\./.test(fx.stack.brokerLog()),
       'the broker to log both DISCONNECTs');
     assert.equal(await page.locator('[data-testid="client"][data-state="closed"]').count(), 2);
     await page.context().close();
@@ -100,13 +80,13 @@ describe('routing', () => {
       "var routed = mqtt.createClient({ host: 'only.here', port: 1, clientId: 'routed-after' });",
       "routed.on('connect', function () { console.log('routed connected'); });",
     ));
-    await setRoutes(page, `only.here:1 -> ${stack.brokerWsUrl}`);
+    await setRoutes(page, `only.here:1 -> ${fx.stack.brokerWsUrl}`);
     await run(page);
     await consoleLine(page, 'returned null').waitFor();
     await consoleLine(page, `fail: no route for 127.0.0.1:${wsPort()}: add one under Routing`).waitFor();
     await consoleLine(page, 'routed connected').waitFor();
-    await waitUntil(() => /New client connected .* as routed-after/.test(stack.brokerLog()), 'the broker to log routed-after');
-    assert.doesNotMatch(stack.brokerLog(), /unrouted-direct/);
+    await waitUntil(() => /New client connected .* as routed-after/.test(fx.stack.brokerLog()), 'the broker to log routed-after');
+    assert.doesNotMatch(fx.stack.brokerLog(), /unrouted-direct/);
     await page.locator('[data-testid="client"][data-state="failed"]').getByText(`no route for 127.0.0.1:${wsPort()}`).waitFor();
     await stop(page);
     await page.context().close();
@@ -120,13 +100,13 @@ describe('routing', () => {
       "  success: function () { console.log('connected through a server'); }",
       '});',
     ));
-    await setRoutes(page, `primary.example:1883 -> ws://127.0.0.1:${deadPort}/mqtt\nbackup.example:1883 -> ${stack.brokerWsUrl}`);
+    await setRoutes(page, `primary.example:1883 -> ws://127.0.0.1:${deadPort}/mqtt\nbackup.example:1883 -> ${fx.stack.brokerWsUrl}`);
     await run(page);
     await consoleLine(page, 'connected through a server').waitFor();
     const client = page.locator('[data-testid="client"][data-state="connected"]', { hasText: 'failover' });
     await client.getByTestId('route').getByText(
-      `primary.example:1883, backup.example:1883 → ws://127.0.0.1:${deadPort}/mqtt, ${stack.brokerWsUrl}`).waitFor();
-    await waitUntil(() => /New client connected .* as failover/.test(stack.brokerLog()), 'the broker to log the client');
+      `primary.example:1883, backup.example:1883 → ws://127.0.0.1:${deadPort}/mqtt, ${fx.stack.brokerWsUrl}`).waitFor();
+    await waitUntil(() => /New client connected .* as failover/.test(fx.stack.brokerLog()), 'the broker to log the client');
     await stop(page);
     await page.context().close();
   });
@@ -141,16 +121,16 @@ describe('routing', () => {
     await run(page);
     await consoleLine(page, 'async connected').waitFor();
     const client = page.locator('[data-testid="client"][data-state="connected"]', { hasText: 'async-routed' });
-    await client.getByTestId('route').getByText(`async.example:1883 → ${stack.brokerWsUrl}`).waitFor();
+    await client.getByTestId('route').getByText(`async.example:1883 → ${fx.stack.brokerWsUrl}`).waitFor();
     await stop(page);
     await consoleLine(page, 'async closed').waitFor();
-    await waitUntil(() => /Client async-routed disconnected\./.test(stack.brokerLog()), 'the broker to log the DISCONNECT');
+    await waitUntil(() => /Client async-routed disconnected\./.test(fx.stack.brokerLog()), 'the broker to log the DISCONNECT');
     await page.context().close();
   });
 
   test('the routes survive a reload', async () => {
-    const page = await openPage(browser, stack.url);
-    const rules = `# mine\nfactory.example:1883 -> ${stack.brokerWsUrl}`;
+    const page = await openPage(fx.browser, fx.stack.url);
+    const rules = `# mine\nfactory.example:1883 -> ${fx.stack.brokerWsUrl}`;
     await setRoutes(page, rules);
     await page.reload();
     await page.locator('body[data-ready="true"]').waitFor();
