@@ -134,6 +134,7 @@ export function createMqtt(wasm, platform) {
       const payload = wasm.slice(data, size);  // exactly the payload bytes, owned by JavaScript
       let info;
       for (let i = 0; i < list.length; i++) {
+        if (c._closed) return;  // a listener closed the client: `close` was the last event
         const entry = list[i];
         if (entry.once) c._removeEntry('message', entry);
         const fn = entry.listener;
@@ -257,7 +258,8 @@ export function createMqtt(wasm, platform) {
         const p = o.properties;
         if (p !== undefined && (p === null || typeof p !== 'object')) throw new ArgumentError(errors.INVALID_PROPERTY, "'properties' must be an object");
         if (p && p.subscriptionIdentifier !== undefined) {
-          extra.subscriptionIdentifier = integer(p.subscriptionIdentifier, 'subscriptionIdentifier', errors.INVALID_PROPERTY, 0, 0xffffffff);
+          // From 1: the engine reads 0 as "no identifier" (and 0 is a protocol error, MQTT 5.0 3.8.2.1.2).
+          extra.subscriptionIdentifier = integer(p.subscriptionIdentifier, 'subscriptionIdentifier', errors.INVALID_PROPERTY, 1, 0xffffffff);
         }
         if (p && p.userProperties !== undefined) extra.userProperties = userProperties(p.userProperties, 'userProperties');
         return {
@@ -364,13 +366,20 @@ export function createMqtt(wasm, platform) {
         const o = options !== null && typeof options === 'object' ? options : {};
         const rc = this[method]({
           ...o,
+          // `finally`: a callback that throws must not leave the promise pending.
           success: (v) => {
-            if (typeof o.success === 'function') o.success(v);
-            resolve(v);
+            try {
+              if (typeof o.success === 'function') o.success(v);
+            } finally {
+              resolve(v);
+            }
           },
           fail: (e) => {
-            if (typeof o.fail === 'function') o.fail(e);
-            reject(e);
+            try {
+              if (typeof o.fail === 'function') o.fail(e);
+            } finally {
+              reject(e);
+            }
           },
         });
         if (rc !== 0 && (options === null || typeof options !== 'object')) reject(new MqttError(rc, 'options must be an object'));
@@ -383,18 +392,24 @@ export function createMqtt(wasm, platform) {
       try {
         return this._requestUnguarded(options, prepare, requiredTopicKey);
       } catch (e) {
-        return errors.INVALID_ARGUMENT;
+        return this._refuse(undefined, errors.INVALID_ARGUMENT, String(e && e.message));
       }
     }
 
+    // A request refused before the engine saw it: `fail` and an `error` event, as the engine
+    // does for the ones it refuses (no event after close: nothing follows `close`).
+    _refuse(fail, code, detail) {
+      const error = new MqttError(code, detail);
+      if (fail) safely(fail, error);
+      if (code !== errors.CLOSED && !this._closed) this._emit('error', error);
+      return code;
+    }
+
     _requestUnguarded(options, prepare, requiredTopicKey) {
-      if (options === null || typeof options !== 'object') return errors.INVALID_ARGUMENT;
+      if (options === null || typeof options !== 'object') return this._refuse(undefined, errors.INVALID_ARGUMENT, 'options must be an object');
       const success = options.success;
       const fail = typeof options.fail === 'function' ? options.fail : undefined;
-      const refuse = (code, detail) => {
-        if (fail) safely(fail, new MqttError(code, detail));
-        return code;
-      };
+      const refuse = (code, detail) => this._refuse(fail, code, detail);
       try {
         callback(success, 'success');
         callback(options.fail, 'fail');
@@ -438,6 +453,7 @@ export function createMqtt(wasm, platform) {
       const list = this._listeners.get(name);
       if (!list || list.length === 0) return;
       for (let i = 0; i < list.length; i++) {
+        if (this._closed && name !== 'close') return;  // a listener closed the client: `close` was the last event
         const entry = list[i];
         if (entry.once) this._removeEntry(name, entry);
         safely(entry.listener, ...args);
@@ -558,15 +574,22 @@ export function createMqtt(wasm, platform) {
       let failed = null;
       client = createClient({
         ...o,
+        // `finally`: a callback that throws must not leave the promise pending (or the client open).
         success: () => {
-          if (typeof o.success === 'function') o.success();
-          resolve(client);
+          try {
+            if (typeof o.success === 'function') o.success();
+          } finally {
+            resolve(client);
+          }
         },
         fail: (e) => {
-          if (typeof o.fail === 'function') o.fail(e);
-          if (client) client.close();
-          else failed = e;
-          reject(e);
+          try {
+            if (typeof o.fail === 'function') o.fail(e);
+          } finally {
+            if (client) client.close();
+            else failed = e;
+            reject(e);
+          }
         },
       });
       if (!client && !failed) reject(new MqttError(errors.INVALID_OPTIONS, 'options must be an object'));
