@@ -141,14 +141,24 @@ mqtt_client_t* mqtt_create_client(const mqtt_options_t* o) {
         guarded(c, [&] { fail(c, &e.error, user); });
     };
   }
-  c->creating = true;  // until createClient returns, a fail means invalid options
-  c->client = mqtt::createClient(options);
-  c->creating = false;
+  // On the loop's thread: the first events (a refusal, the CONNACK) run there and must find
+  // the client complete; on the background loop they could otherwise come before this thread
+  // has stored it (the callbacks got NULL, or used a client not set yet).
+  mqtt::Loop& loop = options.loop ? *options.loop : mqtt::Loop::background();
+  auto create = [&] {
+    c->creating = true;  // until createClient returns, a fail means invalid options
+    c->client = mqtt::createClient(options);
+    c->creating = false;
+    if (c->client) c->client_id = c->client->client_id();
+  };
+  if (loop.in_loop_thread())
+    create();
+  else
+    loop.call(create);
   if (!c->client) {
     delete c;
     return nullptr;
   }
-  c->client_id = c->client->client_id();
   return c;
 }
 
@@ -204,16 +214,21 @@ int mqtt_close(mqtt_client_t* c) {
 
 void mqtt_destroy(mqtt_client_t* c) {
   if (!c) return;
-  if (c->depth > 0) {
-    // Inside one of its callbacks: release the client now (deferred by the C++ layer) and
-    // the C struct when the callback returns.
-    c->destroyed = true;
-    c->listeners.clear();  // the delivery running now stops
+  // On the loop's thread, which keeps `depth`: from another thread (a background client) this
+  // runs between two callbacks, never beside one.
+  on_loop(c, [c] {
+    if (c->depth > 0) {
+      // Inside one of its callbacks: release the client now (deferred by the C++ layer) and
+      // the C struct when the callback returns.
+      c->destroyed = true;
+      c->listeners.clear();  // the delivery running now stops
+      c->client.reset();
+      return MQTT_ERR_OK;
+    }
     c->client.reset();
-    return;
-  }
-  c->client.reset();
-  delete c;
+    delete c;
+    return MQTT_ERR_OK;
+  });
 }
 
 const char* mqtt_client_id(mqtt_client_t* c) { return c ? c->client_id.c_str() : ""; }

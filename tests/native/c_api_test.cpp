@@ -70,5 +70,60 @@ TEST(CApi, BackgroundLoopListenersChangedFromAnotherThread) {
   mqtt_destroy(client);
 }
 
+
+// On the background loop the connection may complete before mqtt_create_client returns to this
+// thread: the callbacks must still get the client (not NULL) and may use it at once, the usual
+// "subscribe when connected" pattern.
+struct Early {
+  std::atomic<int> connected{0}, failed{0}, null_clients{0}, subscribe_rc_bad{0}, subscribed{0};
+};
+
+TEST(CApi, BackgroundClientIsUsableInItsFirstCallbacks) {
+  Broker broker;
+  ASSERT_TRUE(broker.running());
+  constexpr int kClients = 40;
+  Early early;
+  mqtt_options_t options = MQTT_OPTIONS_INIT;
+  options.host = "127.0.0.1";
+  options.user = &early;
+  options.success = [](mqtt_client_t* client, void* user) {
+    auto* e = static_cast<Early*>(user);
+    if (!client) {
+      ++e->null_clients;
+      return;
+    }
+    mqtt_subscribe_options_t sub{};
+    sub.topic = "c/early";
+    sub.user = user;
+    sub.success = [](mqtt_client_t*, void* u) { ++static_cast<Early*>(u)->subscribed; };
+    if (mqtt_subscribe(client, &sub) != 0) ++e->subscribe_rc_bad;
+    ++e->connected;
+  };
+  options.fail = [](mqtt_client_t* client, const mqtt_error_t*, void* user) {
+    auto* e = static_cast<Early*>(user);
+    if (!client) ++e->null_clients;
+    ++e->failed;
+  };
+  std::vector<mqtt_client_t*> clients;
+  for (int i = 0; i < kClients; ++i) {
+    // Half connect to the broker, half to a port where nothing listens (refused at once).
+    options.port = i % 2 ? broker.port() : free_port();
+    options.reconnect = 0;
+    clients.push_back(mqtt_create_client(&options));
+    ASSERT_NE(clients.back(), nullptr);
+  }
+  EXPECT_TRUE(wait_for([&] {
+    return early.connected + early.failed == kClients &&
+           early.subscribed + early.subscribe_rc_bad >= early.connected;
+  })) << early.connected << " connected, " << early.failed << " failed, " << early.null_clients
+      << " callbacks without their client, " << early.subscribed << " subscribed";
+  EXPECT_EQ(early.null_clients, 0);
+  EXPECT_EQ(early.subscribe_rc_bad, 0);
+  EXPECT_EQ(early.subscribed, early.connected);
+  EXPECT_EQ(early.connected, kClients / 2);
+  EXPECT_EQ(early.failed, kClients / 2);
+  for (mqtt_client_t* c : clients) mqtt_destroy(c);
+}
+
 }  // namespace
 }  // namespace mqtt::test

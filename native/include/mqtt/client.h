@@ -163,7 +163,9 @@ using MessageInfoListener = std::function<void(
 
 class Client {
  public:
-  using ListenerId = uint64_t;  // 0: not registered (unknown event name)
+  // 0: not registered: an unknown event name, or a listener whose parameters the event does
+  // not supply (an ErrorListener on "connect", a MessageListener on "close"...).
+  using ListenerId = uint64_t;
 
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
