@@ -1,5 +1,8 @@
 // The C API (mqtt.h) over the C++ API: plain structs and function pointers in, the same
 // client underneath.
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <string>
 
 #include "c_shared.h"
@@ -18,19 +21,66 @@ struct mqtt_client {
   int depth = 0;           // > 0 while one of its callbacks runs
   bool destroyed = false;  // mqtt_destroy was called from inside a callback
   bool creating = false;   // inside mqtt_create_client
+  bool background = false;  // on the background loop (options.loop NULL)
 };
 
 namespace {
 
 const char* kEventNames[] = {"connect", "disconnect", "reconnect", "message", "error", "close"};
 
+// The loop NULL stands for: the background loop runs its clients on its own thread, so
+// mqtt_loop_run(NULL) and mqtt_loop_run_once(NULL, ms) wait for its callbacks instead of
+// returning at once. A program written for the device port (where NULL is a loop the program
+// drives) then neither exits early nor spins.
+class BackgroundWaiter {
+ public:
+  static BackgroundWaiter& get() {
+    static BackgroundWaiter* waiter = new BackgroundWaiter();  // kept: used by the loop thread
+    return *waiter;
+  }
+  void callback_ran() {
+    std::lock_guard<std::mutex> lock(m_);
+    ++callbacks_;
+    cv_.notify_all();
+  }
+  // A stop is kept until a run(NULL) takes it: one asked from a callback before this thread
+  // reached run(NULL) still ends it.
+  void stop() {
+    std::lock_guard<std::mutex> lock(m_);
+    stop_ = true;
+    cv_.notify_all();
+  }
+  void run() {
+    std::unique_lock<std::mutex> lock(m_);
+    cv_.wait(lock, [&] { return stop_; });
+    stop_ = false;
+  }
+  void run_once(int timeout_ms) {
+    std::unique_lock<std::mutex> lock(m_);
+    const uint64_t seen = callbacks_;
+    auto done = [&] { return stop_ || callbacks_ != seen; };
+    if (timeout_ms < 0)
+      cv_.wait(lock, done);
+    else
+      cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), done);
+  }
+
+ private:
+  std::mutex m_;
+  std::condition_variable cv_;
+  uint64_t callbacks_ = 0;
+  bool stop_ = false;
+};
+
 // Runs a user callback; a client destroyed from inside it is freed afterwards.
 template <class F>
 void guarded(mqtt_client* c, F&& f) {
   if (c->destroyed) return;
+  const bool background = c->background;
   ++c->depth;
   f();
   if (--c->depth == 0 && c->destroyed) delete c;
+  if (background) BackgroundWaiter::get().callback_ran();
 }
 
 struct CError {
@@ -125,6 +175,7 @@ extern "C" {
 mqtt_client_t* mqtt_create_client(const mqtt_options_t* o) {
   if (!o) return nullptr;
   auto* c = new mqtt_client();
+  c->background = o->loop == nullptr;
   mqtt::Options options;
   mqtt::c_api::convert(*o, options);
   if (o->loop) options.loop = &o->loop->loop;
@@ -235,15 +286,24 @@ const char* mqtt_client_id(mqtt_client_t* c) { return c ? c->client_id.c_str() :
 
 mqtt_loop_t* mqtt_loop_create(void) { return new mqtt_loop(); }
 void mqtt_loop_destroy(mqtt_loop_t* loop) { delete loop; }
-// NULL: the background loop, which runs on its own thread: nothing to do.
+// NULL: the background loop, which runs on its own thread: these wait for its callbacks.
 void mqtt_loop_run(mqtt_loop_t* loop) {
-  if (loop) loop->loop.run();
+  if (loop)
+    loop->loop.run();
+  else
+    BackgroundWaiter::get().run();
 }
 void mqtt_loop_run_once(mqtt_loop_t* loop, int timeout_ms) {
-  if (loop) loop->loop.run_once(timeout_ms);
+  if (loop)
+    loop->loop.run_once(timeout_ms);
+  else
+    BackgroundWaiter::get().run_once(timeout_ms);
 }
 void mqtt_loop_stop(mqtt_loop_t* loop) {
-  if (loop) loop->loop.stop();
+  if (loop)
+    loop->loop.stop();
+  else
+    BackgroundWaiter::get().stop();
 }
 
 }  // extern "C"

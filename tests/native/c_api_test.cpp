@@ -125,5 +125,63 @@ TEST(CApi, BackgroundClientIsUsableInItsFirstCallbacks) {
   for (mqtt_client_t* c : clients) mqtt_destroy(c);
 }
 
+// options.loop NULL is the background loop: mqtt_loop_run(NULL) and mqtt_loop_run_once(NULL, ms)
+// wait for its callbacks, as on the device port where NULL is the default loop the program
+// drives (they returned at once: run(NULL) let main() go on before anything happened, and a
+// run_once(NULL, ms) loop spun).
+struct NullLoop {
+  std::atomic<int> connected{0}, subscribed{0}, published{0}, messages{0};
+};
+
+TEST(CApi, NullLoopWaitsForTheBackgroundClients) {
+  Broker broker;
+  ASSERT_TRUE(broker.running());
+  NullLoop state;
+  mqtt_options_t options = MQTT_OPTIONS_INIT;
+  options.host = "127.0.0.1";
+  options.port = broker.port();
+  options.user = &state;
+  options.success = [](mqtt_client_t*, void* user) {
+    ++static_cast<NullLoop*>(user)->connected;
+    mqtt_loop_stop(NULL);
+  };
+  mqtt_client_t* client = mqtt_create_client(&options);
+  ASSERT_NE(client, nullptr);
+  mqtt_loop_run(NULL);  // until success stops it
+  EXPECT_EQ(state.connected, 1);
+  ASSERT_TRUE(wait_for([&] { return state.connected == 1; }));
+
+  ASSERT_EQ(mqtt_on(client, MQTT_EVENT_MESSAGE,
+                    [](mqtt_client_t*, const mqtt_event_t*, void* user) {
+                      ++static_cast<NullLoop*>(user)->messages;
+                    },
+                    &state),
+            0);
+  mqtt_subscribe_options_t sub{};
+  sub.topic = "c/null-loop";
+  sub.qos = 1;
+  sub.user = &state;
+  sub.success = [](mqtt_client_t*, void* user) { ++static_cast<NullLoop*>(user)->subscribed; };
+  ASSERT_EQ(mqtt_subscribe(client, &sub), 0);
+  mqtt_publish_options_t pub{};
+  pub.topic = "c/null-loop";
+  pub.message = "x";
+  pub.message_len = 1;
+  pub.qos = 1;
+  pub.user = &state;
+  pub.success = [](mqtt_client_t*, void* user) { ++static_cast<NullLoop*>(user)->published; };
+  ASSERT_EQ(mqtt_publish(client, &pub), 0);
+  // Each round returns after a callback (three are due) or the timeout: a few rounds, where
+  // returning at once would take thousands.
+  int rounds = 0;
+  while (state.messages == 0 && rounds < 1000000) {
+    mqtt_loop_run_once(NULL, 10000);
+    ++rounds;
+  }
+  EXPECT_EQ(state.messages, 1);
+  EXPECT_LE(rounds, 3);
+  mqtt_destroy(client);
+}
+
 }  // namespace
 }  // namespace mqtt::test
