@@ -158,12 +158,13 @@ int on_loop(mqtt_client* c, F&& fn) {
   return rc;
 }
 
-int add_listener(mqtt_client_t* c, mqtt_event_type_t event, mqtt_event_cb cb, void* user,
+int add_listener(mqtt_client_t* c, const mqtt_event_type_t& event, mqtt_event_cb cb, void* user,
                  bool once) {
   if (!c) return MQTT_ERR_INVALID_ARGUMENT;
+  const int number = mqtt::c_api::event_number(event);
   return on_loop(c, [&] {
-    int rc = c->listeners.add(event, cb, user, once);
-    if (rc == MQTT_ERR_OK) hook(c, event);
+    int rc = c->listeners.add(number, cb, user, once);
+    if (rc == MQTT_ERR_OK) hook(c, static_cast<mqtt_event_type_t>(number));
     return rc;
   });
 }
@@ -223,7 +224,8 @@ int mqtt_once(mqtt_client_t* c, mqtt_event_type_t event, mqtt_event_cb cb, void*
 
 int mqtt_off(mqtt_client_t* c, mqtt_event_type_t event, mqtt_event_cb cb, void* user) {
   if (!c) return MQTT_ERR_INVALID_ARGUMENT;
-  return on_loop(c, [&] { return c->listeners.remove(event, cb, user); });
+  const int number = mqtt::c_api::event_number(event);
+  return on_loop(c, [&] { return c->listeners.remove(number, cb, user); });
 }
 
 int mqtt_subscribe(mqtt_client_t* c, const mqtt_subscribe_options_t* o) {

@@ -13,6 +13,8 @@
 #include "mqtt.h"
 #include "transport/stream.h"
 
+extern "C" int c_api_bad_events(mqtt_client_t* client);
+
 namespace mqtt::test {
 namespace {
 
@@ -462,11 +464,9 @@ TEST(CApi, NullAndInvalidArgumentsAreRefusedWithACode) {
   auto cb = [](mqtt_client_t*, const mqtt_event_t*, void*) {};
   EXPECT_EQ(mqtt_on(nullptr, MQTT_EVENT_CLOSE, cb, nullptr), MQTT_ERR_INVALID_ARGUMENT);
   EXPECT_EQ(mqtt_on(c, MQTT_EVENT_CLOSE, nullptr, nullptr), MQTT_ERR_INVALID_ARGUMENT);
-  EXPECT_EQ(mqtt_on(c, static_cast<mqtt_event_type_t>(6), cb, nullptr), MQTT_ERR_INVALID_ARGUMENT);
-  EXPECT_EQ(mqtt_once(c, static_cast<mqtt_event_type_t>(-1), cb, nullptr),
-            MQTT_ERR_INVALID_ARGUMENT);
+  // From C, where any int is a value of the enum (read as the C++ enum it was undefined).
+  EXPECT_EQ(c_api_bad_events(c), 0);
   EXPECT_EQ(mqtt_off(nullptr, MQTT_EVENT_CLOSE, cb, nullptr), MQTT_ERR_INVALID_ARGUMENT);
-  EXPECT_EQ(mqtt_off(c, static_cast<mqtt_event_type_t>(6), cb, nullptr), MQTT_ERR_INVALID_ARGUMENT);
   EXPECT_EQ(mqtt_subscribe(c, nullptr), MQTT_ERR_INVALID_ARGUMENT);
   EXPECT_EQ(mqtt_unsubscribe(c, nullptr), MQTT_ERR_INVALID_ARGUMENT);
   EXPECT_EQ(mqtt_publish(c, nullptr), MQTT_ERR_INVALID_ARGUMENT);
