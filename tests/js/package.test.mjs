@@ -2,7 +2,7 @@
 // type-check a user's file, and the packed tarball installs into an empty folder and works there.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -78,6 +78,48 @@ describe('mqtt-wasm package', () => {
       `);
       const out = execFileSync(process.execPath, ['main.mjs', String(broker.tcpPort), String(broker.wsPort)], { cwd: app, encoding: 'utf8', timeout: 50000 });
       assert.equal(out.trim(), 'from the tarball\nfrom the tarball');
+    });
+
+    // The README's examples, as written but for the broker's port; each exits by itself.
+    const examples = readFileSync(path.join(wasmDir, 'README.md'), 'utf8').match(/```js\n[\s\S]*?```/g)
+      .map((block) => block.slice(6, -3));
+    const example = (start) => {
+      const found = examples.filter((e) => e.startsWith(start));
+      assert.equal(found.length, 1, `one README example starts with ${start}`);
+      return found[0];
+    };
+    const runExample = (file, source, port, newPort) => {
+      assert.equal(source.split(`port: ${port},`).length, 2, `the example names port ${port} once`);
+      writeFileSync(path.join(dir, 'app', file), source.replace(`port: ${port},`, `port: ${newPort},`));
+      return execFileSync(process.execPath, [file], { cwd: path.join(dir, 'app'), encoding: 'utf8', timeout: 50000 });
+    };
+
+    it('the README\'s Use example runs (ESM, WebSocket)', { timeout: 60000 }, () => {
+      const out = runExample('readme.mjs', example("import mqtt from 'mqtt-wasm';"), 9001, broker.wsPort);
+      assert.equal(out, 'connected\ngranted 1\ndemo/a hello 0\n');
+    });
+
+    it('the README\'s CommonJS example runs (import() from a .cjs file, TCP)', { timeout: 60000 }, () => {
+      const out = runExample('readme.cjs', example('// CommonJS'), 1883, broker.tcpPort);
+      assert.equal(out, 'connected from CommonJS\n');
+    });
+
+    it('the installed package type-checks a file using every API item (tsc --strict, nodenext)', { skip: !existsSync(tsc) && 'typescript is not installed', timeout: 60000 }, () => {
+      const app = path.join(dir, 'app');
+      copyFileSync(path.join(repoRoot, 'tests', 'js', 'types', 'usage.ts'), path.join(app, 'usage.ts'));
+      // Resolved as Node resolves it: node_modules/mqtt-wasm's `exports` map, its `types` condition.
+      writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify({
+        compilerOptions: {
+          strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022',
+          lib: ['es2022', 'dom'], types: [], skipLibCheck: false,
+        },
+        files: ['usage.ts'],
+      }));
+      try {
+        run(process.execPath, [tsc, '-p', 'tsconfig.json'], app);
+      } catch (e) {
+        assert.fail(`tsc failed:\n${e.stdout}${e.stderr}`);
+      }
     });
   });
 });

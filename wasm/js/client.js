@@ -134,6 +134,7 @@ export function createMqtt(wasm, platform) {
       const payload = wasm.slice(data, size);  // exactly the payload bytes, owned by JavaScript
       let info;
       for (let i = 0; i < list.length; i++) {
+        if (c._closed) return;  // a listener closed the client: `close` was the last event
         const entry = list[i];
         if (entry.once) c._removeEntry('message', entry);
         const fn = entry.listener;
@@ -383,18 +384,24 @@ export function createMqtt(wasm, platform) {
       try {
         return this._requestUnguarded(options, prepare, requiredTopicKey);
       } catch (e) {
-        return errors.INVALID_ARGUMENT;
+        return this._refuse(undefined, errors.INVALID_ARGUMENT, String(e && e.message));
       }
     }
 
+    // A request refused before the engine saw it: `fail` and an `error` event, as the engine
+    // does for the ones it refuses (no event after close: nothing follows `close`).
+    _refuse(fail, code, detail) {
+      const error = new MqttError(code, detail);
+      if (fail) safely(fail, error);
+      if (code !== errors.CLOSED && !this._closed) this._emit('error', error);
+      return code;
+    }
+
     _requestUnguarded(options, prepare, requiredTopicKey) {
-      if (options === null || typeof options !== 'object') return errors.INVALID_ARGUMENT;
+      if (options === null || typeof options !== 'object') return this._refuse(undefined, errors.INVALID_ARGUMENT, 'options must be an object');
       const success = options.success;
       const fail = typeof options.fail === 'function' ? options.fail : undefined;
-      const refuse = (code, detail) => {
-        if (fail) safely(fail, new MqttError(code, detail));
-        return code;
-      };
+      const refuse = (code, detail) => this._refuse(fail, code, detail);
       try {
         callback(success, 'success');
         callback(options.fail, 'fail');
@@ -438,6 +445,7 @@ export function createMqtt(wasm, platform) {
       const list = this._listeners.get(name);
       if (!list || list.length === 0) return;
       for (let i = 0; i < list.length; i++) {
+        if (this._closed && name !== 'close') return;  // a listener closed the client: `close` was the last event
         const entry = list[i];
         if (entry.once) this._removeEntry(name, entry);
         safely(entry.listener, ...args);

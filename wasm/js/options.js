@@ -133,7 +133,12 @@ export function clientOptions(o, platform) {
     for (const k of CONNECT_PROPERTIES) if (o.properties[k] !== undefined && merged[k] === undefined) merged[k] = o.properties[k];
   }
   if (merged.host !== undefined) e.host = text(merged.host, 'host', errors.INVALID_OPTIONS);
-  if (merged.port !== undefined) e.port = integer(merged.port, 'port', errors.INVALID_PORT, 0, 0x7fffffff);
+  if (merged.port !== undefined) {
+    // Checked here, not only by the engine: there 0 means "the protocol's default port".
+    const p = merged.port;
+    if (!Number.isInteger(p) || p < 1 || p > 65535) fail(errors.INVALID_PORT, `got ${typeof p === 'string' ? JSON.stringify(p) : String(p)}`);
+    e.port = p;
+  }
   if (merged.protocol !== undefined) {
     if (!PROTOCOLS.includes(merged.protocol)) fail(errors.INVALID_OPTIONS, "'protocol' must be 'mqtt', 'mqtts', 'ws' or 'wss'");
     e.protocol = merged.protocol;

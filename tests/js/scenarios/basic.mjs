@@ -148,3 +148,86 @@ export async function requestsFromInsideListeners(mqtt, broker) {
   deepEqual(pongs.slice().sort(), ['1', '2', '3', '4', '5', '6']);
   await closeClient(client);
 }
+
+export async function requestsFromInsideCallbacks(mqtt, broker) {
+  // publish inside `connect`, subscribe inside a `fail`, close inside the createClient
+  // `success`: each works, and every callback comes exactly once.
+  const topic = uniqueTopic('inside');
+  const log = [];
+  let client;
+  let both;
+  const done = new Promise((resolve) => {
+    let n = 0;
+    both = (entry) => {  // the message and the publish's completion, in either order
+      log.push(entry);
+      if (++n === 2) resolve();
+    };
+    client = mqtt.createClient({
+      ...wsOptions(broker),
+      success: () => log.push('success'),
+      fail: (e) => log.push(`fail ${e.codeName}`),
+    });
+    client.on('connect', () => {
+      log.push('connect');
+      log.push(`subscribe ${client.subscribe({
+        topic: 'a/#/b',
+        fail: (e) => {
+          log.push(`subscribe fail ${e.codeName}`);
+          log.push(`subscribe ${client.subscribe({ topic, qos: 1, success: ({ qos }) => log.push(`subscribed ${qos}`) })}`);
+          log.push(`publish ${client.publish({
+            topic, message: 'from fail', qos: 1, success: () => both('published'), fail: (e) => both(`publish fail ${e.codeName}`),
+          })}`);
+        },
+      })}`);
+    });
+    client.on('message', (t, m) => both(`message ${new TextDecoder().decode(m)}`));
+  });
+  await done;
+  await closeClient(client);
+  deepEqual(log.slice(0, 7), ['connect', 'subscribe fail INVALID_TOPIC_FILTER', 'subscribe 0', 'publish 0',
+    `subscribe ${mqtt.errors.INVALID_TOPIC_FILTER}`, 'success', 'subscribed 1']);
+  deepEqual(log.slice(7).sort(), ['message from fail', 'published'], 'the publish made in a fail callback');
+
+  const closedInSuccess = [];
+  await new Promise((resolve) => {
+    const c = mqtt.createClient({
+      ...wsOptions(broker),
+      success: () => {
+        closedInSuccess.push('success', c.close(), c.close());
+        resolve();
+      },
+      fail: (e) => closedInSuccess.push(`fail ${e.codeName}`),
+    });
+    c.on('close', () => closedInSuccess.push('close'));
+  });
+  deepEqual(closedInSuccess.filter((x) => x !== 'close'), ['success', 0, mqtt.errors.CLOSED], 'close() inside success: 0, then CLOSED');
+  equal(closedInSuccess.filter((x) => x === 'close').length, 1, 'one close event');
+}
+
+export async function onceAndOff(mqtt, broker) {
+  const client = await mqtt.connectAsync(wsOptions(broker));
+  const topic = uniqueTopic('once');
+  const seen = [];
+  const a = () => seen.push('a');
+  const b = () => seen.push('b');
+  const c = () => seen.push('c');
+  equal(client.on('message', a), client, 'on returns the client');
+  equal(client.once('message', b), client, 'once returns the client');
+  client.on('message', c);
+  const got = collector(client);
+  await request(client, 'subscribe', { topic, qos: 1 });
+  await request(client, 'publish', { topic, message: '1', qos: 1 });
+  await got.waitFor(1);
+  equal(client.off('message', c), client, 'off returns the client');
+  await request(client, 'publish', { topic, message: '2', qos: 1 });
+  await got.waitFor(2);
+  client.off('message');  // every listener of the event, the collector's too
+  const third = new Promise((resolve) => client.on('message', () => {
+    seen.push('d');
+    resolve();
+  }));
+  await request(client, 'publish', { topic, message: '3', qos: 1 });
+  await third;
+  deepEqual(seen, ['a', 'b', 'c', 'a', 'd'], 'once fires once, off removes one or all');
+  await closeClient(client);
+}

@@ -71,3 +71,57 @@ export async function closeInsideCallback(mqtt, broker) {
   await closed;
   equal(client.closed, true);
 }
+
+export async function noEventAfterCloseInsideAListener(mqtt, broker) {
+  // The first of two listeners closes the client: `close` is the last event, so the second
+  // listener does not get the event being emitted (a message, an error) after it.
+  const client = await mqtt.connectAsync(wsOptions(broker));
+  const topic = uniqueTopic('inside2');
+  await request(client, 'subscribe', { topic, qos: 0 });
+  const log = [];
+  const closed = new Promise((resolve) => client.on('close', () => {
+    log.push('close');
+    resolve();
+  }));
+  client.on('message', () => {
+    log.push('message 1');
+    client.close();
+  });
+  client.on('message', () => log.push('message 2'));
+  equal(client.publish({ topic, message: 'bye' }), 0);
+  await closed;
+  deepEqual(log, ['message 1', 'close'], 'nothing after close');
+
+  const other = await mqtt.connectAsync(wsOptions(broker));
+  const seen = [];
+  other.on('error', () => {
+    seen.push('error 1');
+    other.close();
+  });
+  other.on('error', () => seen.push('error 2'));
+  other.on('close', () => seen.push('close'));
+  ok(other.publish({ topic: 'a/#', message: 'x' }) !== 0);
+  deepEqual(seen, ['error 1', 'close'], 'nothing after close');
+}
+
+export async function closeInsideConnectListener(mqtt, broker) {
+  // The CONNACK accepted the connection, so the createClient request succeeded: a `connect`
+  // listener that closes must not turn it into fail(CLOSED).
+  const log = [];
+  await new Promise((resolve) => {
+    const client = mqtt.createClient({
+      ...wsOptions(broker),
+      success: () => log.push('success'),
+      fail: (e) => log.push(`fail ${e.codeName}`),
+    });
+    client.on('connect', () => {
+      log.push('connect');
+      client.close();
+    });
+    client.on('close', () => {
+      log.push('close');
+      resolve();
+    });
+  });
+  deepEqual(log.filter((x) => x !== 'close'), ['connect', 'success'], 'connected: success, not fail');
+}

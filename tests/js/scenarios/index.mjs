@@ -19,4 +19,7 @@ export const scenarios = {
 };
 
 // Scenarios known to fail because of the core, with the reason; the runners skip them.
-export const skipped = {};
+export const skipped = {
+  closeInsideConnectListener: 'core: Engine::Impl::handle_connack (connection.cpp) emits on_connect before it completes the connect request, '
+    + 'so close() in a connect listener fails it with CLOSED (fail_all_pending)',
+};

@@ -1,11 +1,13 @@
-// Invalid arguments: a non-zero result, `fail` once with an Error carrying that code, never a throw.
+// Invalid arguments: a non-zero result, `fail` once with an Error carrying that code, one `error`
+// event with the same code (the API's "a bad argument"), never a throw.
 import { equal, ok } from './assert.mjs';
 import { closeClient, collector, request, uniqueTopic, wsOptions } from './util.mjs';
 
-function check(mqtt, label, call, expected) {
+function check(mqtt, errorEvents, label, call, expected) {
   const failures = [];
   let successes = 0;
   let rc;
+  errorEvents.length = 0;
   try {
     rc = call({ fail: (e) => failures.push(e), success: () => successes++ });
   } catch (e) {
@@ -21,11 +23,15 @@ function check(mqtt, label, call, expected) {
   equal(e.code, rc, `${label}: error code is the result`);
   ok(typeof e.message === 'string' && e.message.length > 0, `${label}: a message`);
   equal(e.codeName, mqtt.errorName(rc), `${label}: codeName`);
+  equal(errorEvents.length, 1, `${label}: one error event`);
+  equal(errorEvents[0].code, rc, `${label}: the error event's code is the result`);
 }
 
 export async function invalidRequests(mqtt, broker) {
   const E = mqtt.errors;
   const client = await mqtt.connectAsync(wsOptions(broker));
+  const errorEvents = [];
+  client.on('error', (e) => errorEvents.push(e));
   const topic = uniqueTopic('valid');
   const pub = (o) => (cb) => client.publish({ ...cb, ...o });
   const sub = (o) => (cb) => client.subscribe({ ...cb, ...o });
@@ -57,11 +63,12 @@ export async function invalidRequests(mqtt, broker) {
     ['unsubscribe missing topic', unsub({}), E.MISSING_TOPIC],
     ['unsubscribe bad filter', unsub({ topic: '#/a' }), E.INVALID_TOPIC_FILTER],
   ];
-  for (const [label, call, expected] of cases) check(mqtt, label, call, expected);
+  for (const [label, call, expected] of cases) check(mqtt, errorEvents, label, call, expected);
 
-  // No options object at all: non-zero, nothing to call back, no throw.
+  // No options object at all: non-zero, nothing to call back, an `error` event, no throw.
   for (const bad of [undefined, null, 'topic', 3]) {
     for (const method of ['subscribe', 'unsubscribe', 'publish']) {
+      errorEvents.length = 0;
       let rc;
       try {
         rc = client[method](bad);
@@ -69,12 +76,16 @@ export async function invalidRequests(mqtt, broker) {
         throw new Error(`${method}(${String(bad)}) threw ${e.message}`);
       }
       equal(rc, E.INVALID_ARGUMENT, `${method}(${String(bad)})`);
+      equal(errorEvents.length, 1, `${method}(${String(bad)}): one error event`);
+      equal(errorEvents[0].code, E.INVALID_ARGUMENT, `${method}(${String(bad)}): error event code`);
+      ok(/options/.test(errorEvents[0].message), `${method}(${String(bad)}): the message names the options (${errorEvents[0].message})`);
     }
   }
 
   // Options whose getters throw: still a result, not an exception.
   const hostile = new Proxy({}, { get() { throw new Error('hostile getter'); } });
   for (const method of ['subscribe', 'unsubscribe', 'publish']) {
+    errorEvents.length = 0;
     let rc;
     try {
       rc = client[method](hostile);
@@ -82,6 +93,7 @@ export async function invalidRequests(mqtt, broker) {
       throw new Error(`${method}(hostile) threw ${e.message}`);
     }
     ok(rc !== 0, `${method}(hostile) is refused`);
+    equal(errorEvents.length, 1, `${method}(hostile): one error event`);
   }
   let hostileClient;
   try {
@@ -92,11 +104,13 @@ export async function invalidRequests(mqtt, broker) {
   equal(hostileClient, null, 'createClient(hostile)');
 
   // The client is unharmed.
+  errorEvents.length = 0;
   const got = collector(client);
   await request(client, 'subscribe', { topic, qos: 1 });
   await request(client, 'publish', { topic, message: 'still fine', qos: 1 });
   const [m] = await got.waitFor(1);
   equal(new TextDecoder().decode(m.payload), 'still fine');
+  equal(errorEvents.length, 0, 'no error event for valid requests');
   await closeClient(client);
 }
 
@@ -110,6 +124,8 @@ export async function invalidClientOptions(mqtt, broker) {
     ['port string', { ...base, port: '1883' }, E.INVALID_PORT],
     ['port 70000', { ...base, port: 70000 }, E.INVALID_PORT],
     ['port 1.5', { ...base, port: 1.5 }, E.INVALID_PORT],
+    ['port 0', { ...base, port: 0 }, E.INVALID_PORT],
+    ['port -1', { ...base, port: -1 }, E.INVALID_PORT],
     ['keepalive -1', { ...base, keepalive_interval: -1 }, E.INVALID_KEEPALIVE],
     ['keepalive 65536', { ...base, keepalive_interval: 65536 }, E.INVALID_KEEPALIVE],
     ['keepalive string', { ...base, keepalive_interval: '60' }, E.INVALID_KEEPALIVE],
@@ -133,6 +149,8 @@ export async function invalidClientOptions(mqtt, broker) {
     equal(failures.length, 1, `${label}: fail once`);
     ok(failures[0] instanceof Error, `${label}: an Error`);
     equal(failures[0].code, expected, `${label}: ${failures[0].codeName} (${failures[0].message})`);
+    // One range per message: the detail must not contradict the table's "from 1 to 65535".
+    if (expected === E.INVALID_PORT) ok(!/2147483647/.test(failures[0].message), `${label}: ${failures[0].message}`);
   }
   for (const bad of [undefined, null, 'mqtt://x', 5]) {
     let client;
