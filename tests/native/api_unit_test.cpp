@@ -536,5 +536,29 @@ TEST(CApi, NullAndInvalidArgumentsAreRefusedWithACode) {
   mqtt_loop_destroy(loop);
 }
 
+// A refused request: non-zero, its fail once, and one `error` event with the same code (the
+// contract's "error: ... a bad argument"); the generated client id follows the contract.
+TEST(Requests, RefusedRequestIsAlsoOneErrorEvent) {
+  Loop loop;
+  Options o;
+  o.host = "127.0.0.1";
+  o.port = 1;
+  o.loop = &loop;
+  auto client = createClient(o);
+  ASSERT_NE(client, nullptr);
+  const std::string id = client->client_id();
+  EXPECT_EQ(id.size(), 23u);
+  EXPECT_EQ(id.find_first_not_of("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"),
+            std::string::npos)
+      << id;
+  std::vector<ErrorCode> events, fails;
+  client->on("error", [&](const ErrorInfo& e) { events.push_back(e.code); });
+  EXPECT_EQ(client->publish({"a/+", "x", 0, nullptr,
+                             [&](const ErrorInfo& e) { fails.push_back(e.code); }}),
+            static_cast<int>(ErrorCode::invalid_topic));
+  EXPECT_EQ(fails, std::vector<ErrorCode>{ErrorCode::invalid_topic});
+  EXPECT_EQ(events, std::vector<ErrorCode>{ErrorCode::invalid_topic});
+}
+
 }  // namespace
 }  // namespace mqtt::test
