@@ -109,13 +109,19 @@ describe('mqtt-wasm: a listener or callback that throws', { skip: notBuilt }, ()
         success: () => { resolve(); throw new Error('from success'); } }));
       client.publish({ topic: 'throw/t', message: 'two', qos: 1 });
       await Promise.all([published, both]);
+      // The promise forms settle all the same when the callback given to them throws.
+      seen.push(await client.publishAsync({ topic: 'throw/other', message: 'x', qos: 1,
+        success: () => { throw new Error('from a publishAsync success'); } }).then(() => 'resolved'));
+      seen.push(await mqtt.connectAsync({ host: '127.0.0.1', port: 1, reconnect: true,
+        fail: () => { throw new Error('from a connectAsync fail'); } }).catch((e) => 'rejected ' + e.codeName));
       await new Promise((resolve) => setTimeout(resolve, 0));  // the errors were rethrown in microtasks
       await client.closeAsync();
       console.log(JSON.stringify(seen));`;
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', source], { encoding: 'utf8', timeout: 50000 });
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', source], { encoding: 'utf8', timeout: 20000 });
     const seen = JSON.parse(out.trim().split('\n').pop());
-    assert.deepEqual(seen.filter((s) => s.startsWith('uncaught')).sort(),
-      ['uncaught from a listener', 'uncaught from a listener', 'uncaught from success']);
+    assert.deepEqual(seen.filter((s) => s.startsWith('uncaught')).sort(), ['uncaught from a connectAsync fail',
+      'uncaught from a listener', 'uncaught from a listener', 'uncaught from a publishAsync success', 'uncaught from success']);
+    assert.deepEqual(seen.filter((s) => s.startsWith('re')), ['resolved', 'rejected CONNECT_FAILED']);
     assert.deepEqual(seen.filter((s) => s.startsWith('message')), ['message one', 'message two']);
   });
 });

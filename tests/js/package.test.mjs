@@ -62,10 +62,12 @@ describe('mqtt-wasm package', () => {
       assert.ok(existsSync(path.join(app, 'node_modules', 'mqtt-wasm', 'dist', 'mqtt_wasm.wasm')));
     });
 
-    it('imports `mqtt-wasm` by name and does a round trip with the broker', { timeout: 60000 }, () => {
+    it('imports `mqtt-wasm` by name (default and named exports) and does a round trip with the broker', { timeout: 60000 }, () => {
       const app = path.join(dir, 'app');
       writeFileSync(path.join(app, 'main.mjs'), `
-        import mqtt from 'mqtt-wasm';
+        import mqtt, { createClient, connectAsync, errors, MqttError } from 'mqtt-wasm';
+        const named = { createClient, connectAsync, errors, MqttError };
+        for (const [name, value] of Object.entries(named)) if (value !== mqtt[name]) throw new Error(name + ': not the one of the default export');
         const [port, wsPort] = process.argv.slice(2).map(Number);
         for (const options of [{ host: '127.0.0.1', port }, { host: '127.0.0.1', port: wsPort, protocol: 'ws' }]) {
           const client = await mqtt.connectAsync(options);

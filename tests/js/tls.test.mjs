@@ -1,6 +1,7 @@
 // Node only: mqtts:// (tls) and wss:// with a throwaway CA; an untrusted certificate fails
 // the connection with the matching error.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,9 +15,11 @@ describe('mqtt-wasm in Node over TLS', { skip: notBuilt }, () => {
   let mqtt;
   let broker;
   let ca;
+  let caFile;
   before(async () => {
     mqtt = (await import('../../wasm/js/node.js')).default;
     const certs = makeCerts(mkdtempSync(path.join(os.tmpdir(), 'mqtt-wasm-certs-')), { hostname: 'localhost' });
+    caFile = certs.caFile;
     ca = readFileSync(certs.caFile);
     broker = await startBroker({ tls: { certFile: certs.certFile, keyFile: certs.keyFile }, wss: true });
   });
@@ -37,6 +40,40 @@ describe('mqtt-wasm in Node over TLS', { skip: notBuilt }, () => {
       await closeClient(client);
     });
   }
+
+  // Node 22 and later have a global WebSocket, which takes no TLS options; Node 20 has it behind
+  // a flag. In a child process that has it, wss with `tls` must still use them.
+  it('wss with tls options where Node has a global WebSocket', { timeout: 30000 }, () => {
+    const flags = typeof WebSocket === 'function' ? [] : ['--experimental-websocket'];
+    const source = `
+      if (typeof WebSocket !== 'function') throw new Error('no global WebSocket');
+      const { default: mqtt } = await import(${JSON.stringify(new URL('../../wasm/js/node.js', import.meta.url).href)});
+      const ca = (await import('node:fs')).readFileSync(${JSON.stringify(caFile)});
+      const client = await mqtt.connectAsync({ host: '127.0.0.1', port: ${broker.wssPort}, protocol: 'wss',
+        reconnect: false, tls: { ca, servername: 'localhost' } });
+      await client.publishAsync({ topic: 'wss/global', message: 'x', qos: 1 });
+      await client.closeAsync();
+      console.log('ok');`;
+    const out = execFileSync(process.execPath, [...flags, '--no-warnings', '--input-type=module', '-e', source],
+      { encoding: 'utf8', timeout: 25000 });
+    assert.equal(out.trim(), 'ok');
+  });
+
+  it('tls options that Node refuses: createClient returns null, fail names the tls option, nothing leaks', () => {
+    const before = mqtt.memory().clients;
+    for (const tls of [{ ca: 5 }, { cert: 'not a certificate', key: 'not a key' }, { servername: 5 }]) {
+      const failures = [];
+      let client;
+      assert.doesNotThrow(() => {
+        client = mqtt.createClient({ host: '127.0.0.1', port: broker.tlsPort, protocol: 'mqtts', tls, fail: (e) => failures.push(e) });
+      });
+      assert.equal(client, null, JSON.stringify(tls));
+      assert.equal(failures.length, 1, `${JSON.stringify(tls)}: fail once`);
+      assert.equal(failures[0].code, mqtt.errors.INVALID_OPTIONS, failures[0].message);
+      assert.match(failures[0].message, /'tls'/);
+    }
+    assert.equal(mqtt.memory().clients, before, 'no wasm client left behind');
+  });
 
   it('an untrusted certificate fails with TLS_CERTIFICATE_INVALID', { timeout: 30000 }, async () => {
     const err = await new Promise((resolve) => {

@@ -258,7 +258,8 @@ export function createMqtt(wasm, platform) {
         const p = o.properties;
         if (p !== undefined && (p === null || typeof p !== 'object')) throw new ArgumentError(errors.INVALID_PROPERTY, "'properties' must be an object");
         if (p && p.subscriptionIdentifier !== undefined) {
-          extra.subscriptionIdentifier = integer(p.subscriptionIdentifier, 'subscriptionIdentifier', errors.INVALID_PROPERTY, 0, 0xffffffff);
+          // From 1: the engine reads 0 as "no identifier" (and 0 is a protocol error, MQTT 5.0 3.8.2.1.2).
+          extra.subscriptionIdentifier = integer(p.subscriptionIdentifier, 'subscriptionIdentifier', errors.INVALID_PROPERTY, 1, 0xffffffff);
         }
         if (p && p.userProperties !== undefined) extra.userProperties = userProperties(p.userProperties, 'userProperties');
         return {
@@ -365,13 +366,20 @@ export function createMqtt(wasm, platform) {
         const o = options !== null && typeof options === 'object' ? options : {};
         const rc = this[method]({
           ...o,
+          // `finally`: a callback that throws must not leave the promise pending.
           success: (v) => {
-            if (typeof o.success === 'function') o.success(v);
-            resolve(v);
+            try {
+              if (typeof o.success === 'function') o.success(v);
+            } finally {
+              resolve(v);
+            }
           },
           fail: (e) => {
-            if (typeof o.fail === 'function') o.fail(e);
-            reject(e);
+            try {
+              if (typeof o.fail === 'function') o.fail(e);
+            } finally {
+              reject(e);
+            }
           },
         });
         if (rc !== 0 && (options === null || typeof options !== 'object')) reject(new MqttError(rc, 'options must be an object'));
@@ -566,15 +574,22 @@ export function createMqtt(wasm, platform) {
       let failed = null;
       client = createClient({
         ...o,
+        // `finally`: a callback that throws must not leave the promise pending (or the client open).
         success: () => {
-          if (typeof o.success === 'function') o.success();
-          resolve(client);
+          try {
+            if (typeof o.success === 'function') o.success();
+          } finally {
+            resolve(client);
+          }
         },
         fail: (e) => {
-          if (typeof o.fail === 'function') o.fail(e);
-          if (client) client.close();
-          else failed = e;
-          reject(e);
+          try {
+            if (typeof o.fail === 'function') o.fail(e);
+          } finally {
+            if (client) client.close();
+            else failed = e;
+            reject(e);
+          }
         },
       });
       if (!client && !failed) reject(new MqttError(errors.INVALID_OPTIONS, 'options must be an object'));

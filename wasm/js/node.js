@@ -99,12 +99,20 @@ const platform = {
   now: () => Math.floor(performance.now()),
   random: () => randomBytes(4).readUInt32LE(0),
   timer: plainTimer,  // Node does not throttle timers
+  // Node's global WebSocket (Node 22 and later) takes no TLS options: with `tls`, wss uses `ws`.
   open(endpoint, on) {
     if (endpoint.scheme === 'ws' || endpoint.scheme === 'wss') {
-      const options = WebSocketClass === WS && endpoint.scheme === 'wss' ? tlsOptions(endpoint.tls, endpoint.host) : undefined;
-      return openWebSocket(WebSocketClass, endpoint, on, options);
+      const wss = endpoint.scheme === 'wss';
+      const Class = wss && endpoint.tls !== undefined ? WS : WebSocketClass;
+      return openWebSocket(Class, endpoint, on, Class === WS && wss ? tlsOptions(endpoint.tls, endpoint.host) : undefined);
     }
     return openSocket(endpoint, on);
+  },
+  // Certificates and keys Node cannot use are an invalid `tls` option of createClient, not an
+  // exception when the engine opens a connection.
+  checkTls(t) {
+    if (t.servername !== undefined && typeof t.servername !== 'string') throw new TypeError("'servername' must be a String");
+    tls.createSecureContext(tlsOptions(t, ''));
   },
 };
 

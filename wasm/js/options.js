@@ -191,6 +191,13 @@ export function clientOptions(o, platform) {
   if (merged.tls !== undefined) {
     if (merged.tls === null || typeof merged.tls !== 'object') fail(errors.INVALID_OPTIONS, "'tls' must be an object");
     tls = merged.tls;
+    if (platform.checkTls) {
+      try {
+        platform.checkTls(tls);
+      } catch (err) {
+        fail(errors.INVALID_OPTIONS, `'tls': ${err && err.message}`);
+      }
+    }
   }
   return { engine: e, tls };
 }

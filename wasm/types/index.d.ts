@@ -155,7 +155,7 @@ export interface ClientOptions extends ConnectProperties {
   /** Clean Session / Clean Start, default true. */
   clean?: boolean;
   will?: WillOptions;
-  /** Connection attempt timeout, ms (default 30000). */
+  /** Connection attempt timeout, ms (default 30000; 0: none). */
   connectTimeout?: number;
   /** Reconnect after a lost connection (default true). */
   reconnect?: boolean;

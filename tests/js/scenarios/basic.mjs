@@ -231,3 +231,27 @@ export async function onceAndOff(mqtt, broker) {
   deepEqual(seen, ['a', 'b', 'c', 'a', 'd'], 'once fires once, off removes one or all');
   await closeClient(client);
 }
+
+export async function defaultTransportOfEachHost(mqtt, broker, host) {
+  // Node: host and port alone mean TCP. A page: WebSocket (path /mqtt), and TCP is refused with
+  // NOT_SUPPORTED, as a protocol, a url or a failover server.
+  const port = host === 'browser' ? broker.wsPort : broker.tcpPort;
+  const client = await mqtt.connectAsync({ host: broker.host, port });
+  equal(client.connected, true, `${host}: connected with host and port only`);
+  await closeClient(client);
+  if (host !== 'browser') return;
+  const tcp = [
+    { host: broker.host, port: broker.tcpPort, protocol: 'mqtt' },
+    { host: broker.host, port: broker.tcpPort, protocol: 'mqtts' },
+    { url: `mqtt://${broker.host}:${broker.tcpPort}` },
+    { url: `ws://${broker.host}:${broker.wsPort}/mqtt`, servers: [`mqtts://${broker.host}:8883`] },
+  ];
+  for (const options of tcp) {
+    const failures = [];
+    const c = mqtt.createClient({ ...options, fail: (e) => failures.push(e) });
+    equal(c, null, `${JSON.stringify(options)}: null`);
+    equal(failures.length, 1, `${JSON.stringify(options)}: fail once`);
+    equal(failures[0].code, mqtt.errors.NOT_SUPPORTED, `${JSON.stringify(options)}: ${failures[0].message}`);
+    ok(/WebSocket/.test(failures[0].message), `the message says what to use instead: ${failures[0].message}`);
+  }
+}

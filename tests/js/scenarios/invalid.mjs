@@ -60,10 +60,23 @@ export async function invalidRequests(mqtt, broker) {
     ['subscribe bad +', sub({ topic: 'a+/b' }), E.INVALID_TOPIC_FILTER],
     ['subscribe qos 3', sub({ topic, qos: 3 }), E.INVALID_QOS],
     ['subscribe lone surrogate', sub({ topic: '\uD83D' }), E.INVALID_UTF8],
+    ['subscribe subscriptionIdentifier 0', sub({ topic, properties: { subscriptionIdentifier: 0 } }), E.INVALID_PROPERTY],
+    ['subscribe subscriptionIdentifier 2^28', sub({ topic, properties: { subscriptionIdentifier: 268435456 } }), E.INVALID_PROPERTY],
+    ['subscribe rh 3', sub({ topic, rh: 3 }), E.INVALID_ARGUMENT],
+    ['subscribe nl string', sub({ topic, nl: 'yes' }), E.INVALID_ARGUMENT],
+    ['subscribe properties string', sub({ topic, properties: 'x' }), E.INVALID_PROPERTY],
+    ['unsubscribe topic number', unsub({ topic: 1 }), E.INVALID_ARGUMENT],
+    ['publish properties.contentType number', pub({ topic, message: 'x', properties: { contentType: 5 } }), E.INVALID_PROPERTY],
+    ['publish properties.messageExpiryInterval -1', pub({ topic, message: 'x', properties: { messageExpiryInterval: -1 } }), E.INVALID_PROPERTY],
     ['unsubscribe missing topic', unsub({}), E.MISSING_TOPIC],
     ['unsubscribe bad filter', unsub({ topic: '#/a' }), E.INVALID_TOPIC_FILTER],
   ];
   for (const [label, call, expected] of cases) check(mqtt, errorEvents, label, call, expected);
+
+  // A `fail` that is not a Function: nothing to call back; the result and the `error` event say it.
+  errorEvents.length = 0;
+  equal(client.subscribe({ topic, fail: 'no' }), E.INVALID_ARGUMENT, 'fail not a function');
+  ok(errorEvents.length === 1 && /'fail' must be a Function/.test(errorEvents[0].message), 'fail not a function: error event');
 
   // No options object at all: non-zero, nothing to call back, an `error` event, no throw.
   for (const bad of [undefined, null, 'topic', 3]) {

@@ -68,3 +68,25 @@ export async function keepAliveDetectsFrozenBroker(mqtt, broker) {
   equal(client.connected, true);
   await closeClient(client);
 }
+
+export async function givesUpWithoutReconnect(mqtt, broker) {
+  // reconnect: false and the connection is cut: `disconnect` with the reason, then `close` (it
+  // gives up for good), nothing after; later requests fail with CLOSED; the client is deleted.
+  const clientsBefore = mqtt.memory().clients;
+  const client = await mqtt.connectAsync(wsOptions(broker, { port: broker.wsProxyPort, reconnect: false }));
+  const log = [];
+  for (const name of mqtt.events) client.on(name, (e) => log.push(e ? `${name} ${e.codeName}` : name));
+  const closed = next(client, 'close');
+  await broker.cutProxy();
+  await closed;
+  equal(log[0], 'disconnect CONNECTION_LOST', 'disconnect first, with the reason');
+  equal(log[log.length - 1], 'close', 'close last');
+  ok(!log.includes('reconnect'), 'no reconnection');
+  equal(client.closed, true);
+  equal(client.state, 'closed');
+  const failures = [];
+  equal(client.publish({ topic: 'x', message: 'y', qos: 1, fail: (e) => failures.push(e.code) }), mqtt.errors.CLOSED);
+  equal(failures[0], mqtt.errors.CLOSED);
+  equal(client.close(), mqtt.errors.CLOSED, 'close() after it gave up');
+  equal(mqtt.memory().clients, clientsBefore, 'the wasm client is deleted');
+}
