@@ -1,5 +1,8 @@
 // The C API (mqtt.h) over the C++ API: plain structs and function pointers in, the same
 // client underneath.
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <string>
 
 #include "c_shared.h"
@@ -18,19 +21,66 @@ struct mqtt_client {
   int depth = 0;           // > 0 while one of its callbacks runs
   bool destroyed = false;  // mqtt_destroy was called from inside a callback
   bool creating = false;   // inside mqtt_create_client
+  bool background = false;  // on the background loop (options.loop NULL)
 };
 
 namespace {
 
 const char* kEventNames[] = {"connect", "disconnect", "reconnect", "message", "error", "close"};
 
+// The loop NULL stands for: the background loop runs its clients on its own thread, so
+// mqtt_loop_run(NULL) and mqtt_loop_run_once(NULL, ms) wait for its callbacks instead of
+// returning at once. A program written for the device port (where NULL is a loop the program
+// drives) then neither exits early nor spins.
+class BackgroundWaiter {
+ public:
+  static BackgroundWaiter& get() {
+    static BackgroundWaiter* waiter = new BackgroundWaiter();  // kept: used by the loop thread
+    return *waiter;
+  }
+  void callback_ran() {
+    std::lock_guard<std::mutex> lock(m_);
+    ++callbacks_;
+    cv_.notify_all();
+  }
+  // A stop is kept until a run(NULL) takes it: one asked from a callback before this thread
+  // reached run(NULL) still ends it.
+  void stop() {
+    std::lock_guard<std::mutex> lock(m_);
+    stop_ = true;
+    cv_.notify_all();
+  }
+  void run() {
+    std::unique_lock<std::mutex> lock(m_);
+    cv_.wait(lock, [&] { return stop_; });
+    stop_ = false;
+  }
+  void run_once(int timeout_ms) {
+    std::unique_lock<std::mutex> lock(m_);
+    const uint64_t seen = callbacks_;
+    auto done = [&] { return stop_ || callbacks_ != seen; };
+    if (timeout_ms < 0)
+      cv_.wait(lock, done);
+    else
+      cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), done);
+  }
+
+ private:
+  std::mutex m_;
+  std::condition_variable cv_;
+  uint64_t callbacks_ = 0;
+  bool stop_ = false;
+};
+
 // Runs a user callback; a client destroyed from inside it is freed afterwards.
 template <class F>
 void guarded(mqtt_client* c, F&& f) {
   if (c->destroyed) return;
+  const bool background = c->background;
   ++c->depth;
   f();
   if (--c->depth == 0 && c->destroyed) delete c;
+  if (background) BackgroundWaiter::get().callback_ran();
 }
 
 struct CError {
@@ -108,12 +158,13 @@ int on_loop(mqtt_client* c, F&& fn) {
   return rc;
 }
 
-int add_listener(mqtt_client_t* c, mqtt_event_type_t event, mqtt_event_cb cb, void* user,
+int add_listener(mqtt_client_t* c, const mqtt_event_type_t& event, mqtt_event_cb cb, void* user,
                  bool once) {
   if (!c) return MQTT_ERR_INVALID_ARGUMENT;
+  const int number = mqtt::c_api::event_number(event);
   return on_loop(c, [&] {
-    int rc = c->listeners.add(event, cb, user, once);
-    if (rc == MQTT_ERR_OK) hook(c, event);
+    int rc = c->listeners.add(number, cb, user, once);
+    if (rc == MQTT_ERR_OK) hook(c, static_cast<mqtt_event_type_t>(number));
     return rc;
   });
 }
@@ -125,6 +176,7 @@ extern "C" {
 mqtt_client_t* mqtt_create_client(const mqtt_options_t* o) {
   if (!o) return nullptr;
   auto* c = new mqtt_client();
+  c->background = o->loop == nullptr;
   mqtt::Options options;
   mqtt::c_api::convert(*o, options);
   if (o->loop) options.loop = &o->loop->loop;
@@ -141,14 +193,24 @@ mqtt_client_t* mqtt_create_client(const mqtt_options_t* o) {
         guarded(c, [&] { fail(c, &e.error, user); });
     };
   }
-  c->creating = true;  // until createClient returns, a fail means invalid options
-  c->client = mqtt::createClient(options);
-  c->creating = false;
+  // On the loop's thread: the first events (a refusal, the CONNACK) run there and must find
+  // the client complete; on the background loop they could otherwise come before this thread
+  // has stored it (the callbacks got NULL, or used a client not set yet).
+  mqtt::Loop& loop = options.loop ? *options.loop : mqtt::Loop::background();
+  auto create = [&] {
+    c->creating = true;  // until createClient returns, a fail means invalid options
+    c->client = mqtt::createClient(options);
+    c->creating = false;
+    if (c->client) c->client_id = c->client->client_id();
+  };
+  if (loop.in_loop_thread())
+    create();
+  else
+    loop.call(create);
   if (!c->client) {
     delete c;
     return nullptr;
   }
-  c->client_id = c->client->client_id();
   return c;
 }
 
@@ -162,7 +224,8 @@ int mqtt_once(mqtt_client_t* c, mqtt_event_type_t event, mqtt_event_cb cb, void*
 
 int mqtt_off(mqtt_client_t* c, mqtt_event_type_t event, mqtt_event_cb cb, void* user) {
   if (!c) return MQTT_ERR_INVALID_ARGUMENT;
-  return on_loop(c, [&] { return c->listeners.remove(event, cb, user); });
+  const int number = mqtt::c_api::event_number(event);
+  return on_loop(c, [&] { return c->listeners.remove(number, cb, user); });
 }
 
 int mqtt_subscribe(mqtt_client_t* c, const mqtt_subscribe_options_t* o) {
@@ -204,31 +267,45 @@ int mqtt_close(mqtt_client_t* c) {
 
 void mqtt_destroy(mqtt_client_t* c) {
   if (!c) return;
-  if (c->depth > 0) {
-    // Inside one of its callbacks: release the client now (deferred by the C++ layer) and
-    // the C struct when the callback returns.
-    c->destroyed = true;
-    c->listeners.clear();  // the delivery running now stops
+  // On the loop's thread, which keeps `depth`: from another thread (a background client) this
+  // runs between two callbacks, never beside one.
+  on_loop(c, [c] {
+    if (c->depth > 0) {
+      // Inside one of its callbacks: release the client now (deferred by the C++ layer) and
+      // the C struct when the callback returns.
+      c->destroyed = true;
+      c->listeners.clear();  // the delivery running now stops
+      c->client.reset();
+      return MQTT_ERR_OK;
+    }
     c->client.reset();
-    return;
-  }
-  c->client.reset();
-  delete c;
+    delete c;
+    return MQTT_ERR_OK;
+  });
 }
 
 const char* mqtt_client_id(mqtt_client_t* c) { return c ? c->client_id.c_str() : ""; }
 
 mqtt_loop_t* mqtt_loop_create(void) { return new mqtt_loop(); }
 void mqtt_loop_destroy(mqtt_loop_t* loop) { delete loop; }
-// NULL: the background loop, which runs on its own thread: nothing to do.
+// NULL: the background loop, which runs on its own thread: these wait for its callbacks.
 void mqtt_loop_run(mqtt_loop_t* loop) {
-  if (loop) loop->loop.run();
+  if (loop)
+    loop->loop.run();
+  else
+    BackgroundWaiter::get().run();
 }
 void mqtt_loop_run_once(mqtt_loop_t* loop, int timeout_ms) {
-  if (loop) loop->loop.run_once(timeout_ms);
+  if (loop)
+    loop->loop.run_once(timeout_ms);
+  else
+    BackgroundWaiter::get().run_once(timeout_ms);
 }
 void mqtt_loop_stop(mqtt_loop_t* loop) {
-  if (loop) loop->loop.stop();
+  if (loop)
+    loop->loop.stop();
+  else
+    BackgroundWaiter::get().stop();
 }
 
 }  // extern "C"

@@ -5,17 +5,17 @@
 
 namespace mqtt::c_api {
 
-bool valid_event(mqtt_event_type_t event) {
+bool valid_event(int event) {
   return event >= MQTT_EVENT_CONNECT && event <= MQTT_EVENT_CLOSE;
 }
 
-int Listeners::add(mqtt_event_type_t event, mqtt_event_cb cb, void* user, bool once) {
+int Listeners::add(int event, mqtt_event_cb cb, void* user, bool once) {
   if (!cb || !valid_event(event)) return MQTT_ERR_INVALID_ARGUMENT;
-  entries_.push_back({event, cb, user, once, false});
+  entries_.push_back({static_cast<mqtt_event_type_t>(event), cb, user, once, false});
   return MQTT_ERR_OK;
 }
 
-int Listeners::remove(mqtt_event_type_t event, mqtt_event_cb cb, void* user) {
+int Listeners::remove(int event, mqtt_event_cb cb, void* user) {
   if (!valid_event(event)) return MQTT_ERR_INVALID_ARGUMENT;
   for (Entry& entry : entries_)
     if (entry.event == event && entry.cb == cb && entry.user == user) entry.removed = true;

@@ -4,6 +4,7 @@
 // microcontroller too: no threads, no OS headers.
 #pragma once
 
+#include <cstring>
 #include <vector>
 
 #include "mqtt.h"
@@ -18,8 +19,9 @@ namespace mqtt::c_api {
 // added during a delivery is called from the next event on.
 class Listeners {
  public:
-  int add(mqtt_event_type_t event, mqtt_event_cb cb, void* user, bool once);
-  int remove(mqtt_event_type_t event, mqtt_event_cb cb, void* user);
+  // `event` as event_number() read it: any int, checked here.
+  int add(int event, mqtt_event_cb cb, void* user, bool once);
+  int remove(int event, mqtt_event_cb cb, void* user);
   void clear();  // every listener (mqtt_destroy, which may also run inside a delivery)
   bool has(mqtt_event_type_t event) const;
   // Calls the listeners of e.type. The client may be destroyed by one of them: its owner keeps
@@ -40,7 +42,17 @@ class Listeners {
   int delivering_ = 0;  // > 0 while emit() runs (it may nest: a listener runs the loop)
 };
 
-bool valid_event(mqtt_event_type_t event);
+bool valid_event(int event);
+
+// The event a C caller passed, as the int it is: C allows any int value in an enum, C++ only
+// the enumerators' range (0..7 here), so reading a bad value as the enum would be undefined
+// behaviour before it could be refused.
+inline int event_number(const mqtt_event_type_t& event) {
+  static_assert(sizeof(mqtt_event_type_t) == sizeof(int), "C enums are int-sized");
+  int value;
+  std::memcpy(&value, &event, sizeof value);
+  return value;
+}
 
 // mqtt_options_t -> the core's options (all of them; the port refuses TLS when it connects).
 void convert(const mqtt_options_t& in, ClientOptions& out);

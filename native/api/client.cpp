@@ -108,13 +108,22 @@ class Client::Impl final : public Client, public Events {
 
   ListenerId add(std::string_view name, bool once, Listeners fn) {
     EventKind kind;
-    if (!event_kind(name, kind)) return 0;
+    if (!event_kind(name, kind) || !fits(kind, fn)) return 0;
     ListenerId id = 0;
     on_loop([&] {
       id = next_listener_++;
       listeners_.push_back({id, kind, once, std::move(fn)});
     });
     return id;
+  }
+
+  // Whether `kind` supplies the listener's parameters (emit() calls no other): a message
+  // listener on "close" or an error listener on "connect" would never be called.
+  static bool fits(EventKind kind, const Listeners& fn) {
+    if (std::holds_alternative<Listener>(fn)) return true;
+    if (std::holds_alternative<ErrorListener>(fn))
+      return kind == EventKind::disconnect || kind == EventKind::error;
+    return kind == EventKind::message;
   }
 
   void remove(std::string_view name, ListenerId id, bool all) {

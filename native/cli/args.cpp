@@ -82,6 +82,7 @@ int parse_args(bool pub, int argc, char** argv, Args& args, std::string& error, 
   bool clean = true;
   WillOptions will;
   bool has_will = false;
+  std::string will_detail;  // a --will-* flag that needs --will-topic
   for (int i = 0; i < argc; ++i) {
     std::string flag = argv[i];
     auto value = [&](std::string& out) {
@@ -166,11 +167,14 @@ int parse_args(bool pub, int argc, char** argv, Args& args, std::string& error, 
     } else if (flag == "--will-payload") {
       if (!value(text)) return kUsage;
       will.payload.assign(text.begin(), text.end());
+      will_detail = flag;
     } else if (flag == "--will-qos") {
       if (!number(0, 2, n)) return kUsage;
       will.qos = static_cast<int>(n);
+      will_detail = flag;
     } else if (flag == "--will-retain") {
       will.retain = true;
+      will_detail = flag;
     } else if (flag == "-d" || flag == "--debug") {
       args.debug = true;
     } else if (flag == "--quiet") {
@@ -235,6 +239,10 @@ int parse_args(bool pub, int argc, char** argv, Args& args, std::string& error, 
   if (tls) args.options.protocol = Scheme::mqtts;
   args.options.clean = clean;
   if (has_will) args.options.will = will;
+  if (!has_will && !will_detail.empty()) {
+    error = will_detail + " needs --will-topic";  // as mosquitto_pub: not ignored silently
+    return kUsage;
+  }
   if (args.topics.empty()) {
     error = pub ? "a topic is required (-t)" : "at least one topic filter is required (-t)";
     return kUsage;
@@ -301,7 +309,8 @@ void print_help(bool pub, const char* program) {
         "  -r                 retain\n"
         "  -D publish user-property KEY VALUE | message-expiry-interval S |\n"
         "     content-type T | response-topic T          MQTT 5 properties\n"
-        "  -d                 print what happens on standard error\n");
+        "  -d                 print what happens on standard error\n"
+        "  --quiet            do not print error events on standard error\n");
   } else {
     std::printf(
         "Subscription:\n"
@@ -312,13 +321,16 @@ void print_help(bool pub, const char* program) {
         "  -N                 no newline after each payload\n"
         "  -R                 skip retained messages that were stored before we subscribed\n"
         "  -E                 exit once subscribed\n"
-        "  -W SECONDS         exit with code 27 if no message arrived in time (with -C: all N)\n"
-        "  -d                 print what happens on standard error\n");
+        "  -W SECONDS         stop after SECONDS with exit code 27 (as mosquitto_sub), unless\n"
+        "                     the -C count was reached first\n"
+        "  -d                 print what happens on standard error\n"
+        "  --quiet            do not print error events nor 'Timed out' on standard error\n");
   }
   std::printf(
       "\nExit codes: 0 success, 1 bad command line, 2 could not connect (network, DNS, TLS),\n"
       "3 refused by the broker, 4 a publish or subscribe failed, 5 connection lost%s.\n",
-      pub ? "" : ", 27 timeout (-W)");
+      pub ? ", 130 interrupted (Ctrl-C) before every message was delivered"
+          : ", 27 timeout (-W); Ctrl-C ends it with 0");
   if (pub) {
     std::printf(
         "\nExamples:\n"

@@ -16,7 +16,8 @@ enum Exit : int {
   kRefused = 3,        // the broker refused the connection (credentials, client id, ...)
   kRequestFailed = 4,  // a publish or subscribe failed or was refused
   kLost = 5,           // connection lost and not recovered (pub)
-  kTimeout = 27,       // sub -W: no message in time (the value mosquitto_sub uses)
+  kTimeout = 27,       // sub -W: the time ran out (the value mosquitto_sub uses)
+  kInterrupted = 130,  // pub: Ctrl-C (SIGINT) or SIGTERM before every message was delivered
 };
 
 struct Args {

@@ -64,6 +64,7 @@ class Runner final : private Loop::Timer {
     options.reconnect = !args_.pub;
     options.success = [this] { connected(); };
     options.fail = [this](const ErrorInfo& e) {
+      if (finished_) return;  // the run ended (Ctrl-C) and close() failed the attempt
       std::fprintf(stderr, "Error: %s\n", e.message.c_str());
       finish(exit_code_for_connect(e.code));
     };
@@ -90,6 +91,9 @@ class Runner final : private Loop::Timer {
     if (args_.timeout_s > 0)
       loop.start_timer(this, loop.now_ms() + static_cast<uint64_t>(args_.timeout_s) * 1000u);
     while (!finished_ && !g_interrupted) loop.run_once(-1);
+    // Ctrl-C ends a subscriber as intended; a publisher whose messages were not all delivered
+    // says so by its status (close() below fails them silently).
+    if (!finished_) finish(args_.pub ? kInterrupted : kOk);
     loop.stop_timer(this);
     if (client_) {
       client_->close();
@@ -98,7 +102,7 @@ class Runner final : private Loop::Timer {
     // A QoS 0 publish succeeds once handed over; let the last bytes and the DISCONNECT leave.
     loop.run_until([&] { return loop.sources() == 0; }, 5000);
     g_loop = nullptr;
-    return finished_ ? exit_ : kOk;
+    return exit_;
   }
 
  private:
@@ -173,6 +177,7 @@ class Runner final : private Loop::Timer {
         if (--remaining_ == 0) finish(kOk);
       };
       p.fail = [this](const ErrorInfo& e) {
+        if (finished_) return;
         std::fprintf(stderr, "Error: publish failed: %s\n", e.message.c_str());
         finish(kRequestFailed);
       };
@@ -196,6 +201,7 @@ class Runner final : private Loop::Timer {
         }
       };
       s.fail = [this, t](const ErrorInfo& e) {
+        if (finished_) return;
         std::fprintf(stderr, "Error: subscribe to '%s' failed: %s\n", t.c_str(), e.message.c_str());
         finish(kRequestFailed);
       };

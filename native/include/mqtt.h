@@ -7,11 +7,16 @@
  *   mqtt_on(client, MQTT_EVENT_MESSAGE, on_message, NULL);
  *
  * Threads: with options.loop NULL the client runs on a background thread: the functions may be
- * called from any thread and every callback runs on that thread. With a loop from
- * mqtt_loop_create(), run it (mqtt_loop_run) and call everything on its thread.
+ * called from any thread and every callback runs on that thread (on the device port, which has
+ * no threads, NULL is instead a default loop the program runs with mqtt_loop_run*). With a loop from
+ * mqtt_loop_create(), run it (mqtt_loop_run) and call everything on its thread; the callbacks
+ * then run inside mqtt_loop_run / mqtt_loop_run_once (and inside a call that completes a request
+ * at once, such as a refused mqtt_publish).
  *
- * Strings passed in are copied or used before the call returns. Pointers handed to callbacks
- * (topic, payload, messages) are valid only during the callback. */
+ * Memory: strings and bytes passed in are copied or used before the call returns. Pointers
+ * handed to callbacks (topic, payload, error and its message) are valid only during the
+ * callback. The client functions may be called from inside the client's own callbacks,
+ * mqtt_close and mqtt_destroy included. */
 #ifndef MQTT_H
 #define MQTT_H
 
@@ -117,38 +122,66 @@ typedef struct {
 
 typedef void (*mqtt_event_cb)(mqtt_client_t* client, const mqtt_event_t* event, void* user);
 
-/* createClient: starts connecting. NULL when the options are invalid (fail was called). */
+/* createClient: starts connecting. Returns NULL when the options are invalid (options NULL,
+ * no host, port outside 1..65535, keepalive_interval above 65535, protocol_version not 4 or 5, a
+ * bad url...); fail is then called before it returns, with client NULL. Otherwise the client:
+ * success follows the first CONNACK accepted, or fail the first failure to connect
+ * (MQTT_ERR_CONNECT_FAILED, _DNS_FAILED, _TLS_*, _CONNECT_TIMEOUT, _NOT_AUTHORIZED,
+ * _CONNECTION_REFUSED...), with this client; reconnection goes on after it unless reconnect is 0.
+ * On the background loop they may run before this function has returned. Free with
+ * mqtt_destroy. */
 mqtt_client_t* mqtt_create_client(const mqtt_options_t* options);
-/* Registers a listener; returns 0, or MQTT_ERR_INVALID_ARGUMENT for an unknown event. */
+/* Registers a listener for one event (mqtt_once: for its next occurrence only). Returns 0, or
+ * MQTT_ERR_INVALID_ARGUMENT for a NULL client or callback or an unknown event. Listeners run in
+ * the order they were added; one added twice is called twice. */
 int mqtt_on(mqtt_client_t* client, mqtt_event_type_t event, mqtt_event_cb cb, void* user);
 int mqtt_once(mqtt_client_t* client, mqtt_event_type_t event, mqtt_event_cb cb, void* user);
-/* Removes the listeners registered with this callback and user pointer. */
+/* Removes the listeners of that event registered with this callback and user pointer (0 also
+ * when there were none; MQTT_ERR_INVALID_ARGUMENT for a NULL client or an unknown event). Safe
+ * inside a listener: a listener removed during a delivery is not called by it. */
 int mqtt_off(mqtt_client_t* client, mqtt_event_type_t event, mqtt_event_cb cb, void* user);
 
-/* 0: accepted; otherwise an MQTT_ERR_* value, and fail was called. */
+/* Requests. Return 0 when accepted: the request's success or fail then runs exactly once
+ * (subscribe: SUBACK granted / MQTT_ERR_SUBSCRIBE_REFUSED; publish: written at QoS 0, PUBACK,
+ * PUBCOMP / MQTT_ERR_PUBLISH_REFUSED; any: MQTT_ERR_CLOSED when mqtt_close ends it first). While
+ * offline, requests wait in the offline queue and are sent once connected.
+ * Otherwise an MQTT_ERR_* value, and fail was called with it before the return:
+ * MQTT_ERR_MISSING_TOPIC (NULL or ""), _INVALID_TOPIC (a publish topic with + or #),
+ * _INVALID_TOPIC_FILTER, _TOPIC_TOO_LONG, _INVALID_UTF8, _INVALID_QOS (not 0..2),
+ * _MISSING_MESSAGE (publish: message NULL), _PAYLOAD_TOO_LARGE, _QUEUE_FULL, _CLOSED (after
+ * mqtt_close). A NULL client or options pointer returns MQTT_ERR_INVALID_ARGUMENT without
+ * calling anything. */
 int mqtt_subscribe(mqtt_client_t* client, const mqtt_subscribe_options_t* options);
 int mqtt_unsubscribe(mqtt_client_t* client, const mqtt_unsubscribe_options_t* options);
 int mqtt_publish(mqtt_client_t* client, const mqtt_publish_options_t* options);
-/* Sends DISCONNECT, releases the connection, emits close. Later calls return non-zero. */
+/* Sends DISCONNECT, releases the connection, fails every pending request with MQTT_ERR_CLOSED
+ * and emits close, all before it returns. Returns 0; MQTT_ERR_CLOSED when already closed;
+ * MQTT_ERR_INVALID_ARGUMENT for NULL. The client stays valid until mqtt_destroy. */
 int mqtt_close(mqtt_client_t* client);
-/* Frees the client, closing it first if needed. Allowed inside its own callbacks (the release
- * is then deferred to the loop). */
+/* Frees the client (NULL: nothing), closing it first if needed. No callback of the client runs
+ * after it, not even close or a pending request's fail: call mqtt_close first to hear them.
+ * Allowed inside the client's own callbacks (the release is then deferred until the callback
+ * returns) and, for a background client, from any thread. */
 void mqtt_destroy(mqtt_client_t* client);
 
-/* The generated client id (or the one given); valid until mqtt_destroy. */
+/* The generated client id (or the one given); valid until mqtt_destroy. "" for NULL. */
 const char* mqtt_client_id(mqtt_client_t* client);
 
-/* The message of an error code ("unknown error" for values not in the table). */
+/* The message of an error code ("unknown error" for values not in the table). Static text. */
 const char* mqtt_error_message(int code);
-/* Its name ("invalid_topic"). */
+/* Its name ("invalid_topic"; "unknown" for values not in the table). Static text. */
 const char* mqtt_error_name(int code);
 
-/* A loop you run yourself: many clients in one thread. */
+/* A loop you run yourself: many clients in one thread. Destroy its clients before it. */
 mqtt_loop_t* mqtt_loop_create(void);
 void mqtt_loop_destroy(mqtt_loop_t* loop);
-void mqtt_loop_run(mqtt_loop_t* loop); /* until mqtt_loop_stop */
+/* Runs the loop until mqtt_loop_stop. NULL on Linux (the background loop runs by itself): waits
+ * until mqtt_loop_stop(NULL), which may also have been asked before this call. */
+void mqtt_loop_run(mqtt_loop_t* loop);
+/* One round: waits at most timeout_ms (-1: no limit) for I/O or a timer and runs the callbacks
+ * due. NULL on Linux: waits at most timeout_ms until a callback of a background client ran. */
 void mqtt_loop_run_once(mqtt_loop_t* loop, int timeout_ms);
-void mqtt_loop_stop(mqtt_loop_t* loop); /* thread-safe */
+void mqtt_loop_stop(mqtt_loop_t* loop); /* thread-safe; also from a callback */
 
 #ifdef __cplusplus
 }

@@ -9,8 +9,11 @@
 #include <thread>
 
 #include "harness.h"
+#include "api/c_shared.h"
 #include "mqtt.h"
 #include "transport/stream.h"
+
+extern "C" int c_api_bad_events(mqtt_client_t* client);
 
 namespace mqtt::test {
 namespace {
@@ -343,6 +346,218 @@ TEST(Events, OnceOffAndUnknownNames) {
   loop.run_until([] { return false; }, 50);
   EXPECT_EQ(closes, 1);
   EXPECT_EQ(removed, 0);
+}
+
+
+// A listener whose parameters the event does not supply would never be called: on() refuses it
+// (returns 0) instead of accepting it silently.
+TEST(Events, ListenerWhoseParametersTheEventLacksIsRefused) {
+  Loop loop;
+  Options o;
+  o.host = "127.0.0.1";
+  o.port = 1;
+  o.loop = &loop;
+  o.reconnect = false;
+  auto client = createClient(o);
+  ASSERT_NE(client, nullptr);
+  ErrorListener on_error = [](const ErrorInfo&) {};
+  MessageListener on_message = [](const std::string&, const std::vector<uint8_t>&) {};
+  MessageInfoListener on_info = [](const std::string&, const std::vector<uint8_t>&,
+                                   const Message&) {};
+  for (const char* event : {"connect", "reconnect", "close", "message"}) {
+    EXPECT_EQ(client->on(event, on_error), 0u) << event;
+    EXPECT_EQ(client->once(event, on_error), 0u) << event;
+  }
+  for (const char* event : {"connect", "reconnect", "close", "disconnect", "error"}) {
+    EXPECT_EQ(client->on(event, on_message), 0u) << event;
+    EXPECT_EQ(client->on(event, on_info), 0u) << event;
+  }
+  for (const char* event : {"connect", "disconnect", "reconnect", "message", "error", "close"})
+    EXPECT_NE(client->on(event, Listener([] {})), 0u) << event;
+  EXPECT_NE(client->on("disconnect", on_error), 0u);
+  EXPECT_NE(client->on("error", on_error), 0u);
+  EXPECT_NE(client->on("message", on_message), 0u);
+  EXPECT_NE(client->on("message", on_info), 0u);
+}
+
+// The C options carry the contract's names and defaults: MQTT_OPTIONS_INIT plus a host is what
+// createClient({host}) is, and every field lands on the option of the same meaning.
+TEST(CApi, OptionsInitHasTheContractDefaultsAndEveryFieldConverts) {
+  mqtt_options_t in = MQTT_OPTIONS_INIT;
+  in.host = "broker";
+  ClientOptions defaults, got;
+  defaults.host = "broker";
+  c_api::convert(in, got);
+  EXPECT_EQ(got.host, defaults.host);
+  EXPECT_EQ(got.port, defaults.port);  // 0: the scheme's (1883)
+  EXPECT_EQ(got.client_id, "");        // generated
+  EXPECT_FALSE(got.username.present);
+  EXPECT_FALSE(got.password.present);
+  EXPECT_EQ(got.keepalive_interval, 60);
+  EXPECT_EQ(got.protocol_version, 4);
+  EXPECT_TRUE(got.clean);
+  EXPECT_EQ(got.protocol, Scheme::mqtt);
+  EXPECT_TRUE(got.tls.verify);
+  EXPECT_FALSE(got.will.present);
+  EXPECT_TRUE(got.reconnect);
+  EXPECT_EQ(validate_options(got), ErrorCode::ok);
+
+  static const uint8_t will_bytes[3] = {0, 0xff, 7};
+  in.port = 8884;
+  in.client_id = "id-1";
+  in.username = "user";
+  in.password = "";  // an empty password is still a password
+  in.keepalive_interval = 0;
+  in.protocol_version = 5;
+  in.clean = 0;
+  in.session_expiry_interval = 600;
+  in.url = "mqtts://other:1234";
+  in.tls = 1;
+  in.ca_file = "ca.pem";
+  in.cert_file = "client.pem";
+  in.key_file = "client.key";
+  in.insecure = 1;
+  in.will_topic = "will/t";
+  in.will_message = will_bytes;
+  in.will_message_len = sizeof will_bytes;
+  in.will_qos = 2;
+  in.will_retain = 1;
+  in.reconnect = 0;
+  got = ClientOptions();
+  c_api::convert(in, got);
+  EXPECT_EQ(got.port, 8884);
+  EXPECT_EQ(got.client_id, "id-1");
+  ASSERT_TRUE(got.username.present);
+  EXPECT_EQ(got.username.value, "user");
+  ASSERT_TRUE(got.password.present);
+  EXPECT_EQ(got.password.value, "");
+  EXPECT_EQ(got.keepalive_interval, 0);
+  EXPECT_EQ(got.protocol_version, 5);
+  EXPECT_FALSE(got.clean);
+  EXPECT_EQ(got.session_expiry_interval, 600u);
+  EXPECT_EQ(got.url, "mqtts://other:1234");
+  EXPECT_EQ(got.protocol, Scheme::mqtts);
+  EXPECT_EQ(got.tls.ca_file, "ca.pem");
+  EXPECT_EQ(got.tls.cert_file, "client.pem");
+  EXPECT_EQ(got.tls.key_file, "client.key");
+  EXPECT_FALSE(got.tls.verify);
+  ASSERT_TRUE(got.will.present);
+  EXPECT_EQ(got.will.value.topic, "will/t");
+  EXPECT_EQ(got.will.value.payload, std::vector<uint8_t>(will_bytes, will_bytes + 3));
+  EXPECT_EQ(got.will.value.qos, 2);
+  EXPECT_TRUE(got.will.value.retain);
+  EXPECT_FALSE(got.reconnect);
+}
+
+// NULL pointers and invalid values: a code, the request's fail callback where there is one,
+// never a crash.
+TEST(CApi, NullAndInvalidArgumentsAreRefusedWithACode) {
+  EXPECT_EQ(mqtt_create_client(nullptr), nullptr);
+  mqtt_loop_t* loop = mqtt_loop_create();
+  mqtt_options_t options = MQTT_OPTIONS_INIT;
+  options.host = "127.0.0.1";
+  options.port = 1;
+  options.reconnect = 0;
+  options.loop = loop;
+  mqtt_client_t* c = mqtt_create_client(&options);
+  ASSERT_NE(c, nullptr);
+  auto cb = [](mqtt_client_t*, const mqtt_event_t*, void*) {};
+  EXPECT_EQ(mqtt_on(nullptr, MQTT_EVENT_CLOSE, cb, nullptr), MQTT_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(mqtt_on(c, MQTT_EVENT_CLOSE, nullptr, nullptr), MQTT_ERR_INVALID_ARGUMENT);
+  // From C, where any int is a value of the enum (read as the C++ enum it was undefined).
+  EXPECT_EQ(c_api_bad_events(c), 0);
+  EXPECT_EQ(mqtt_off(nullptr, MQTT_EVENT_CLOSE, cb, nullptr), MQTT_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(mqtt_subscribe(c, nullptr), MQTT_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(mqtt_unsubscribe(c, nullptr), MQTT_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(mqtt_publish(c, nullptr), MQTT_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(mqtt_close(nullptr), MQTT_ERR_INVALID_ARGUMENT);
+  mqtt_destroy(nullptr);
+  EXPECT_STREQ(mqtt_client_id(nullptr), "");
+
+  struct Fails {
+    int calls = 0, code = 0;
+    std::string message;
+  } fails;
+  mqtt_fail_cb record = [](mqtt_client_t*, const mqtt_error_t* e, void* user) {
+    auto* f = static_cast<Fails*>(user);
+    ++f->calls;
+    f->code = e->code;
+    f->message = e->message;
+  };
+  auto expect_fail = [&](int rc, int code) {
+    EXPECT_EQ(rc, code);
+    EXPECT_EQ(fails.calls, 1);
+    EXPECT_EQ(fails.code, code);
+    EXPECT_FALSE(fails.message.empty());
+    fails = Fails();
+  };
+  mqtt_subscribe_options_t sub{};
+  sub.fail = record;
+  sub.user = &fails;
+  expect_fail(mqtt_subscribe(c, &sub), MQTT_ERR_MISSING_TOPIC);
+  sub.topic = "";  // empty is missing, as in JavaScript
+  expect_fail(mqtt_subscribe(c, &sub), MQTT_ERR_MISSING_TOPIC);
+  sub.topic = "a/#/b";
+  expect_fail(mqtt_subscribe(c, &sub), MQTT_ERR_INVALID_TOPIC_FILTER);
+  sub.topic = "a";
+  sub.qos = 3;
+  expect_fail(mqtt_subscribe(c, &sub), MQTT_ERR_INVALID_QOS);
+  sub.qos = -1;
+  expect_fail(mqtt_subscribe(c, &sub), MQTT_ERR_INVALID_QOS);
+  mqtt_unsubscribe_options_t unsub{};
+  unsub.fail = record;
+  unsub.user = &fails;
+  expect_fail(mqtt_unsubscribe(c, &unsub), MQTT_ERR_MISSING_TOPIC);
+  unsub.topic = "a/#/b";
+  expect_fail(mqtt_unsubscribe(c, &unsub), MQTT_ERR_INVALID_TOPIC_FILTER);
+  mqtt_publish_options_t pub{};
+  pub.fail = record;
+  pub.user = &fails;
+  expect_fail(mqtt_publish(c, &pub), MQTT_ERR_MISSING_TOPIC);
+  pub.topic = "a";
+  expect_fail(mqtt_publish(c, &pub), MQTT_ERR_MISSING_MESSAGE);
+  pub.message = "";
+  pub.qos = 3;
+  expect_fail(mqtt_publish(c, &pub), MQTT_ERR_INVALID_QOS);
+  pub.qos = 0;
+  pub.topic = "a/#";
+  expect_fail(mqtt_publish(c, &pub), MQTT_ERR_INVALID_TOPIC);
+  pub.topic = "\xc3\x28";
+  expect_fail(mqtt_publish(c, &pub), MQTT_ERR_INVALID_UTF8);
+  std::string long_topic(65536, 'a');
+  pub.topic = long_topic.c_str();
+  expect_fail(mqtt_publish(c, &pub), MQTT_ERR_TOPIC_TOO_LONG);
+
+  EXPECT_EQ(mqtt_close(c), MQTT_ERR_OK);
+  EXPECT_EQ(mqtt_close(c), MQTT_ERR_CLOSED);
+  pub.topic = "a";
+  expect_fail(mqtt_publish(c, &pub), MQTT_ERR_CLOSED);
+  mqtt_destroy(c);
+  mqtt_loop_destroy(loop);
+}
+
+// A refused request: non-zero, its fail once, and one `error` event with the same code (the
+// contract's "error: ... a bad argument"); the generated client id follows the contract.
+TEST(Requests, RefusedRequestIsAlsoOneErrorEvent) {
+  Loop loop;
+  Options o;
+  o.host = "127.0.0.1";
+  o.port = 1;
+  o.loop = &loop;
+  auto client = createClient(o);
+  ASSERT_NE(client, nullptr);
+  const std::string id = client->client_id();
+  EXPECT_EQ(id.size(), 23u);
+  EXPECT_EQ(id.find_first_not_of("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"),
+            std::string::npos)
+      << id;
+  std::vector<ErrorCode> events, fails;
+  client->on("error", [&](const ErrorInfo& e) { events.push_back(e.code); });
+  EXPECT_EQ(client->publish({"a/+", "x", 0, nullptr,
+                             [&](const ErrorInfo& e) { fails.push_back(e.code); }}),
+            static_cast<int>(ErrorCode::invalid_topic));
+  EXPECT_EQ(fails, std::vector<ErrorCode>{ErrorCode::invalid_topic});
+  EXPECT_EQ(events, std::vector<ErrorCode>{ErrorCode::invalid_topic});
 }
 
 }  // namespace

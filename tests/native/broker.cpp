@@ -274,14 +274,22 @@ RunResult run(const std::vector<std::string>& argv, const std::string& input, in
 }
 
 Process::Process(const std::vector<std::string>& argv) {
-  int out_pipe[2];
+  int out_pipe[2], err_pipe[2];
   if (pipe(out_pipe)) return;
+  if (pipe(err_pipe)) {
+    close(out_pipe[0]);
+    close(out_pipe[1]);
+    return;
+  }
   int devnull = open("/dev/null", O_RDWR);
-  pid_ = spawn(argv, devnull, out_pipe[1], -1);
+  pid_ = spawn(argv, devnull, out_pipe[1], err_pipe[1]);
   close(devnull);
   close(out_pipe[1]);
+  close(err_pipe[1]);
   out_fd_ = out_pipe[0];
+  err_fd_ = err_pipe[0];
   fcntl(out_fd_, F_SETFL, O_NONBLOCK);
+  fcntl(err_fd_, F_SETFL, O_NONBLOCK);
 }
 
 Process::~Process() {
@@ -291,6 +299,7 @@ Process::~Process() {
     reap(pid_, 2000, status);
   }
   if (out_fd_ >= 0) close(out_fd_);
+  if (err_fd_ >= 0) close(err_fd_);
 }
 
 const std::string& Process::out() {
@@ -298,7 +307,15 @@ const std::string& Process::out() {
   ssize_t n;
   while (out_fd_ >= 0 && (n = read(out_fd_, buffer, sizeof buffer)) > 0)
     out_.append(buffer, static_cast<size_t>(n));
+  // Standard error is drained too, so a chatty program never blocks on a full pipe.
+  while (err_fd_ >= 0 && (n = read(err_fd_, buffer, sizeof buffer)) > 0)
+    err_.append(buffer, static_cast<size_t>(n));
   return out_;
+}
+
+const std::string& Process::err() {
+  out();
+  return err_;
 }
 
 int Process::wait(int timeout_ms) {

@@ -69,13 +69,14 @@ struct RunResult {
 RunResult run(const std::vector<std::string>& argv, const std::string& input = "",
               int timeout_ms = 20000);
 
-// A program running in the background; its standard output is collected.
+// A program running in the background; its standard output and error are collected.
 class Process {
  public:
   explicit Process(const std::vector<std::string>& argv);
   ~Process();
   // Reads what the program printed so far (non-blocking) and returns all of it.
   const std::string& out();
+  const std::string& err();
   // Waits for the exit status (reads the output meanwhile); -1 on timeout.
   int wait(int timeout_ms);
   void kill(int signal);
@@ -84,7 +85,9 @@ class Process {
  private:
   pid_t pid_ = -1;
   int out_fd_ = -1;
+  int err_fd_ = -1;
   std::string out_;
+  std::string err_;
   int status_ = -2;
 };
 

@@ -1,7 +1,9 @@
 // The `mqtt` tool run as a user runs it: pub, sub, flags, exit codes.
+#include <signal.h>
 #include <unistd.h>
 
 #include <fstream>
+#include <sstream>
 
 #include "broker.h"
 #include "harness.h"
@@ -176,6 +178,144 @@ TEST_F(Cli, RefusedCredentialsExitWithCode3) {
                 .status,
             0);
   (void)!system(("rm -rf '" + dir + "'").c_str());
+}
+
+// Established TCP connections to 127.0.0.1:port seen from the connecting side (/proc/net/tcp):
+// how a test knows a tool has connected to a frozen broker that will never answer it.
+int connections_to(uint16_t port) {
+  std::ifstream in("/proc/net/tcp");
+  std::string line;
+  std::getline(in, line);  // header
+  int n = 0;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string slot, local, remote, state;
+    fields >> slot >> local >> remote >> state;
+    size_t colon = remote.find(':');
+    if (colon == std::string::npos) continue;
+    if (std::stoul(remote.substr(colon + 1), nullptr, 16) == port && state == "01") ++n;
+  }
+  return n;
+}
+
+TEST_F(Cli, FlagValuesOutOfRangeAndOrphanWillFlagsAreUsageErrors) {
+  for (const std::vector<std::string>& extra : std::vector<std::vector<std::string>>{
+           {"-p", "0"},
+           {"-p", "abc"},
+           {"-k", "70000"},
+           {"-V", "6"},
+           {"--will-qos", "3", "--will-topic", "w"},
+           {"--will-payload", "gone"},  // mosquitto_pub refuses it too: no silent drop
+           {"--will-retain"},
+           {"-L", "ws://127.0.0.1/t"},
+           {"-q"},  // no value
+           {"--no-such-flag"}}) {
+    std::vector<std::string> argv = {mqtt_cli(), "pub", "-t", "a", "-m", "x"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    RunResult r = run(argv);
+    EXPECT_EQ(r.status, 1) << extra[0];
+    EXPECT_NE(r.err.find("--help"), std::string::npos) << extra[0] << ": " << r.err;
+  }
+  RunResult missing = run({mqtt_cli(), "pub", "-t", "a", "-f", "/no/such/file"});
+  EXPECT_EQ(missing.status, 1);
+  EXPECT_NE(missing.err.find("/no/such/file"), std::string::npos) << missing.err;
+}
+
+TEST_F(Cli, DeadBrokerEndsSubToo) {
+  RunResult down =
+      run({mqtt_cli(), "sub", "-h", "127.0.0.1", "-p", std::to_string(free_port()), "-t", "x"});
+  EXPECT_EQ(down.status, 2);
+  EXPECT_NE(down.err.find("could not connect"), std::string::npos) << down.err;
+}
+
+// Ctrl-C: a subscriber ends with 0 (it was the way to stop it); a publisher whose message the
+// broker never acknowledged ends with 130 and no misleading "client is closed" error.
+TEST_F(Cli, CtrlCEndsSubWith0AndAnUndeliveredPubWith130) {
+  std::string t = topic("sigint");
+  Process sub({mqtt_cli(), "sub", "-h", "127.0.0.1", "-p", port(), "-t", t});
+  wait_subscribed(sub, t);
+  sub.kill(SIGINT);
+  EXPECT_EQ(sub.wait(5000), 0);
+
+  Broker frozen;
+  ASSERT_TRUE(frozen.running());
+  frozen.pause();  // connections are accepted by the kernel, never answered
+  Process pub({mqtt_cli(), "pub", "-h", "127.0.0.1", "-p", std::to_string(frozen.port()), "-t", t,
+               "-m", "never", "-q", "1"});
+  Loop loop;
+  EXPECT_TRUE(loop.run_until([&] { return connections_to(frozen.port()) == 1; }, 5000));
+  pub.kill(SIGINT);
+  EXPECT_EQ(pub.wait(5000), 130) << pub.err();
+  EXPECT_EQ(pub.err().find("client is closed"), std::string::npos) << pub.err();
+  frozen.resume();
+}
+
+// -c -i keeps the session (3.1.1), -V 5 -x its expiry: a QoS 1 message published while the
+// subscriber is away is delivered when it returns. -D properties reach an MQTT 5 subscriber.
+TEST_F(Cli, SessionsAndMqtt5Properties) {
+  for (const std::vector<std::string>& session :
+       std::vector<std::vector<std::string>>{{"-c"}, {"-c", "-V", "5", "-x", "60"}}) {
+    std::string t = topic("session");
+    std::string id = "cli-session-" + std::to_string(getpid()) + "-" + session.back();
+    std::vector<std::string> first = {mqtt_cli(), "sub", "-h", "127.0.0.1", "-p", port(),
+                                      "-i",       id,    "-q", "1",         "-t", t};
+    first.insert(first.end(), session.begin(), session.end());
+    first.push_back("-E");
+    ASSERT_EQ(run(first).status, 0);
+    EXPECT_EQ(
+        run({mqtt_cli(), "pub", "-h", "127.0.0.1", "-p", port(), "-t", t, "-m", "away", "-q", "1"})
+            .status,
+        0);
+    std::vector<std::string> again = first;
+    again.pop_back();  // -E
+    for (const char* more : {"-C", "1", "-W", "10"}) again.push_back(more);
+    RunResult back = run(again);
+    EXPECT_EQ(back.status, 0) << session.back() << ": " << back.err;
+    EXPECT_EQ(back.out, "away\n") << session.back();
+  }
+
+  std::string t = topic("properties");
+  Loop loop;
+  Options o = base_options(loop, broker_->port());
+  o.protocol_version = 5;
+  auto watcher = make_client(o);
+  ASSERT_TRUE(loop.run_until([&] { return watcher->connected; }, 5000));
+  ASSERT_TRUE(subscribe_and_wait(loop, *watcher, t, 1));
+  RunResult pub = run({mqtt_cli(), "pub", "-h", "127.0.0.1", "-p", port(), "-V", "5", "-t", t, "-m",
+                       "with properties", "-q", "1", "-D", "publish", "user-property", "k", "v",
+                       "-D", "publish", "content-type", "text/plain", "-D", "publish",
+                       "message-expiry-interval", "600"});
+  EXPECT_EQ(pub.status, 0) << pub.err;
+  ASSERT_TRUE(loop.run_until([&] { return !watcher->messages.empty(); }, 5000));
+  const Received& m = watcher->messages[0];
+  EXPECT_EQ(m.payload, bytes("with properties"));
+  EXPECT_EQ(m.user_properties, (std::vector<std::pair<std::string, std::string>>{{"k", "v"}}));
+  EXPECT_EQ(m.content_type, "text/plain");
+  EXPECT_TRUE(m.has_expiry);
+  EXPECT_LE(m.expiry, 600u);
+}
+
+// -R skips what was retained before we subscribed; -d tells what happens on standard error.
+TEST_F(Cli, SkipRetainedAndDebugOutput) {
+  std::string t = topic("retained");
+  ASSERT_EQ(
+      run({mqtt_cli(), "pub", "-h", "127.0.0.1", "-p", port(), "-t", t, "-m", "old", "-r"}).status,
+      0);
+  Process sub({mqtt_cli(), "sub", "-h", "127.0.0.1", "-p", port(), "-t", t, "-R", "-C", "1"});
+  // Live messages until one arrives (the subscription may not be in place for the first).
+  for (int i = 0; i < 100 && sub.out().empty(); ++i)
+    ASSERT_EQ(run({mqtt_cli(), "pub", "-h", "127.0.0.1", "-p", port(), "-t", t, "-m", "live"})
+                  .status,
+              0);
+  EXPECT_EQ(sub.wait(5000), 0);
+  EXPECT_EQ(sub.out(), "live\n");
+  run({mqtt_cli(), "pub", "-h", "127.0.0.1", "-p", port(), "-t", t, "-n", "-r"});
+
+  RunResult debug =
+      run({mqtt_cli(), "sub", "-h", "127.0.0.1", "-p", port(), "-t", t, "-E", "-d", "-i", "dbg-id"});
+  EXPECT_EQ(debug.status, 0);
+  EXPECT_NE(debug.err.find("Connected as dbg-id"), std::string::npos) << debug.err;
+  EXPECT_NE(debug.err.find("Subscribed to " + t), std::string::npos) << debug.err;
 }
 
 }  // namespace

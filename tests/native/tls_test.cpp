@@ -205,5 +205,51 @@ TEST_F(Tls, CliPublishesOverTls) {
        pki_->ca, "-t", "tls/cli", "-n", "-r"});
 }
 
+// The TLS flags of `mqtt` as its --help describes them; `sub -E` connects, subscribes and exits.
+TEST_F(Tls, CliTlsFlagsWorkAsDescribed) {
+  const std::string port = std::to_string(broker_->tls_port());
+  auto sub = [&](std::vector<std::string> flags) {
+    std::vector<std::string> argv = {mqtt_cli(), "sub", "-t", "tls/flags", "-E"};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    return run(argv);
+  };
+  // --servername: the name verified (the certificate is for localhost, not 127.0.0.1).
+  RunResult named = sub({"-h", "127.0.0.1", "-p", port, "--cafile", pki_->ca, "--servername",
+                         "localhost"});
+  EXPECT_EQ(named.status, 0) << named.err;
+  RunResult misnamed = sub({"-h", "localhost", "-p", port, "--cafile", pki_->ca, "--servername",
+                            "broker.example"});
+  EXPECT_EQ(misnamed.status, 2);
+  EXPECT_NE(misnamed.err.find("broker.example"), std::string::npos) << misnamed.err;
+  // --insecure: neither the chain nor the name is checked.
+  RunResult insecure =
+      sub({"-h", "127.0.0.1", "-p", port, "--cafile", pki_->other_ca, "--insecure"});
+  EXPECT_EQ(insecure.status, 0) << insecure.err;
+  // --tls alone: the system's store, which does not trust the test CA.
+  RunResult system_store = sub({"-h", "localhost", "-p", port, "--tls"});
+  EXPECT_EQ(system_store.status, 2);
+  EXPECT_NE(system_store.err.find("certificate"), std::string::npos) << system_store.err;
+  // -L mqtts:// turns TLS on; the URL's path is the topic.
+  RunResult url = run({mqtt_cli(), "sub", "-L", "mqtts://localhost:" + port + "/tls/url",
+                       "--cafile", pki_->ca, "-E", "-d"});
+  EXPECT_EQ(url.status, 0) << url.err;
+  EXPECT_NE(url.err.find("Subscribed to tls/url"), std::string::npos) << url.err;
+
+  // --cert/--key: the client certificate a strict broker requires.
+  BrokerConfig c;
+  c.cafile = pki_->ca;
+  c.certfile = pki_->server_cert;
+  c.keyfile = pki_->server_key;
+  c.extra = {"require_certificate true"};
+  Broker strict(c);
+  ASSERT_TRUE(strict.running());
+  const std::string strict_port = std::to_string(strict.tls_port());
+  RunResult without = sub({"-h", "localhost", "-p", strict_port, "--cafile", pki_->ca});
+  EXPECT_EQ(without.status, 2) << without.err;
+  RunResult with = sub({"-h", "localhost", "-p", strict_port, "--cafile", pki_->ca, "--cert",
+                        pki_->client_cert, "--key", pki_->client_key});
+  EXPECT_EQ(with.status, 0) << with.err;
+}
+
 }  // namespace
 }  // namespace mqtt::test

@@ -161,14 +161,24 @@ using MessageListener =
 using MessageInfoListener = std::function<void(
     const std::string& topic, const std::vector<uint8_t>& message, const Message& info)>;
 
+// The client, held by the shared_ptr createClient returns. Dropping the last reference closes
+// it (DISCONNECT) and releases it; no callback of it (listener, success, fail) runs after that,
+// not even `close` or a pending request's `fail`: call close() first to hear them. It may be
+// dropped inside its own callbacks (released once they return) and, on the background loop,
+// from any thread.
 class Client {
  public:
-  using ListenerId = uint64_t;  // 0: not registered (unknown event name)
+  // 0: not registered: an unknown event name, or a listener whose parameters the event does
+  // not supply (an ErrorListener on "connect", a MessageListener on "close"...).
+  using ListenerId = uint64_t;
 
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
-  // Events: "connect", "disconnect", "reconnect", "message", "error", "close".
+  // Events: "connect", "disconnect", "reconnect", "message", "error", "close". Listeners run
+  // on the loop's thread in the order they were added; `once` ones are removed before they
+  // run. As in Node's EventEmitter, a delivery calls the listeners registered when it began:
+  // one added or removed meanwhile counts from the next event on.
   ListenerId on(std::string_view event, Listener listener);
   ListenerId on(std::string_view event, ErrorListener listener);
   ListenerId on(std::string_view event, MessageListener listener);
@@ -180,16 +190,27 @@ class Client {
   void off(std::string_view event, ListenerId id);
   void off(std::string_view event);  // every listener of that event
 
-  // 0: accepted. Otherwise an ErrorCode value, and `fail` was called.
+  // Requests; the options are read (callbacks copied) before the call returns.
+  // 0: accepted; `success` or `fail` then runs exactly once, on the loop's thread: subscribe
+  // when the SUBACK grants it (fail: subscribe_refused), publish when written (QoS 0), PUBACK
+  // (1) or PUBCOMP (2) (fail: publish_refused), any request `closed` when close() ends it
+  // first. While offline, requests wait in the offline queue (queue_max_*) and are sent once
+  // connected. Otherwise an ErrorCode value, after `fail` was called with it (and, before
+  // close, an `error` event): missing_topic, invalid_topic, invalid_topic_filter, topic_too_long, invalid_utf8,
+  // invalid_qos, missing_message, payload_too_large, invalid_property, not_supported,
+  // queue_full, closed.
   int subscribe(const SubscribeOptions& options);
   int unsubscribe(const UnsubscribeOptions& options);
   int publish(const PublishOptions& options);
+  // Sends DISCONNECT when connected, fails every pending request with `closed` and emits
+  // `close`, all before it returns. 0, or closed (21) when already closed.
   int close();
 
+  // Queries; from another thread they wait for the loop, like the methods.
   State state() const;
-  std::string client_id() const;
-  size_t queued() const;
-  size_t inflight() const;
+  std::string client_id() const;  // the one given or generated (23 characters of [0-9a-zA-Z])
+  size_t queued() const;          // requests waiting to be sent
+  size_t inflight() const;        // QoS 1/2 publishes sent and not yet acknowledged
   uint32_t connection_attempts() const;
   Loop& loop() const;
 
@@ -202,8 +223,14 @@ class Client {
   ~Client() = default;
 };
 
-// Creates a client and starts connecting. Returns null when the options are invalid (after
-// calling options.fail with the reason).
+// Creates a client and starts connecting. Returns null when the options are invalid
+// (missing_host, invalid_port, invalid_keepalive, invalid_protocol_version, invalid_url...),
+// after calling options.fail with the reason. Otherwise `success` follows the first CONNACK
+// accepted, or `fail` the first failure to connect (connect_failed, dns_failed, tls_*,
+// connect_timeout, not_authorized, connection_refused...), and reconnection goes on unless
+// `reconnect` is false. On the background loop these may run before createClient has
+// returned: they should not count on the returned pointer being stored yet (requests made
+// right after createClient are queued until connected).
 std::shared_ptr<Client> createClient(const Options& options);
 
 }  // namespace mqtt

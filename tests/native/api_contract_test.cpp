@@ -1,0 +1,237 @@
+// The API contract as a demanding user meets it, in C++ and in C: requests made from inside
+// listeners, close and destroy with work in flight, and what every pending request hears.
+#include <unistd.h>
+
+#include <cstring>
+#include <functional>
+
+#include "broker.h"
+#include "harness.h"
+#include "mqtt.h"
+
+namespace mqtt::test {
+namespace {
+
+class Contract : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { broker_ = new Broker(); }
+  static void TearDownTestSuite() {
+    delete broker_;
+    broker_ = nullptr;
+  }
+  void SetUp() override { ASSERT_TRUE(broker_->running()); }
+  std::string topic(const char* base) {
+    static int n = 0;
+    return std::string("contract/") + base + "/" + std::to_string(getpid()) + "/" +
+           std::to_string(++n);
+  }
+  static Broker* broker_;
+  Loop loop_;
+};
+Broker* Contract::broker_ = nullptr;
+
+// Publish from inside the connect listener, close from inside the message listener: the message
+// arrives once, close is emitted once, nothing follows it, later requests fail with `closed`.
+TEST_F(Contract, PublishInsideConnectAndCloseInsideMessage) {
+  const std::string t = topic("reentrant");
+  Options o = base_options(loop_, broker_->port());
+  std::shared_ptr<Client> client;
+  int published = 0, messages = 0, closes = 0, after_close = 0, subscribed = 0;
+  o.success = [&] {
+    // Inside `success`: subscribe, then publish to ourselves once the broker granted it.
+    client->subscribe({t, 1, [&] {
+                         ++subscribed;
+                         client->publish({t, "one", 1, [&] { ++published; }});
+                       }});
+  };
+  client = createClient(o);
+  ASSERT_NE(client, nullptr);
+  client->on("connect", [&] { client->publish({t, "from connect", 1, [&] { ++published; }}); });
+  client->on("message", [&](const std::string&, const std::vector<uint8_t>&) {
+    ++messages;
+    EXPECT_EQ(client->close(), 0);
+    EXPECT_EQ(client->state(), State::closed);
+  });
+  client->on("close", [&] { ++closes; });
+  client->on("error", [&](const ErrorInfo&) { ++after_close; });
+  ASSERT_TRUE(loop_.run_until([&] { return closes > 0; }, 5000));
+  EXPECT_EQ(subscribed, 1);
+  EXPECT_EQ(messages, 1);  // closed inside the first one: the other is not delivered
+  EXPECT_EQ(closes, 1);
+
+  // After close: each request returns `closed` and calls its fail once, never success.
+  int fails = 0, successes = 0;
+  ErrorInfo last;
+  auto fail = [&](const ErrorInfo& e) {
+    ++fails;
+    last = e;
+  };
+  auto success = [&] { ++successes; };
+  EXPECT_EQ(client->publish({t, "late", 1, success, fail}), static_cast<int>(ErrorCode::closed));
+  EXPECT_EQ(client->subscribe({t, 0, success, fail}), static_cast<int>(ErrorCode::closed));
+  EXPECT_EQ(client->unsubscribe({t, success, fail}), static_cast<int>(ErrorCode::closed));
+  EXPECT_EQ(client->close(), static_cast<int>(ErrorCode::closed));
+  loop_.run_until([] { return false; }, 100);
+  EXPECT_EQ(fails, 3);
+  EXPECT_EQ(successes, 0);
+  EXPECT_EQ(last.code, ErrorCode::closed);
+  EXPECT_FALSE(last.message.empty());
+  EXPECT_EQ(closes, 1);
+  EXPECT_EQ(after_close, 0);  // no event follows close
+}
+
+// close() with publishes in flight (the broker frozen) and queued: each pending request fails
+// exactly once with `closed`, and close is emitted, before close() returns.
+TEST_F(Contract, CloseFailsEveryPendingRequestOnceBeforeReturning) {
+  Broker broker;
+  ASSERT_TRUE(broker.running());
+  Options o = base_options(loop_, broker.port());
+  o.max_inflight = 2;  // two in flight, the rest queued
+  auto r = make_client(o);
+  ASSERT_TRUE(loop_.run_until([&] { return r->connected; }, 5000));
+  broker.pause();
+  std::vector<int> successes(5), fails(5);
+  std::vector<ErrorCode> codes(5);
+  for (size_t i = 0; i < 5; ++i) {
+    PublishOptions p(
+        "contract/pending", "x", 1 + static_cast<int>(i % 2), [&, i] { ++successes[i]; },
+        [&, i](const ErrorInfo& e) {
+          ++fails[i];
+          codes[i] = e.code;
+        });
+    ASSERT_EQ(r->client->publish(p), 0);
+  }
+  loop_.run_until([] { return false; }, 100);  // the first two leave, unanswered
+  EXPECT_EQ(r->client->inflight(), 2u);
+  EXPECT_EQ(r->client->close(), 0);
+  EXPECT_EQ(r->count("close"), 1);
+  for (size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(successes[i], 0) << i;
+    EXPECT_EQ(fails[i], 1) << i;
+    EXPECT_EQ(codes[i], ErrorCode::closed) << i;
+  }
+  broker.resume();
+  loop_.run_until([] { return false; }, 200);
+  EXPECT_EQ(r->count("close"), 1);
+  for (size_t i = 0; i < 5; ++i) EXPECT_EQ(successes[i] + fails[i], 1) << i;
+}
+
+// Dropping the last handle with QoS 1/2 work in flight: nothing is called after (the documented
+// rule), the connection goes, and AddressSanitizer finds nothing left or touched.
+TEST_F(Contract, DroppedClientWithWorkInFlightCallsNothingMore) {
+  Broker broker;
+  ASSERT_TRUE(broker.running());
+  auto r = make_client(base_options(loop_, broker.port()));
+  ASSERT_TRUE(loop_.run_until([&] { return r->connected; }, 5000));
+  broker.pause();
+  int calls = 0;
+  for (int qos : {1, 2})
+    ASSERT_EQ(r->client->publish({"contract/dropped", "x", qos, [&] { ++calls; },
+                                  [&](const ErrorInfo&) { ++calls; }}),
+              0);
+  r->client->on("close", [&] { ++calls; });
+  r->client.reset();
+  EXPECT_TRUE(loop_.run_until([&] { return loop_.sources() == 0; }, 5000));
+  broker.resume();
+  loop_.run_until([] { return false; }, 200);
+  EXPECT_EQ(calls, 0);
+}
+
+// The C API: unsubscribe stops delivery; mqtt_destroy inside the message listener, with a QoS 1
+// publish in flight, ends the delivery (no other listener, no callback after).
+struct CState {
+  mqtt_loop_t* loop = nullptr;
+  mqtt_client_t* client = nullptr;
+  int connected = 0, subscribed = 0, unsubscribed = 0, published = 0, late_calls = 0;
+  std::vector<std::string> payloads;
+};
+
+TEST_F(Contract, CUnsubscribeStopsDeliveryAndDestroyInsideMessage) {
+  const std::string t = topic("c"), marker = topic("c-marker");
+  CState s;
+  s.loop = mqtt_loop_create();
+  mqtt_options_t options = MQTT_OPTIONS_INIT;
+  options.host = "127.0.0.1";
+  options.port = broker_->port();
+  options.loop = s.loop;
+  options.user = &s;
+  options.success = [](mqtt_client_t*, void* user) { ++static_cast<CState*>(user)->connected; };
+  s.client = mqtt_create_client(&options);
+  ASSERT_NE(s.client, nullptr);
+  auto run_until = [&](const std::function<bool()>& done) {
+    for (int i = 0; i < 500 && !done(); ++i) mqtt_loop_run_once(s.loop, 10);
+    return done();
+  };
+  auto on_message = [](mqtt_client_t*, const mqtt_event_t* e, void* user) {
+    static_cast<CState*>(user)->payloads.emplace_back(reinterpret_cast<const char*>(e->message),
+                                                      e->message_len);
+  };
+  ASSERT_EQ(mqtt_on(s.client, MQTT_EVENT_MESSAGE, on_message, &s), 0);
+  ASSERT_TRUE(run_until([&] { return s.connected == 1; }));
+  for (const std::string* filter : {&t, &marker}) {
+    mqtt_subscribe_options_t sub{};
+    sub.topic = filter->c_str();
+    sub.qos = 1;
+    sub.user = &s;
+    sub.success = [](mqtt_client_t*, void* user) { ++static_cast<CState*>(user)->subscribed; };
+    ASSERT_EQ(mqtt_subscribe(s.client, &sub), 0);
+  }
+  ASSERT_TRUE(run_until([&] { return s.subscribed == 2; }));
+  auto publish = [&](const std::string& to, const char* text) {
+    mqtt_publish_options_t pub{};
+    pub.topic = to.c_str();
+    pub.message = text;
+    pub.message_len = strlen(text);
+    pub.qos = 1;
+    pub.user = &s;
+    pub.success = [](mqtt_client_t*, void* user) { ++static_cast<CState*>(user)->published; };
+    pub.fail = [](mqtt_client_t*, const mqtt_error_t*, void* user) {
+      ++static_cast<CState*>(user)->late_calls;
+    };
+    return mqtt_publish(s.client, &pub);
+  };
+  ASSERT_EQ(publish(t, "before"), 0);
+  ASSERT_TRUE(run_until([&] { return s.payloads.size() == 1; }));
+
+  mqtt_unsubscribe_options_t unsub{};
+  unsub.topic = t.c_str();
+  unsub.user = &s;
+  unsub.success = [](mqtt_client_t*, void* user) { ++static_cast<CState*>(user)->unsubscribed; };
+  ASSERT_EQ(mqtt_unsubscribe(s.client, &unsub), 0);
+  ASSERT_TRUE(run_until([&] { return s.unsubscribed == 1; }));
+  ASSERT_EQ(publish(t, "after"), 0);
+  ASSERT_EQ(publish(marker, "marker"), 0);
+  ASSERT_TRUE(run_until([&] { return s.payloads.size() == 2; }));
+  EXPECT_EQ(s.payloads, (std::vector<std::string>{"before", "marker"}));
+
+  // The first listener destroys the client with a publish in flight; the second is not called.
+  auto destroyer = [](mqtt_client_t* c, const mqtt_event_t*, void* user) {
+    auto* state = static_cast<CState*>(user);
+    ASSERT_EQ(c, state->client);
+    mqtt_publish_options_t pub{};
+    pub.topic = "contract/in-flight";
+    pub.message = "x";
+    pub.message_len = 1;
+    pub.qos = 1;
+    pub.user = user;
+    pub.success = [](mqtt_client_t*, void* u) { ++static_cast<CState*>(u)->late_calls; };
+    pub.fail = [](mqtt_client_t*, const mqtt_error_t*, void* u) {
+      ++static_cast<CState*>(u)->late_calls;
+    };
+    EXPECT_EQ(mqtt_publish(c, &pub), 0);
+    mqtt_destroy(c);
+    state->client = nullptr;
+  };
+  ASSERT_EQ(mqtt_off(s.client, MQTT_EVENT_MESSAGE, on_message, &s), 0);
+  ASSERT_EQ(mqtt_on(s.client, MQTT_EVENT_MESSAGE, destroyer, &s), 0);
+  ASSERT_EQ(mqtt_on(s.client, MQTT_EVENT_MESSAGE, on_message, &s), 0);
+  ASSERT_EQ(publish(marker, "last"), 0);
+  ASSERT_TRUE(run_until([&] { return s.client == nullptr; }));
+  for (int i = 0; i < 20; ++i) mqtt_loop_run_once(s.loop, 10);
+  EXPECT_EQ(s.payloads.size(), 2u);  // `on_message` was not called for "last"
+  EXPECT_EQ(s.late_calls, 0);
+  mqtt_loop_destroy(s.loop);
+}
+
+}  // namespace
+}  // namespace mqtt::test
