@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <fstream>
 #include <functional>
 
 #include "broker.h"
@@ -319,6 +320,40 @@ TEST_F(Contract, CEventsCarryTheirArguments) {
   EXPECT_EQ(ev.types.back(), MQTT_EVENT_CLOSE);
   mqtt_destroy(c);
   mqtt_loop_destroy(loop);
+}
+
+// A failed publish (the broker refuses it: MQTT 5 PUBACK 0x87 from an ACL): fail once with
+// publish_refused and the broker's reason code, one `error` event; the client stays connected.
+TEST_F(Contract, RefusedPublishFailsOnceWithTheBrokersReason) {
+  std::string dir = make_temp_dir("mqtt-acl");
+  std::ofstream(dir + "/acl") << "topic readwrite open/#\n";
+  BrokerConfig config;
+  config.extra = {"acl_file " + dir + "/acl"};
+  Broker acl(config);
+  ASSERT_TRUE(acl.running());
+  Options o = base_options(loop_, acl.port());
+  o.protocol_version = 5;
+  auto r = make_client(o);
+  ASSERT_TRUE(loop_.run_until([&] { return r->connected; }, 5000));
+  int successes = 0, fails = 0;
+  ErrorInfo failure;
+  PublishOptions p("closed/x", "y", 1, [&] { ++successes; }, [&](const ErrorInfo& e) {
+    ++fails;
+    failure = e;
+  });
+  ASSERT_EQ(r->client->publish(p), 0);
+  ASSERT_TRUE(loop_.run_until([&] { return successes + fails > 0; }, 5000));
+  loop_.run_until([] { return false; }, 100);
+  EXPECT_EQ(successes, 0);
+  EXPECT_EQ(fails, 1);
+  EXPECT_EQ(failure.code, ErrorCode::publish_refused);
+  EXPECT_EQ(failure.reason_code, 0x87);
+  EXPECT_NE(failure.message.find("0x87"), std::string::npos) << failure.message;
+  ASSERT_EQ(r->errors.size(), 1u);
+  EXPECT_EQ(r->errors[0].code, ErrorCode::publish_refused);
+  EXPECT_EQ(r->client->state(), State::connected);
+  EXPECT_TRUE(publish_and_wait(loop_, *r, {"open/x", "y", 1}));
+  (void)!system(("rm -rf '" + dir + "'").c_str());
 }
 
 }  // namespace
