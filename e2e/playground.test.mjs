@@ -1,57 +1,18 @@
 // The playground in Chromium against a real Mosquitto: run, watch, stop, share, poke.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startStack, waitUntil, freePort, distDir } from './helpers/servers.mjs';
-import { artifactsDir, launchBrowser, openPage, screenshot } from './helpers/browser.mjs';
-import { shareHash } from '../web/src/share/codec.js';
+import { waitUntil, freePort, distDir } from './helpers/servers.mjs';
+import { artifactsDir, openPage, screenshot } from './helpers/browser.mjs';
+import { consoleLine, editorText, examplesDir, playgroundFixture, run, runState, setRoutes, stop } from './helpers/playground.mjs';
 
-const examplesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web', 'src', 'examples');
-
-let stack;
-let browser;
-
-before(async () => {
-  stack = await startStack();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-const consoleLine = (page, text) => page.getByTestId('console').getByText(text).first();
-const runState = (page) => page.getByTestId('run-state');
-
-async function openWithScript(code, options) {
-  return openPage(browser, `${stack.url}${await shareHash(code)}`, options);
-}
-
-async function run(page) {
-  await page.getByRole('button', { name: /Run|Restart/ }).click();
-  await page.locator('[data-testid="run-state"][data-state="running"]').waitFor();
-}
-
-async function stop(page) {
-  await page.getByRole('button', { name: /Stop/ }).click();
-  await page.locator('[data-testid="run-state"]:is([data-state="stopped"],[data-state="killed"])').waitFor();
-}
-
-async function editorText(page) {
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByRole('button', { name: 'Download' }).click(),
-  ]);
-  assert.equal(download.suggestedFilename(), 'app.js');
-  return fs.readFileSync(await download.path(), 'utf8');
-}
+const fx = playgroundFixture();
+const { openWithScript } = fx;
 
 describe('playground', () => {
   test('serves the page with a Content-Security-Policy', async () => {
-    const res = await fetch(stack.url);
+    const res = await fetch(fx.stack.url);
     const csp = res.headers.get('content-security-policy');
     assert.match(csp, /default-src 'self'/);
     assert.doesNotMatch(csp, /'unsafe-eval'/);
@@ -60,14 +21,14 @@ describe('playground', () => {
   });
 
   test('the default example connects, and its messages make the round trip', async () => {
-    const page = await openPage(browser, stack.url);
+    const page = await openPage(fx.browser, fx.stack.url);
     // The default script is the device example, unchanged.
     assert.equal(await editorText(page), fs.readFileSync(path.join(examplesDir, 'haas-device.js'), 'utf8'));
     await run(page);
     await consoleLine(page, 'mqtt connected').waitFor();
     const client = page.getByTestId('client').filter({ hasText: 'haas_amp_device' });
     await client.and(page.locator('[data-state="connected"]')).waitFor();
-    await client.getByTestId('route').getByText(`test.mosquitto.org:1883 → ${stack.brokerWsUrl}`).waitFor();
+    await client.getByTestId('route').getByText(`test.mosquitto.org:1883 → ${fx.stack.brokerWsUrl}`).waitFor();
     await page.locator('[data-testid="subscription"][data-topic="/haas/amp/hello"]').waitFor();
     await page.locator('[data-testid="message-row"][data-dir="out"][data-topic="/haas/amp/hello"]').first().waitFor();
     const inbound = page.locator('[data-testid="message-row"][data-dir="in"][data-topic="/haas/amp/hello"]').first();
@@ -81,10 +42,10 @@ describe('playground', () => {
     await consoleLine(page, 'script stopped').waitFor();
     await page.locator('[data-testid="run-state"][data-state="running"]').waitFor();
     await client.and(page.locator('[data-state="connected"]')).waitFor();
-    await waitUntil(() => /Client haas_amp_device disconnected\./.test(stack.brokerLog()), 'the broker to log the first DISCONNECT');
-    const countDisconnects = () => (stack.brokerLog().match(/Client haas_amp_device disconnected\./g) || []).length;
+    await waitUntil(() => /Client haas_amp_device disconnected\./.test(fx.stack.brokerLog()), 'the broker to log the first DISCONNECT');
+    const countDisconnects = () => (fx.stack.brokerLog().match(/Client haas_amp_device disconnected\./g) || []).length;
     assert.equal(countDisconnects(), 1);
-    assert.doesNotMatch(stack.brokerLog(), /already connected, closing old connection/);
+    assert.doesNotMatch(fx.stack.brokerLog(), /already connected, closing old connection/);
 
     // Stop closes the client: the broker sees it leave.
     await stop(page);
@@ -142,15 +103,23 @@ describe('playground', () => {
     await later.getByRole('button', { name: /Run/ }).click();
     await consoleLine(later, 'armed').waitFor();
     await consoleLine(later, /did not yield/).waitFor();
-    await waitUntil(() => /Client spinner (closed its connection|disconnected)/.test(stack.brokerLog()), 'the broker to see the spinner go');
+    await waitUntil(() => /Client spinner (closed its connection|disconnected)/.test(fx.stack.brokerLog()), 'the broker to see the spinner go');
     await later.context().close();
   });
 
-  test('the user script cannot reach the page: no DOM, storage, cookies or fetch', async () => {
+  test('the user script cannot reach the page: no DOM, storage, cookies, fetch or other contexts', async () => {
     const page = await openWithScript([
       "console.log('isolation', typeof document, typeof window, typeof localStorage, typeof indexedDB,",
       "  typeof caches, typeof fetch, typeof XMLHttpRequest, typeof importScripts);",
       "console.log('storage', typeof navigator.storage, typeof postMessage);",
+      // Nested workers and channels to other contexts of the origin, origin-wide storage and
+      // locks through the navigator, and the same names looked up another way.
+      "console.log('contexts', typeof Worker, typeof SharedWorker, typeof BroadcastChannel, typeof cookieStore);",
+      "console.log('navigator', typeof navigator.storageBuckets, typeof navigator.locks, typeof navigator.serviceWorker);",
+      "var global = Function('return this')();",
+      "var onPrototypes = [];",
+      "for (var o = self; o; o = Object.getPrototypeOf(o)) onPrototypes.push('indexedDB' in o, 'caches' in o, 'fetch' in o);",
+      "console.log('reached', global === self, typeof global.indexedDB, onPrototypes.indexOf(true));",
       "import('data:text/javascript,export default 1').then(function () { console.log('data import allowed'); },",
       "  function () { console.log('data import refused'); });",
       '',
@@ -158,6 +127,9 @@ describe('playground', () => {
     await run(page);
     await consoleLine(page, 'isolation undefined undefined undefined undefined undefined undefined undefined undefined').waitFor();
     await consoleLine(page, 'storage undefined undefined').waitFor();
+    await consoleLine(page, 'contexts undefined undefined undefined undefined').waitFor();
+    await consoleLine(page, 'navigator undefined undefined undefined').waitFor();
+    await consoleLine(page, 'reached true undefined -1').waitFor();
     await consoleLine(page, 'data import refused').waitFor();
     await page.context().close();
   });
@@ -173,7 +145,7 @@ describe('playground', () => {
     const link = first.url();
     assert.match(link, /#code=[A-Za-z0-9_-]+$/);
     await first.context().close();
-    const second = await openPage(browser, link);
+    const second = await openPage(fx.browser, link);
     assert.equal(await editorText(second), fs.readFileSync(path.join(examplesDir, 'qos2.js'), 'utf8'));
     // Edits made after opening a link survive a reload (the link leaves the address bar).
     await second.getByRole('textbox', { name: 'Script editor' }).click();
@@ -188,7 +160,7 @@ describe('playground', () => {
   });
 
   test('the publish form reaches the running script', async () => {
-    const page = await openPage(browser, stack.url);
+    const page = await openPage(fx.browser, fx.stack.url);
     await page.getByRole('combobox', { name: 'Example' }).selectOption('sensor');
     await run(page);
     await page.locator('[data-testid="subscription"][data-topic="playground/sensor/cmd"]:not(:has(.badge))').waitFor();
@@ -212,11 +184,8 @@ describe('playground', () => {
 
   test('an unreachable broker gives a clear error', async () => {
     const closedPort = await freePort();
-    const page = await openPage(browser, stack.url);
-    const routes = page.getByRole('textbox', { name: 'Routes' });
-    await page.getByText('Routing', { exact: true }).click();
-    await routes.fill(`* -> ws://127.0.0.1:${closedPort}/mqtt`);
-    await routes.blur();
+    const page = await openPage(fx.browser, fx.stack.url);
+    await setRoutes(page, `* -> ws://127.0.0.1:${closedPort}/mqtt`);
     await run(page);
     const client = page.getByTestId('client').filter({ hasText: 'haas_amp_device' });
     await page.locator('[data-testid="client"][data-state="failed"]').waitFor();
@@ -260,7 +229,7 @@ describe('playground', () => {
 
 describe('editor', () => {
   test('completion and hover documentation for the mqtt API', async () => {
-    const page = await openPage(browser, stack.url);
+    const page = await openPage(fx.browser, fx.stack.url);
     // Hover first: CodeMirror renders only the lines in view.
     await page.locator('.cm-content').getByText('createClient').first().hover();
     const doc = page.getByTestId('hover-doc');
@@ -281,7 +250,7 @@ describe('editor', () => {
 
 describe('layout and size', () => {
   test('phone width (390×844), dark theme: no horizontal scrolling, screenshots kept', async () => {
-    const phone = await openPage(browser, stack.url, { viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+    const phone = await openPage(fx.browser, fx.stack.url, { viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
     assert.equal(await phone.locator('html').getAttribute('data-theme'), 'dark');
     await run(phone);
     await consoleLine(phone, 'mqtt connected').waitFor();
@@ -293,7 +262,7 @@ describe('layout and size', () => {
     await stop(phone);
     await phone.context().close();
 
-    const desk = await openPage(browser, stack.url, { colorScheme: 'dark' });
+    const desk = await openPage(fx.browser, fx.stack.url, { colorScheme: 'dark' });
     await run(desk);
     await desk.locator('[data-testid="message-row"][data-dir="in"]').first().waitFor();
     await screenshot(desk, 'desktop-1280x800-dark');
@@ -308,7 +277,7 @@ describe('layout and size', () => {
   });
 
   test('first load transfers little (gzip), measured in the browser', async (t) => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await fx.browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
@@ -317,7 +286,7 @@ describe('layout and size', () => {
     const sizes = [];
     cdp.on('Network.responseReceived', (e) => urls.set(e.requestId, e.response.url));
     cdp.on('Network.loadingFinished', (e) => sizes.push({ url: urls.get(e.requestId), bytes: e.encodedDataLength }));
-    await page.goto(stack.url);
+    await page.goto(fx.stack.url);
     await page.locator('body[data-ready="true"]').waitFor();
     const critical = sizes.reduce((n, s) => n + s.bytes, 0);
     // The syntax checker (acorn) is loaded right after, for the first lint: count it too.
@@ -328,7 +297,7 @@ describe('layout and size', () => {
     const runAssets = [];
     for (const name of fs.readdirSync(path.join(distDir(), 'assets'))) {
       if (!/^(worker|load-mqtt|instrument|routing|format).*\.js$|\.wasm$/.test(name)) continue;
-      const res = await fetch(`${stack.url}assets/${name}`, { headers: { 'accept-encoding': 'gzip' } });
+      const res = await fetch(`${fx.stack.url}assets/${name}`, { headers: { 'accept-encoding': 'gzip' } });
       runAssets.push({ name, bytes: Number(res.headers.get('content-length')) });
     }
     const onRun = runAssets.reduce((n, s) => n + s.bytes, 0);
@@ -344,7 +313,7 @@ describe('layout and size', () => {
 
 describe('examples', () => {
   async function runExample(id) {
-    const page = await openPage(browser, stack.url);
+    const page = await openPage(fx.browser, fx.stack.url);
     await page.getByRole('combobox', { name: 'Example' }).selectOption(id);
     assert.equal(await editorText(page), fs.readFileSync(path.join(examplesDir, `${id}.js`), 'utf8'));
     await run(page);
@@ -355,6 +324,13 @@ describe('examples', () => {
     const page = await runExample('pubsub');
     await consoleLine(page, 'playground/demo/a → first').waitFor();
     await consoleLine(page, 'playground/demo/b → second').waitFor();
+    // What its comment invites: a message from the Publish form reaches it.
+    const form = page.getByRole('form', { name: 'Publish a message' });
+    await form.getByRole('textbox', { name: 'Topic' }).fill('playground/demo/form');
+    await form.getByRole('textbox', { name: 'Payload' }).fill('from the form');
+    await form.getByRole('button', { name: 'Publish' }).click();
+    await consoleLine(page, 'playground/demo/form → from the form').waitFor();
+    assert.deepEqual(page.errors, []);
     await stop(page);
     await page.context().close();
   });
@@ -404,12 +380,12 @@ describe('examples', () => {
 
 describe('reconnection', () => {
   test('a broker restart shows the client disconnect and reconnect, and messages flow again', async () => {
-    const page = await openPage(browser, stack.url);
+    const page = await openPage(fx.browser, fx.stack.url);
     await run(page);
     const client = page.getByTestId('client').filter({ hasText: 'haas_amp_device' });
     await client.and(page.locator('[data-state="connected"]')).waitFor();
     await page.locator('[data-testid="message-row"][data-dir="in"]').first().waitFor();
-    await stack.broker.restart();
+    await fx.stack.broker.restart();
     await consoleLine(page, 'mqtt disconnected').waitFor();
     await client.and(page.locator('[data-state="connected"][data-reconnected]')).waitFor({ timeout: 30000 });
     // After the reconnection, the subscription is back: a new message makes the round trip.

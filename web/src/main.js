@@ -105,8 +105,10 @@ function handleEvent(source, ev) {
     case 'client':
       clientsPanel.update(source, ev);
       if (ev.state === 'failed' && ev.error && !ev.closed) {
-        const where = ev.to ? `${ev.from}, routed to ${ev.to}` : ev.from;
-        consolePanel.add({ level: 'error', text: `${ev.label}: could not connect to ${where}: ${ev.error}` });
+        // No address at all: the options were refused before any connection was tried.
+        const what = !ev.from ? 'could not create the client' : `could not connect to ${ev.to ? `${ev.from}, routed to ${ev.to}` : ev.from}`;
+        const at = ev.line ? ` (app.js line ${ev.line})` : '';
+        consolePanel.add({ level: 'error', text: `${ev.label}: ${what}: ${ev.error}${at}`, line: ev.line });
       }
       break;
     case 'client-error':
@@ -158,6 +160,12 @@ async function run() {
 }
 
 runButton.addEventListener('click', run);
+// The shortcut the Run button names works wherever the focus is (the editor binds it itself).
+document.addEventListener('keydown', (e) => {
+  if (e.key !== 'Enter' || !(e.ctrlKey || e.metaKey) || e.defaultPrevented) return;
+  e.preventDefault();
+  run();
+});
 stopButton.addEventListener('click', () => runner.stop());
 
 const poke = createPokePanel({

@@ -55,6 +55,7 @@ export async function closeFailsPendingRequests(mqtt, broker) {
   equal(closed, 1);
   const publishResults = results.filter((r) => r[0] !== 'connect-fail');
   deepEqual(publishResults, [['fail', mqtt.errors.CLOSED]], 'the queued publish fails with CLOSED');
+  deepEqual(results.filter((r) => r[0] === 'connect-fail'), [['connect-fail', mqtt.errors.CLOSED]], 'createClient fail once, with CLOSED');
 }
 
 export async function closeInsideCallback(mqtt, broker) {

@@ -148,6 +148,13 @@ export async function invalidClientOptions(mqtt, broker) {
     ['clientId number', { ...base, clientId: 5 }, E.INVALID_CLIENT_ID],
     ['clientId lone surrogate', { ...base, clientId: 'a\uD800' }, E.INVALID_UTF8],
     ['success not a function', { ...base, success: 'yes' }, E.INVALID_ARGUMENT],
+    ['username number', { ...base, username: 5 }, E.INVALID_OPTIONS],
+    ['password number', { ...base, password: 5 }, E.INVALID_OPTIONS],
+    ['clean string', { ...base, clean: 'yes' }, E.INVALID_OPTIONS],
+    ['connectTimeout negative', { ...base, connectTimeout: -1 }, E.INVALID_OPTIONS],
+    ['maxInflight 0', { ...base, maxInflight: 0 }, E.INVALID_OPTIONS],
+    ['will qos 3', { ...base, will: { topic: 'w', qos: 3 } }, E.INVALID_QOS],
+    ['will wildcard topic', { ...base, will: { topic: 'w/#' } }, E.INVALID_TOPIC],
     ['will without topic', { ...base, will: { payload: 'x' } }, E.INVALID_OPTIONS],
   ];
   for (const [label, options, expected] of cases) {

@@ -2,7 +2,7 @@
 // the mqtt API, syntax errors marked at their line.
 import { basicSetup } from 'codemirror';
 import { EditorView, hoverTooltip, keymap } from '@codemirror/view';
-import { Compartment, EditorState } from '@codemirror/state';
+import { Compartment, EditorState, Prec } from '@codemirror/state';
 import { javascript, javascriptLanguage } from '@codemirror/lang-javascript';
 import { linter, lintGutter } from '@codemirror/lint';
 import { oneDark } from '@codemirror/theme-one-dark';
@@ -60,10 +60,11 @@ export function createEditor({ parent, doc, dark, onChange, onSyntax, onRun }) {
       doc,
       extensions: [
         basicSetup,
-        keymap.of([
+        // Above basicSetup's own keymap, which binds Mod-Enter to "insert a blank line".
+        Prec.high(keymap.of([
           { key: 'Mod-Enter', run: () => { onRun(); return true; } },
           indentWithTab,
-        ]),
+        ])),
         javascript(),
         EditorView.lineWrapping,
         javascriptLanguage.data.of({ autocomplete: mqttCompletions }),

@@ -1,5 +1,6 @@
 // Publish and subscribe: one client subscribes to a filter with a wildcard and publishes to
-// two topics under it. Try the "Publish" form below while it runs.
+// two topics under it. While it runs, send to a topic under playground/demo/ with the
+// "Publish" form: the script prints that message too.
 var mqtt = require('mqtt');
 
 var client = mqtt.createClient({

@@ -3,7 +3,7 @@
 // The script gets the real clients' behaviour; the wrapper only observes and re-addresses.
 
 import { describeTarget, resolveRoute } from './routing.js';
-import { describeError } from './format.js';
+import { describeError, scriptLocation } from './format.js';
 
 const encoder = new TextEncoder();
 
@@ -28,6 +28,12 @@ function addressOf(url) {
   }
 }
 
+// The line of the script that called into the module (the first app.js frame of a stack
+// taken now), or undefined outside a script.
+function callerLine() {
+  return scriptLocation(new Error())?.line;
+}
+
 // report(event) sends one event to the page; guard(fn, where) runs user code and reports
 // what it throws with its line.
 export function instrumentMqtt(realMqtt, { rules, report, guard }) {
@@ -38,8 +44,9 @@ export function instrumentMqtt(realMqtt, { rules, report, guard }) {
 
   module.createClient = function createClient(options) {
     const id = `c${++seq}`;
+    const line = callerLine();
     if (!options || typeof options !== 'object') {
-      report({ type: 'client', id, label: '(invalid options)', state: 'failed', error: 'createClient needs an options object' });
+      report({ type: 'client', id, label: '(invalid options)', state: 'failed', error: 'createClient needs an options object', line });
       return realMqtt.createClient(options);
     }
     // Where the script wants to go: host/port, or a url (and failover servers).
@@ -64,7 +71,8 @@ export function instrumentMqtt(realMqtt, { rules, report, guard }) {
       if (hasPrimary) routed.url = routes[0].to;
       if (Array.isArray(options.servers)) routed.servers = routes.slice(hasPrimary ? 1 : 0).map((r) => r.to);
     }
-    const info = { type: 'client', id, label, from, to };
+    // Failures name the line that created the client.
+    const info = { type: 'client', id, label, from, to, line };
     let state = 'connecting';
     const setState = (next, extra = {}) => {
       state = next;
@@ -148,11 +156,36 @@ export function instrumentMqtt(realMqtt, { rules, report, guard }) {
       }
       return copy;
     };
+    // Makes a request. One the client refuses at once (a wrong argument, a closed client)
+    // returns non-zero and calls only `fail`: a script without a `fail` of its own would never
+    // hear why, so the console says it, with the line of the call.
+    const request = (what, opts, prepare) => {
+      const line = callerLine();
+      const isObject = opts !== null && typeof opts === 'object';
+      const ownFail = isObject && typeof opts.fail === 'function';
+      const wrapped = prepare(wrapCallbacks(opts, what));
+      let refusal;
+      let making = true;
+      if (isObject && !ownFail) {
+        const fail = wrapped.fail;
+        wrapped.fail = (...args) => {
+          if (making) refusal = args[0];
+          if (fail) fail(...args);
+        };
+      }
+      const rc = real[what](wrapped);
+      making = false;
+      if (rc !== 0 && !ownFail) {
+        const reason = !isObject ? `${what} needs an options object`
+          : refusal ? describeError(refusal) : realMqtt.errorMessage?.(rc) ?? `error ${rc}`;
+        report({ type: 'console', level: 'error', text: `${label}: ${what} refused: ${reason}${line ? ` (app.js line ${line})` : ''}`, line });
+      }
+      return rc;
+    };
 
     const client = {
       publish(opts) {
-        const wrapped = wrapCallbacks(opts, 'publish');
-        const rc = real.publish(wrapped);
+        const rc = request('publish', opts, (wrapped) => wrapped);
         if (rc === 0 && opts) {
           const payload = toBytes(opts.message);
           report({
@@ -164,8 +197,8 @@ export function instrumentMqtt(realMqtt, { rules, report, guard }) {
       },
       subscribe(opts) {
         const topic = opts?.topic;
-        const wrapped = wrapCallbacks(opts, 'subscribe');
-        if (wrapped && typeof wrapped === 'object') {
+        const rc = request('subscribe', opts, (wrapped) => {
+          if (!wrapped || typeof wrapped !== 'object') return wrapped;
           const success = wrapped.success;
           const fail = wrapped.fail;
           wrapped.success = (...args) => {
@@ -177,13 +210,13 @@ export function instrumentMqtt(realMqtt, { rules, report, guard }) {
             report({ type: 'sub', client: id, label, topic, qos: opts.qos ?? 0, state: 'refused', error: describeError(args[0]) });
             if (fail) fail(...args);
           };
-        }
-        const rc = real.subscribe(wrapped);
+          return wrapped;
+        });
         if (rc === 0) report({ type: 'sub', client: id, label, topic, qos: opts.qos ?? 0, state: 'pending' });
         return rc;
       },
       unsubscribe(opts) {
-        const rc = real.unsubscribe(wrapCallbacks(opts, 'unsubscribe'));
+        const rc = request('unsubscribe', opts, (wrapped) => wrapped);
         if (rc === 0) report({ type: 'sub', client: id, label, topic: opts?.topic, state: 'removed' });
         return rc;
       },
@@ -213,6 +246,28 @@ export function instrumentMqtt(realMqtt, { rules, report, guard }) {
         const v = real[prop];
         return typeof v === 'function' ? v.bind(real) : v;
       },
+    });
+  };
+
+  // The package's connectAsync, over the routed and watched createClient above (the package's
+  // own would connect to the script's address as is, unseen and left open by Stop).
+  module.connectAsync = function connectAsync(options) {
+    return new Promise((resolve, reject) => {
+      const o = options !== null && typeof options === 'object' ? options : null;
+      let client = null;
+      client = module.createClient(o && {
+        ...o,
+        success: (...args) => {
+          resolve(client);
+          if (typeof o.success === 'function') o.success(...args);
+        },
+        fail: (err, ...args) => {
+          if (client) client.close();
+          reject(err);
+          if (typeof o.fail === 'function') o.fail(err, ...args);
+        },
+      });
+      if (!o) reject(new TypeError('connectAsync needs an options object'));
     });
   };
 

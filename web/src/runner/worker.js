@@ -17,16 +17,30 @@ const nativeSetInterval = self.setInterval.bind(self);
 const nativeClearInterval = self.clearInterval.bind(self);
 
 // Events go to the page in batches, so a script publishing in a tight loop does not flood it.
+// The first few of each batch's window go at once: what a script prints just before an
+// endless loop (which never lets the batch go) still reaches the page.
+const BATCH_MS = 30;
+const EAGER_PER_BATCH = 50;
 let queue = [];
 let transfers = [];
 let flushTimer = null;
+let eager = 0;
 function report(event, transfer) {
   queue.push(event);
   if (transfer) transfers.push(...transfer);
-  if (flushTimer === null) flushTimer = nativeSetTimeout(flush, 30);
+  if (eager < EAGER_PER_BATCH) {
+    eager++;
+    flush();
+  }
+  if (flushTimer === null) {
+    flushTimer = nativeSetTimeout(() => {
+      flushTimer = null;
+      eager = 0;
+      flush();
+    }, BATCH_MS);
+  }
 }
 function flush() {
-  flushTimer = null;
   if (!queue.length) return;
   const events = queue;
   const t = transfers;
@@ -103,8 +117,9 @@ const HIDDEN_GLOBALS = [
   'webkitRequestFileSystem', 'webkitRequestFileSystemSync', 'webkitResolveLocalFileSystemURL',
   'webkitResolveLocalFileSystemSyncURL',
 ];
-// Origin-wide state reachable through the navigator: the site's file storage and Web Locks.
-const HIDDEN_NAVIGATOR = ['storage', 'locks'];
+// Origin-wide state reachable through the navigator: the site's file storage, storage buckets
+// (each has its own indexedDB and caches), Web Locks, service workers.
+const HIDDEN_NAVIGATOR = ['storage', 'storageBuckets', 'locks', 'serviceWorker'];
 
 // Deletes each name along the whole prototype chain: a getter left on a prototype (e.g.
 // WorkerNavigator.prototype.storage) would still answer.
