@@ -60,6 +60,32 @@ describe('mqtt-wasm: the createClient contract in Node', { skip: notBuilt }, () 
   });
 });
 
+describe('mqtt-wasm: a payload no MQTT packet can hold', { skip: notBuilt }, () => {
+  let mqtt;
+  let broker;
+  before(async () => {
+    mqtt = (await import(nodeEntry)).default;
+    broker = await startBroker({ websockets: false });
+  });
+  after(async () => {
+    if (broker) await broker.stop();
+  });
+
+  // 256 MiB: over the 268,435,455 bytes of an MQTT packet's remaining length. The wasm heap
+  // never shrinks, so a refused request must not have grown it (it grew to 512 MiB).
+  it('is refused with PAYLOAD_TOO_LARGE before it is copied into the wasm heap', { timeout: 30000 }, async () => {
+    const client = await connect(mqtt, { host: broker.host, port: broker.tcpPort });
+    const heapBefore = mqtt.memory().heapSize;
+    const failures = [];
+    const rc = client.publish({ topic: 'big', message: new Uint8Array(256 * 1024 * 1024), qos: 1, fail: (e) => failures.push(e) });
+    assert.equal(rc, mqtt.errors.PAYLOAD_TOO_LARGE);
+    assert.equal(failures.length, 1);
+    assert.match(failures[0].message, /268435455/);
+    assert.equal(mqtt.memory().heapSize, heapBefore, 'the wasm heap did not grow');
+    await closeClient(client);
+  });
+});
+
 describe('mqtt-wasm: port defaults to 1883', { skip: notBuilt }, () => {
   let mqtt;
   let broker = null;

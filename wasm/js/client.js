@@ -16,6 +16,7 @@ import {
 
 const STATES = ['idle', 'connecting', 'connected', 'waiting', 'closed'];
 const EVENTS = ['connect', 'disconnect', 'reconnect', 'message', 'error', 'close'];
+const MAX_REMAINING_LENGTH = 268435455;  // the largest remaining length (MQTT 5.0 section 1.5.5)
 
 // A listener or callback that throws must not unwind through the engine: it is reported
 // asynchronously, as an uncaught error of its own.
@@ -285,6 +286,11 @@ export function createMqtt(wasm, platform) {
         const topic = text(o.topic, 'topic');
         if (o.message === undefined || o.message === null) throw new ArgumentError(errors.MISSING_MESSAGE, '');
         const payload = bytes(o.message, 'message');
+        // Refused before it is copied into the wasm heap, which would keep the size it grew to.
+        // topic.length (UTF-16 units) never exceeds its UTF-8 size: no packet that fits is refused.
+        if (payload.length + topic.length + 4 > MAX_REMAINING_LENGTH) {
+          throw new ArgumentError(errors.PAYLOAD_TOO_LARGE, `'message' is ${payload.length} bytes; an MQTT packet holds at most ${MAX_REMAINING_LENGTH}`);
+        }
         const qos = o.qos === undefined ? 0 : integer(o.qos, 'qos', errors.INVALID_QOS);
         const retain = o.retain === undefined ? false : boolean(o.retain, 'retain');
         const properties = publishProperties(o.properties);
