@@ -11,6 +11,9 @@ import { formatPayload, formatSize } from '../web/src/panels/payload.js';
 import { formatArgs, scriptLocation, BODY_LINE_OFFSET } from '../web/src/runner/format.js';
 import { createNetworkModule } from '../web/src/runner/network-shim.js';
 import { instrumentMqtt } from '../web/src/runner/instrument.js';
+import { wasmOutOfDate } from '../web/scripts/build-if-needed.mjs';
+import fs from 'node:fs';
+import os from 'node:os';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -192,5 +195,47 @@ describe('instrumentation around the real client (Node)', () => {
     assert.match(events.at(-1).error, /no route for broker\.example:8884/);
     const failure = events.find((e) => e.type === 'client' && e.state === 'failed');
     assert.match(failure.error, /no route for elsewhere:1883/);
+  });
+});
+
+describe('build if needed', () => {
+  test('the WebAssembly package is rebuilt when missing or older than the core, its C++ or its loader', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'playground-build-'));
+    try {
+      const file = (p, seconds) => {
+        fs.mkdirSync(path.dirname(path.join(root, p)), { recursive: true });
+        fs.writeFileSync(path.join(root, p), p);
+        fs.utimesSync(path.join(root, p), seconds, seconds);
+      };
+      // Folders are dated when files are made in them: dated back here, so the files decide.
+      const ageFolders = (dir) => {
+        for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+          if (!e.isDirectory()) continue;
+          ageFolders(path.join(dir, e.name));
+          fs.utimesSync(path.join(dir, e.name), 0, 0);
+        }
+      };
+      const outOfDate = () => {
+        ageFolders(root);
+        return wasmOutOfDate(root);
+      };
+      file('core/src/client/engine.cpp', 1000);
+      file('wasm/bindings.cpp', 1000);
+      file('wasm/js/binding.js', 1000);
+      file('wasm/js/client.js', 3000);  // bundled from source by Vite: not a reason to rebuild dist
+      assert.equal(outOfDate(), true, 'nothing built yet');
+      file('wasm/dist/mqtt_wasm.wasm', 2000);
+      file('wasm/dist/mqtt_wasm.mjs', 2000);
+      assert.equal(outOfDate(), false);
+      for (const source of ['core/src/client/engine.cpp', 'wasm/bindings.cpp', 'wasm/js/binding.js']) {
+        file(source, 2500);
+        assert.equal(outOfDate(), true, `${source} changed`);
+        file(source, 1000);
+      }
+      file('core/include/mqtt/error.h', 2500);
+      assert.equal(outOfDate(), true, 'a new core header');
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });

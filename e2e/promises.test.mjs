@@ -161,29 +161,40 @@ describe("require('network')", () => {
 });
 
 describe('bad scripts', () => {
-  test('wrong API arguments say what is wrong, at which line', async () => {
+  test('wrong API arguments say what is wrong, once, at which line; none throws', async () => {
     const page = await openWithScript(script(
       "var mqtt = require('mqtt');",
       'var none = mqtt.createClient();',
       "var nohost = mqtt.createClient({ clientId: 'no-host' });",
+      "var odd = mqtt.createClient({ host: 'broker.local', clientId: { id: 1 } });",
+      "console.log('odd is ' + odd);",
       "var client = mqtt.createClient({ host: 'broker.local', clientId: 'misuse' });",
       "client.on('connect', function () {",
       "  console.log('publish rc', client.publish({ topic: 5, message: 'x' }));",
-      "  console.log('subscribe rc', client.subscribe({ topic: 'a/b', qos: 3 }));",
+      "  console.log('subscribe rc', client.subscribe({ topic: 'a/b', qos: function () {} }));",
       "  console.log('unsubscribe rc', client.unsubscribe());",
+      '  setTimeout(function () {',
+      '    client.close();',
+      "    console.log('closed rc', client.publish({ topic: 'a/b', message: 'x' }));",
+      '  }, 0);',
       '});',
     ));
     await run(page);
     await consoleLine(page, /^\(invalid options\): could not create the client: createClient needs an options object \(app\.js line 2\)$/).waitFor();
     await consoleLine(page, /^no-host: could not create the client: .*'host'.* \(app\.js line 3\)$/).waitFor();
-    await consoleLine(page, /^misuse: publish refused: .*'topic' must be a String.* \(app\.js line 6\)$/).waitFor();
-    await consoleLine(page, /^misuse: subscribe refused: .*qos.* \(app\.js line 7\)$/i).waitFor();
-    await consoleLine(page, /^misuse: unsubscribe refused: unsubscribe needs an options object \(app\.js line 8\)$/).waitFor();
-    await consoleLine(page, /^publish rc [1-9]/).waitFor();
+    await consoleLine(page, /^\{ id: 1 \}: could not create the client: .*clientId.* \(app\.js line 4\)$/).waitFor();
+    await consoleLine(page, 'odd is null').waitFor();
+    await consoleLine(page, /^misuse: publish refused: .*'topic' must be a String.* \(app\.js line 8\)$/).waitFor();
+    await consoleLine(page, /^misuse: subscribe refused: .*qos.* \(app\.js line 9\)$/i).waitFor();
+    await consoleLine(page, /^misuse: unsubscribe refused: .*options must be an object.* \(app\.js line 10\)$/).waitFor();
+    await consoleLine(page, /^misuse: publish refused: .* \(app\.js line 13\)$/).waitFor();
+    await consoleLine(page, /^closed rc [1-9]/).waitFor();
+    const lines = await page.getByTestId('console').locator('.console-text').allTextContents();
+    assert.deepEqual(lines.filter((l) => /Uncaught|DataCloneError/.test(l)), []);
+    assert.equal(lines.filter((l) => /'topic' must be a String/.test(l)).length, 1, 'said once');
     // Each error's line link goes there.
-    await page.getByTestId('console').getByRole('button', { name: 'line 7' }).click();
-    await page.locator('.cm-activeLine', { hasText: 'qos: 3' }).waitFor();
-    await stop(page);
+    await page.getByTestId('console').getByRole('button', { name: 'line 9' }).click();
+    await page.locator('.cm-activeLine', { hasText: 'qos: function' }).waitFor();
     assert.deepEqual(page.errors, []);
     await page.context().close();
   });

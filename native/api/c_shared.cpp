@@ -82,6 +82,19 @@ void convert(const mqtt_options_t& o, ClientOptions& out) {
     out.will = will;
   }
   if (o.reconnect >= 0) out.reconnect = o.reconnect != 0;
+  // 0 keeps each default (MQTT_OPTIONS_INIT leaves them 0).
+  auto set = [](uint32_t value, uint32_t& field) {
+    if (value != 0) field = value;
+  };
+  set(o.connect_timeout_ms, out.connect_timeout_ms);
+  set(o.reconnect_min_ms, out.reconnect_min_ms);
+  set(o.reconnect_max_ms, out.reconnect_max_ms);
+  set(o.queue_max_messages, out.queue_max_messages);
+  set(o.queue_max_bytes, out.queue_max_bytes);
+  set(o.max_inflight, out.max_inflight);
+  set(o.max_packet_size, out.max_packet_size);
+  if (o.servername) out.tls.servername = o.servername;
+  if (o.ca) out.tls.ca = o.ca;
 }
 
 void fail_now(mqtt_fail_cb fail, mqtt_client_t* client, int code, void* user) {

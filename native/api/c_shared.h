@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 #include "mqtt.h"
@@ -48,10 +49,9 @@ bool valid_event(int event);
 // the enumerators' range (0..7 here), so reading a bad value as the enum would be undefined
 // behaviour before it could be refused.
 inline int event_number(const mqtt_event_type_t& event) {
-  static_assert(sizeof(mqtt_event_type_t) == sizeof(int), "C enums are int-sized");
-  int value;
+  std::underlying_type_t<mqtt_event_type_t> value;  // a byte with -fshort-enums (arm-none-eabi)
   std::memcpy(&value, &event, sizeof value);
-  return value;
+  return static_cast<int>(value);
 }
 
 // mqtt_options_t -> the core's options (all of them; the port refuses TLS when it connects).

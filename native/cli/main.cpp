@@ -82,7 +82,9 @@ class Runner final : private Loop::Timer {
       if (args_.debug) std::fprintf(stderr, "Reconnected\n");
     });
     client_->on("error", [this](const ErrorInfo& e) {
-      if (!args_.quiet) std::fprintf(stderr, "Error: %s\n", e.message.c_str());
+      // A non-fatal error is a request's failure, which its fail callback reports already.
+      if (!args_.quiet && error_is_fatal(e.code))
+        std::fprintf(stderr, "Error: %s\n", e.message.c_str());
     });
     if (!args_.pub) {
       client_->on("message", [this](const std::string& topic, const std::vector<uint8_t>& message,

@@ -68,12 +68,23 @@ typedef struct {
   mqtt_success_cb success; /* connected */
   mqtt_fail_cb fail;       /* could not connect */
   void* user;              /* passed to success and fail */
+  /* Timing and limits (0: the default; the same options as in C++, sized for a device in the
+   * porting guide of the README). */
+  uint32_t connect_timeout_ms; /* 0: 30 s */
+  uint32_t reconnect_min_ms;   /* first delay before reconnecting, doubled each try; 0: 1 s */
+  uint32_t reconnect_max_ms;   /* its cap; 0: 30 s */
+  uint32_t queue_max_messages; /* offline queue; beyond: MQTT_ERR_QUEUE_FULL; 0: 1000 */
+  uint32_t queue_max_bytes;    /* 0: 8 MiB */
+  uint32_t max_inflight;       /* QoS 1/2 publishes awaiting their acknowledgement; 0: 20 */
+  uint32_t max_packet_size;    /* largest packet accepted from the broker; 0: 4 MiB */
+  const char* servername;      /* TLS: the name verified and sent as SNI; NULL: the host */
+  const char* ca;              /* TLS: trusted CAs as PEM text (instead of ca_file) */
 } mqtt_options_t;
 
 #define MQTT_OPTIONS_INIT                                                                       \
   {                                                                                             \
     NULL, 0, NULL, NULL, NULL, -1, 0, -1, 0, NULL, 0, NULL, NULL, NULL, 0, NULL, NULL, 0, 0, 0, \
-        -1, NULL, NULL, NULL, NULL                                                              \
+        -1, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, NULL, NULL                             \
   }
 
 typedef struct {

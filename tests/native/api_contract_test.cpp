@@ -2,7 +2,9 @@
 // listeners, close and destroy with work in flight, and what every pending request hears.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
+#include <fstream>
 #include <functional>
 
 #include "broker.h"
@@ -231,6 +233,127 @@ TEST_F(Contract, CUnsubscribeStopsDeliveryAndDestroyInsideMessage) {
   EXPECT_EQ(s.payloads.size(), 2u);  // `on_message` was not called for "last"
   EXPECT_EQ(s.late_calls, 0);
   mqtt_loop_destroy(s.loop);
+}
+
+// Every event from C, with what it carries: connect, disconnect (the reason), reconnect after a
+// broker restart, error (a refused request), message (qos, retain), close; mqtt_once fires once.
+struct CEvents {
+  std::vector<int> types;
+  int disconnect_code = 0, error_code = 0, once_calls = 0;
+  std::string disconnect_message;
+  int message_qos = -1, message_retain = -1;
+};
+
+TEST_F(Contract, CEventsCarryTheirArguments) {
+  Broker broker;
+  ASSERT_TRUE(broker.running());
+  mqtt_loop_t* loop = mqtt_loop_create();
+  CEvents ev;
+  mqtt_options_t options = MQTT_OPTIONS_INIT;
+  options.host = "127.0.0.1";
+  options.port = broker.port();
+  options.loop = loop;
+  options.reconnect_min_ms = 100;  // the C option: reconnect soon after the restart
+  options.reconnect_max_ms = 200;
+  mqtt_client_t* c = mqtt_create_client(&options);
+  ASSERT_NE(c, nullptr);
+  auto record = [](mqtt_client_t*, const mqtt_event_t* e, void* user) {
+    auto* r = static_cast<CEvents*>(user);
+    r->types.push_back(e->type);
+    if (e->type == MQTT_EVENT_DISCONNECT) {
+      r->disconnect_code = e->error->code;
+      r->disconnect_message = e->error->message;
+    } else if (e->type == MQTT_EVENT_ERROR) {
+      r->error_code = e->error->code;
+    } else if (e->type == MQTT_EVENT_MESSAGE) {
+      r->message_qos = e->qos;
+      r->message_retain = e->retain;
+    }
+  };
+  for (int type = MQTT_EVENT_CONNECT; type <= MQTT_EVENT_CLOSE; ++type)
+    ASSERT_EQ(mqtt_on(c, static_cast<mqtt_event_type_t>(type), record, &ev), 0);
+  ASSERT_EQ(mqtt_once(c, MQTT_EVENT_ERROR,
+                      [](mqtt_client_t*, const mqtt_event_t*, void* user) {
+                        ++static_cast<CEvents*>(user)->once_calls;
+                      },
+                      &ev),
+            0);
+  auto run_until = [&](const std::function<bool()>& done) {
+    for (int i = 0; i < 1000 && !done(); ++i) mqtt_loop_run_once(loop, 10);
+    return done();
+  };
+  auto count = [&](int type) { return std::count(ev.types.begin(), ev.types.end(), type); };
+  ASSERT_TRUE(run_until([&] { return count(MQTT_EVENT_CONNECT) == 1; }));
+
+  broker.kill9();
+  ASSERT_TRUE(run_until([&] { return count(MQTT_EVENT_DISCONNECT) == 1; }));
+  EXPECT_EQ(ev.disconnect_code, MQTT_ERR_CONNECTION_LOST) << ev.disconnect_message;
+  EXPECT_FALSE(ev.disconnect_message.empty());
+  ASSERT_TRUE(broker.restart());
+  ASSERT_TRUE(run_until([&] { return count(MQTT_EVENT_RECONNECT) == 1; }));
+
+  mqtt_publish_options_t bad{};
+  bad.topic = "a/#";
+  bad.message = "";
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(mqtt_publish(c, &bad), MQTT_ERR_INVALID_TOPIC);
+  EXPECT_EQ(ev.error_code, MQTT_ERR_INVALID_TOPIC);
+  EXPECT_EQ(count(MQTT_EVENT_ERROR), 2);
+  EXPECT_EQ(ev.once_calls, 1);
+
+  mqtt_subscribe_options_t sub{};
+  sub.topic = "contract/c-events";
+  sub.qos = 2;
+  ASSERT_EQ(mqtt_subscribe(c, &sub), 0);
+  mqtt_publish_options_t pub{};
+  pub.topic = "contract/c-events";
+  pub.message = "m";
+  pub.message_len = 1;
+  pub.qos = 2;
+  ASSERT_EQ(mqtt_publish(c, &pub), 0);  // sent after the SUBSCRIBE, handled after it
+  ASSERT_TRUE(run_until([&] { return count(MQTT_EVENT_MESSAGE) == 1; }));
+  EXPECT_EQ(ev.message_qos, 2);
+  EXPECT_EQ(ev.message_retain, 0);
+
+  EXPECT_EQ(mqtt_close(c), 0);
+  EXPECT_EQ(count(MQTT_EVENT_CLOSE), 1);
+  EXPECT_EQ(ev.types.front(), MQTT_EVENT_CONNECT);
+  EXPECT_EQ(ev.types.back(), MQTT_EVENT_CLOSE);
+  mqtt_destroy(c);
+  mqtt_loop_destroy(loop);
+}
+
+// A failed publish (the broker refuses it: MQTT 5 PUBACK 0x87 from an ACL): fail once with
+// publish_refused and the broker's reason code, one `error` event; the client stays connected.
+TEST_F(Contract, RefusedPublishFailsOnceWithTheBrokersReason) {
+  std::string dir = make_temp_dir("mqtt-acl");
+  std::ofstream(dir + "/acl") << "topic readwrite open/#\n";
+  BrokerConfig config;
+  config.extra = {"acl_file " + dir + "/acl"};
+  Broker acl(config);
+  ASSERT_TRUE(acl.running());
+  Options o = base_options(loop_, acl.port());
+  o.protocol_version = 5;
+  auto r = make_client(o);
+  ASSERT_TRUE(loop_.run_until([&] { return r->connected; }, 5000));
+  int successes = 0, fails = 0;
+  ErrorInfo failure;
+  PublishOptions p("closed/x", "y", 1, [&] { ++successes; }, [&](const ErrorInfo& e) {
+    ++fails;
+    failure = e;
+  });
+  ASSERT_EQ(r->client->publish(p), 0);
+  ASSERT_TRUE(loop_.run_until([&] { return successes + fails > 0; }, 5000));
+  loop_.run_until([] { return false; }, 100);
+  EXPECT_EQ(successes, 0);
+  EXPECT_EQ(fails, 1);
+  EXPECT_EQ(failure.code, ErrorCode::publish_refused);
+  EXPECT_EQ(failure.reason_code, 0x87);
+  EXPECT_NE(failure.message.find("0x87"), std::string::npos) << failure.message;
+  ASSERT_EQ(r->errors.size(), 1u);
+  EXPECT_EQ(r->errors[0].code, ErrorCode::publish_refused);
+  EXPECT_EQ(r->client->state(), State::connected);
+  EXPECT_TRUE(publish_and_wait(loop_, *r, {"open/x", "y", 1}));
+  (void)!system(("rm -rf '" + dir + "'").c_str());
 }
 
 }  // namespace

@@ -400,6 +400,15 @@ TEST(CApi, OptionsInitHasTheContractDefaultsAndEveryFieldConverts) {
   EXPECT_TRUE(got.tls.verify);
   EXPECT_FALSE(got.will.present);
   EXPECT_TRUE(got.reconnect);
+  EXPECT_EQ(got.connect_timeout_ms, defaults.connect_timeout_ms);
+  EXPECT_EQ(got.reconnect_min_ms, defaults.reconnect_min_ms);
+  EXPECT_EQ(got.reconnect_max_ms, defaults.reconnect_max_ms);
+  EXPECT_EQ(got.queue_max_messages, defaults.queue_max_messages);
+  EXPECT_EQ(got.queue_max_bytes, defaults.queue_max_bytes);
+  EXPECT_EQ(got.max_inflight, defaults.max_inflight);
+  EXPECT_EQ(got.max_packet_size, defaults.max_packet_size);
+  EXPECT_EQ(got.tls.servername, "");
+  EXPECT_EQ(got.tls.ca, "");
   EXPECT_EQ(validate_options(got), ErrorCode::ok);
 
   static const uint8_t will_bytes[3] = {0, 0xff, 7};
@@ -423,6 +432,15 @@ TEST(CApi, OptionsInitHasTheContractDefaultsAndEveryFieldConverts) {
   in.will_qos = 2;
   in.will_retain = 1;
   in.reconnect = 0;
+  in.connect_timeout_ms = 1500;
+  in.reconnect_min_ms = 100;
+  in.reconnect_max_ms = 800;
+  in.queue_max_messages = 8;
+  in.queue_max_bytes = 4096;
+  in.max_inflight = 4;
+  in.max_packet_size = 2048;
+  in.servername = "broker.example";
+  in.ca = "-----BEGIN CERTIFICATE-----";
   got = ClientOptions();
   c_api::convert(in, got);
   EXPECT_EQ(got.port, 8884);
@@ -447,6 +465,43 @@ TEST(CApi, OptionsInitHasTheContractDefaultsAndEveryFieldConverts) {
   EXPECT_EQ(got.will.value.qos, 2);
   EXPECT_TRUE(got.will.value.retain);
   EXPECT_FALSE(got.reconnect);
+  EXPECT_EQ(got.connect_timeout_ms, 1500u);
+  EXPECT_EQ(got.reconnect_min_ms, 100u);
+  EXPECT_EQ(got.reconnect_max_ms, 800u);
+  EXPECT_EQ(got.queue_max_messages, 8u);
+  EXPECT_EQ(got.queue_max_bytes, 4096u);
+  EXPECT_EQ(got.max_inflight, 4u);
+  EXPECT_EQ(got.max_packet_size, 2048u);
+  EXPECT_EQ(got.tls.servername, "broker.example");
+  EXPECT_EQ(got.tls.ca, "-----BEGIN CERTIFICATE-----");
+}
+
+// A device-sized offline queue set from C: the request beyond it fails with queue_full.
+TEST(CApi, OfflineQueueLimitFromC) {
+  mqtt_loop_t* loop = mqtt_loop_create();
+  mqtt_options_t options = MQTT_OPTIONS_INIT;
+  options.host = "127.0.0.1";
+  options.port = 1;  // nothing there: requests wait in the offline queue
+  options.loop = loop;
+  options.queue_max_messages = 2;
+  mqtt_client_t* c = mqtt_create_client(&options);
+  ASSERT_NE(c, nullptr);
+  int queue_full = 0;
+  mqtt_publish_options_t pub{};
+  pub.topic = "queued";
+  pub.message = "x";
+  pub.message_len = 1;
+  pub.qos = 1;
+  pub.user = &queue_full;
+  pub.fail = [](mqtt_client_t*, const mqtt_error_t* e, void* user) {
+    if (e->code == MQTT_ERR_QUEUE_FULL) ++*static_cast<int*>(user);
+  };
+  EXPECT_EQ(mqtt_publish(c, &pub), 0);
+  EXPECT_EQ(mqtt_publish(c, &pub), 0);
+  EXPECT_EQ(mqtt_publish(c, &pub), MQTT_ERR_QUEUE_FULL);
+  EXPECT_EQ(queue_full, 1);
+  mqtt_destroy(c);
+  mqtt_loop_destroy(loop);
 }
 
 // NULL pointers and invalid values: a code, the request's fail callback where there is one,

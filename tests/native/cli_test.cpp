@@ -318,5 +318,31 @@ TEST_F(Cli, SkipRetainedAndDebugOutput) {
   EXPECT_NE(debug.err.find("Subscribed to " + t), std::string::npos) << debug.err;
 }
 
+// A publish the broker refuses (MQTT 5, PUBACK 0x87 from an ACL): exit 4, and the reason said
+// once (the request's failure, not again as an `error` event).
+TEST_F(Cli, RefusedPublishExitsWith4AndSaysItOnce) {
+  std::string dir = make_temp_dir("mqtt-cli-acl");
+  std::ofstream(dir + "/acl") << "topic readwrite open/#\n";
+  BrokerConfig config;
+  config.extra = {"acl_file " + dir + "/acl"};
+  Broker acl(config);
+  ASSERT_TRUE(acl.running());
+  const std::string p = std::to_string(acl.port());
+  RunResult refused = run({mqtt_cli(), "pub", "-h", "127.0.0.1", "-p", p, "-V", "5", "-t",
+                           "closed/x", "-m", "y", "-q", "1"});
+  EXPECT_EQ(refused.status, 4);
+  EXPECT_NE(refused.err.find("0x87"), std::string::npos) << refused.err;
+  size_t lines = 0;
+  for (size_t at = refused.err.find("Error:"); at != std::string::npos;
+       at = refused.err.find("Error:", at + 1))
+    ++lines;
+  EXPECT_EQ(lines, 1u) << refused.err;
+  EXPECT_EQ(run({mqtt_cli(), "pub", "-h", "127.0.0.1", "-p", p, "-V", "5", "-t", "open/x", "-m",
+                 "y", "-q", "1"})
+                .status,
+            0);
+  (void)!system(("rm -rf '" + dir + "'").c_str());
+}
+
 }  // namespace
 }  // namespace mqtt::test

@@ -30,12 +30,22 @@ function run(cmd, args, cwd, log) {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status})`);
 }
 
-export function wasmBuilt() {
-  return ['mqtt_wasm.wasm', 'mqtt_wasm.mjs'].every((f) => fs.existsSync(path.join(wasmDir, 'dist', f)));
+// What wasm/dist is built from (the JavaScript in wasm/js is bundled from source by Vite, but
+// the loader js/binding.js is built into dist, and js/errors.js is made from the core's table).
+const WASM_SOURCES = ['core/include', 'core/src', 'core/CMakeLists.txt', 'wasm/bindings.cpp', 'wasm/CMakeLists.txt',
+  'wasm/js/binding.js', 'wasm/scripts'];
+
+// True when wasm/dist is missing or older than any of its sources (e.g. after a pull that
+// changed the core): serving it would pair an old engine with new JavaScript.
+export function wasmOutOfDate(root = repoDir) {
+  const built = ['mqtt_wasm.wasm', 'mqtt_wasm.mjs'].map((f) => path.join(root, 'wasm', 'dist', f));
+  if (!built.every((f) => fs.existsSync(f))) return true;
+  const builtAt = Math.min(...built.map((f) => fs.statSync(f).mtimeMs));
+  return WASM_SOURCES.some((s) => newestMtime(path.join(root, s)) > builtAt);
 }
 
 export function ensureWasm({ log = console.log } = {}) {
-  if (wasmBuilt()) return;
+  if (!wasmOutOfDate()) return;
   if (!fs.existsSync(path.join(wasmDir, 'package.json'))) {
     throw new Error('the WebAssembly package (wasm/) is missing');
   }

@@ -105,14 +105,18 @@ function handleEvent(source, ev) {
     case 'client':
       clientsPanel.update(source, ev);
       if (ev.state === 'failed' && ev.error && !ev.closed) {
-        // No address at all: the options were refused before any connection was tried.
-        const what = !ev.from ? 'could not create the client' : `could not connect to ${ev.to ? `${ev.from}, routed to ${ev.to}` : ev.from}`;
+        // No address, or options the client refused: no connection was tried.
+        const what = !ev.from || ev.refused ? 'could not create the client' : `could not connect to ${ev.to ? `${ev.from}, routed to ${ev.to}` : ev.from}`;
         const at = ev.line ? ` (app.js line ${ev.line})` : '';
         consolePanel.add({ level: 'error', text: `${ev.label}: ${what}: ${ev.error}${at}`, line: ev.line });
       }
       break;
     case 'client-error':
-      consolePanel.add({ level: 'warn', text: `${ev.label}: ${ev.error}` });
+      // A refused request is the script's mistake (an error, with its line); the rest are the
+      // broker's or the network's (a warning).
+      consolePanel.add(ev.request
+        ? { level: 'error', text: `${ev.label}: ${ev.request} refused: ${ev.error}${ev.line ? ` (app.js line ${ev.line})` : ''}`, line: ev.line }
+        : { level: 'warn', text: `${ev.label}: ${ev.error}` });
       break;
     case 'msg':
       log.add(ev);

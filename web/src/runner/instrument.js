@@ -3,7 +3,7 @@
 // The script gets the real clients' behaviour; the wrapper only observes and re-addresses.
 
 import { describeTarget, resolveRoute } from './routing.js';
-import { describeError, scriptLocation } from './format.js';
+import { describeError, formatValue, scriptLocation } from './format.js';
 
 const encoder = new TextEncoder();
 
@@ -26,6 +26,12 @@ function addressOf(url) {
   } catch {
     return { host: undefined, port: undefined };
   }
+}
+
+// A value the script passed, as something the page can be sent (a worker can post no
+// functions, and some objects have no string form).
+function printable(value) {
+  return typeof value === 'string' || typeof value === 'number' || value === undefined ? value : formatValue(value, 1);
 }
 
 // The line of the script that called into the module (the first app.js frame of a stack
@@ -52,13 +58,14 @@ export function instrumentMqtt(realMqtt, { rules, report, guard }) {
     // Where the script wants to go: host/port, or a url (and failover servers).
     const addresses = [];
     if (typeof options.url === 'string') addresses.push(addressOf(options.url));
-    else if (options.host !== undefined) addresses.push({ host: options.host, port: options.port });
+    // A host that is not a String is left to the client, which refuses it and says why.
+    else if (typeof options.host === 'string') addresses.push({ host: options.host, port: printable(options.port) });
     if (Array.isArray(options.servers)) for (const u of options.servers) addresses.push(addressOf(u));
     const routes = addresses.map((a) => ({ from: describeTarget(a.host, a.port), to: a.host === undefined ? null : resolveRoute(rules, a.host, a.port) }));
     const from = routes.map((r) => r.from).join(', ') || undefined;
     const unrouted = routes.find((r) => !r.to);
     const to = routes.length && !unrouted ? routes.map((r) => r.to).join(', ') : null;
-    const label = options.clientId || '(generated id)';
+    const label = options.clientId === undefined || options.clientId === '' ? '(generated id)' : printable(options.clientId);
     const routed = { ...options };
     if (to) {
       // The endpoint replaces the TCP address (and any protocol/path the script named).
@@ -98,8 +105,9 @@ export function instrumentMqtt(realMqtt, { rules, report, guard }) {
       if (state === 'connecting') setState('connected');
       if (typeof userSuccess === 'function') guard(() => userSuccess(...args), 'success callback');
     };
+    let creating = true;  // a fail during createClient itself: the options were refused
     routed.fail = (err, ...rest) => {
-      setState('failed', { error: describeError(err) });
+      setState('failed', { error: describeError(err), refused: creating });
       if (typeof userFail === 'function') guard(() => userFail(err, ...rest), 'fail callback');
     };
 
@@ -107,9 +115,10 @@ export function instrumentMqtt(realMqtt, { rules, report, guard }) {
     try {
       real = realMqtt.createClient(routed);
     } catch (err) {
-      setState('failed', { error: describeError(err) });
+      setState('failed', { error: describeError(err), refused: true });
       throw err;
     }
+    creating = false;
     if (!real) {
       if (state !== 'failed') setState('failed', { error: 'createClient returned null' });
       return null;
@@ -123,7 +132,12 @@ export function instrumentMqtt(realMqtt, { rules, report, guard }) {
     real.on('connect', () => { if (state !== 'connected') setState('connected'); });
     real.on('reconnect', () => setState('connected', { reconnected: true }));
     real.on('disconnect', (reason) => setState('disconnected', { error: reason === undefined ? undefined : describeError(reason) }));
-    real.on('error', (err) => report({ ...info, type: 'client-error', error: describeError(err) }));
+    // A request refused at once emits 'error' during the call: it names the request and its line.
+    let making = null;
+    real.on('error', (err) => {
+      report({ ...info, type: 'client-error', error: describeError(err), request: making?.what, line: making?.line });
+      if (making) making.said = true;
+    });
     real.on('close', () => {
       handle.closed = true;
       if (state === 'failed') report({ ...info, state: 'failed', closed: true });
@@ -157,28 +171,21 @@ export function instrumentMqtt(realMqtt, { rules, report, guard }) {
       return copy;
     };
     // Makes a request. One the client refuses at once (a wrong argument, a closed client)
-    // returns non-zero and calls only `fail`: a script without a `fail` of its own would never
-    // hear why, so the console says it, with the line of the call.
+    // returns non-zero; the console says why, with the line of the call, from the client's
+    // 'error' event, or here when there was none (a closed client emits nothing).
     const request = (what, opts, prepare) => {
-      const line = callerLine();
-      const isObject = opts !== null && typeof opts === 'object';
-      const ownFail = isObject && typeof opts.fail === 'function';
-      const wrapped = prepare(wrapCallbacks(opts, what));
-      let refusal;
-      let making = true;
-      if (isObject && !ownFail) {
-        const fail = wrapped.fail;
-        wrapped.fail = (...args) => {
-          if (making) refusal = args[0];
-          if (fail) fail(...args);
-        };
+      const outer = making;  // a request made from a callback of another
+      const call = { what, line: callerLine(), said: false };
+      making = call;
+      let rc;
+      try {
+        rc = real[what](prepare(wrapCallbacks(opts, what)));
+      } finally {
+        making = outer;
       }
-      const rc = real[what](wrapped);
-      making = false;
-      if (rc !== 0 && !ownFail) {
-        const reason = !isObject ? `${what} needs an options object`
-          : refusal ? describeError(refusal) : realMqtt.errorMessage?.(rc) ?? `error ${rc}`;
-        report({ type: 'console', level: 'error', text: `${label}: ${what} refused: ${reason}${line ? ` (app.js line ${line})` : ''}`, line });
+      if (rc !== 0 && !call.said) {
+        const reason = realMqtt.errorMessage?.(rc) ?? `error ${rc}`;
+        report({ ...info, type: 'client-error', error: reason, request: what, line: call.line });
       }
       return rc;
     };
@@ -196,7 +203,7 @@ export function instrumentMqtt(realMqtt, { rules, report, guard }) {
         return rc;
       },
       subscribe(opts) {
-        const topic = opts?.topic;
+        const topic = printable(opts?.topic);
         const rc = request('subscribe', opts, (wrapped) => {
           if (!wrapped || typeof wrapped !== 'object') return wrapped;
           const success = wrapped.success;
@@ -207,7 +214,7 @@ export function instrumentMqtt(realMqtt, { rules, report, guard }) {
             if (success) success(...args);
           };
           wrapped.fail = (...args) => {
-            report({ type: 'sub', client: id, label, topic, qos: opts.qos ?? 0, state: 'refused', error: describeError(args[0]) });
+            report({ type: 'sub', client: id, label, topic, qos: printable(opts.qos ?? 0), state: 'refused', error: describeError(args[0]) });
             if (fail) fail(...args);
           };
           return wrapped;
@@ -217,7 +224,7 @@ export function instrumentMqtt(realMqtt, { rules, report, guard }) {
       },
       unsubscribe(opts) {
         const rc = request('unsubscribe', opts, (wrapped) => wrapped);
-        if (rc === 0) report({ type: 'sub', client: id, label, topic: opts?.topic, state: 'removed' });
+        if (rc === 0) report({ type: 'sub', client: id, label, topic: printable(opts?.topic), state: 'removed' });
         return rc;
       },
       close() {
