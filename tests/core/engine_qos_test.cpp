@@ -211,6 +211,49 @@ TEST(EngineQos, BrokerReceiveMaximumLimitsTheWindow) {
   EXPECT_EQ(h.events.result(6), ErrorCode::ok);
 }
 
+// A broker may come back with a smaller Receive Maximum than the publishes still in flight:
+// only that many go out again [MQTT-3.3.4-7] (a strict broker disconnects with 0x93 otherwise,
+// and the client would resend them all on every reconnection); each acknowledgement lets the
+// next one go, with its DUP flag and identifier kept.
+TEST(EngineQos, ResumedPublishesRespectTheNewReceiveMaximum) {
+  MQTT_TEST_REQUIRES_V5();
+  for (bool session : {false, true}) {
+    ClientOptions o = basic_options(5);
+    o.clean = !session;
+    o.max_inflight = 10;
+    Harness h(o);
+    h.connect_ok();
+    for (Token t = 1; t <= 3; ++t) h.engine->publish(make_publish("a", std::to_string(t), 1 + t % 2), t);
+    uint16_t ids[3];
+    for (uint16_t& id : ids) id = h.expect<Publish>().packet_id;
+    h.drop_and_reopen();
+    Properties p;
+    p.receive_maximum = 1;
+    h.open_and_connack(session, p);
+    Publish first = h.expect<Publish>();
+    EXPECT_EQ(first.payload.as_string(), "1");
+    EXPECT_EQ(first.dup, session);
+    h.expect_nothing();
+    h.ack(PacketType::pubrec, first.packet_id);
+    h.expect_ack(PacketType::pubrel);
+    h.expect_nothing();  // released, still in flight: it counts until PUBCOMP
+    h.ack(PacketType::pubcomp, first.packet_id);
+    Publish second = h.expect<Publish>();
+    EXPECT_EQ(second.payload.as_string(), "2");
+    EXPECT_EQ(second.packet_id, ids[1]);
+    EXPECT_EQ(second.dup, session);
+    h.expect_nothing();
+    h.ack(PacketType::puback, second.packet_id);
+    Publish third = h.expect<Publish>();
+    EXPECT_EQ(third.payload.as_string(), "3");
+    h.ack(PacketType::pubrec, third.packet_id);
+    h.expect_ack(PacketType::pubrel);
+    h.ack(PacketType::pubcomp, third.packet_id);
+    for (Token t = 1; t <= 3; ++t) EXPECT_EQ(h.events.result(t), ErrorCode::ok) << "session " << session;
+    EXPECT_EQ(h.engine->inflight(), 0u);
+  }
+}
+
 TEST(EngineQos, MaxInflightLimitsTheWindowIn311) {
   ClientOptions o = basic_options();
   o.max_inflight = 1;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "support/scripted_broker.h"
+#include "vectors_reader.h"
 
 namespace mqtt::test {
 namespace {
@@ -112,6 +113,88 @@ TEST(EngineRequests, MalformedBytesAreAViolationNamingTheRule) {
   EXPECT_EQ(h.events.errors.back().code, ErrorCode::malformed_remaining_length);
   EXPECT_EQ(h.engine->state(), State::waiting);
   EXPECT_EQ(h.host.closes, 1u);
+}
+
+// The DISCONNECT reason code the 5.0 specification gives each violation the client detects.
+uint8_t spec_disconnect_reason(ErrorCode code) {
+  switch (code) {
+    // Malformed Packet (0x81): cannot be parsed [1.2, 4.13.1]: remaining length [1.5.5], length
+    // and contents, reserved flags [2.1.3], ill-formed UTF-8 [1.5.4], a property identifier not
+    // valid for the packet [2.2.2.2], both QoS bits set [MQTT-3.3.1-4].
+    case ErrorCode::malformed_remaining_length:
+    case ErrorCode::malformed_packet:
+    case ErrorCode::invalid_flags:
+    case ErrorCode::malformed_utf8:
+    case ErrorCode::property_not_allowed:
+    case ErrorCode::invalid_qos_from_server:
+      return 0x81;
+    case ErrorCode::packet_too_large: return 0x95;          // [3.1.2.11.4]
+    case ErrorCode::receive_maximum_exceeded: return 0x93;  // [3.1.2.11.3]
+    case ErrorCode::topic_alias_invalid: return 0x94;       // [3.2.2.3.8, 3.3.2.3.4]
+    // Protocol Error (0x82): parsed, but not allowed: a property twice or out of its range (said
+    // of each property), an empty topic without alias [3.3.2.1], wildcards in a topic name, a
+    // zero packet identifier, a reason code the packet may not carry, a packet out of place.
+    default: return 0x82;
+  }
+}
+
+// Every malformed or forbidden packet of tests/vectors/malformed.txt, arriving on an established
+// connection: an error naming it, the connection closed, nothing delivered; 5.0 first sends
+// DISCONNECT with the reason code the specification names (3.1.1 just closes [MQTT-4.8.0-1]).
+TEST(EngineRequests, EveryMalformedPacketClosesWithTheSpecifiedReason) {
+  for (const Vector& v : read_vectors("malformed.txt")) {
+    if (v.version == 5 && !MQTT_CONFIG_V5) continue;
+    SCOPED_TRACE("malformed.txt:" + std::to_string(v.line) + " " + v.name);
+    ClientOptions o = basic_options(v.version);
+    if (v.max_packet_size) o.max_packet_size = v.max_packet_size;
+    Harness h(o);
+    h.connect_ok();
+    h.engine->on_bytes(v.bytes.data(), v.bytes.size());
+    ASSERT_EQ(h.events.errors.size(), 1u);
+    ErrorCode code = h.events.errors[0].code;
+    // What the broker may not send at all is refused before its contents are looked at.
+    const uint8_t type = v.bytes[0] >> 4;
+    const bool client_only = type == 1 || type == 8 || type == 10 || type == 12;
+    const bool header = v.expect == "malformed_remaining_length" || v.expect == "packet_too_large" ||
+                        (v.bytes[0] & 0x0F) != (type == 8 || type == 10 ? 2 : 0);  // fixed header flags
+    EXPECT_EQ(error_name(code), client_only && !header ? "unexpected_packet" : v.expect);
+    EXPECT_TRUE(error_is_fatal(code));
+    EXPECT_EQ(h.host.closes, 1u);
+    EXPECT_EQ(h.engine->state(), State::waiting);
+    EXPECT_TRUE(h.events.messages.empty());
+    if (v.version == 5) {
+      ASSERT_EQ(h.pending(), 1u);
+      EXPECT_EQ(h.expect<Disconnect>().reason_code, spec_disconnect_reason(code)) << error_name(code);
+    }
+    h.expect_nothing();
+  }
+}
+
+// Packets only a client sends (and DISCONNECT from a 3.1.1 broker, which has none to send) end
+// the connection as unexpected, also when well formed; 5.0 says so with DISCONNECT 0x82.
+TEST(EngineRequests, ClientPacketsFromTheBrokerAreUnexpected) {
+  const std::vector<std::vector<uint8_t>> packets = {
+      {0xC0, 0x00},                                // PINGREQ
+      {0x82, 0x06, 0x00, 0x01, 0x00, 0x01, 'a', 0x00},  // SUBSCRIBE (3.1.1 layout)
+      {0xA2, 0x05, 0x00, 0x01, 0x00, 0x01, 'a'},   // UNSUBSCRIBE (3.1.1 layout)
+      {0xE0, 0x00},                                // DISCONNECT: 3.1.1 only
+  };
+  for (int version : {4, 5}) {
+    for (const std::vector<uint8_t>& bytes : packets) {
+      if (version == 5 && (bytes[0] == 0xE0 || !MQTT_CONFIG_V5)) continue;
+      SCOPED_TRACE("version " + std::to_string(version) + " type " + std::to_string(bytes[0] >> 4));
+      Harness h(basic_options(version));
+      h.connect_ok();
+      h.deliver_bytes(bytes);
+      ASSERT_EQ(h.events.errors.size(), 1u);
+      EXPECT_EQ(h.events.errors[0].code, ErrorCode::unexpected_packet);
+      EXPECT_EQ(h.host.closes, 1u);
+      if (version == 5) {
+        EXPECT_EQ(h.expect<Disconnect>().reason_code, 0x82);
+      }
+      h.expect_nothing();
+    }
+  }
 }
 
 TEST(EngineRequests, SessionPresentAfterCleanStartIsAViolation) {

@@ -182,6 +182,45 @@ TEST(EngineV5, BrokerLimitsFromConnack) {
   h.expect_nothing();
 }
 
+// Limits can shrink across a reconnection (a restarted or another broker): what is still in
+// flight and no longer allowed fails instead of going out again, since a broker disconnects
+// (0x9B, 0x9A, 0x95) on every resend and the client would loop.
+TEST(EngineV5, InFlightRequestsOverTheNewLimitsFailOnReconnection) {
+  for (bool session : {false, true}) {
+    ClientOptions o = basic_options(5);
+    o.clean = !session;
+    Harness h(o);
+    h.connect_ok();
+    PublishRequest retained = make_publish("t", "retained", 1);
+    retained.retain = true;
+    h.engine->publish(make_publish("t", "qos2", 2), 1);
+    h.engine->publish(retained, 2);
+    h.engine->publish(make_publish("t", std::string(100, 'x'), 1), 3);
+    h.engine->publish(make_publish("t", "fits", 1), 4);
+    h.engine->subscribe(make_subscribe("s/" + std::string(100, 'x')), 5);
+    for (int i = 0; i < 5; ++i) h.next();
+    h.drop_and_reopen();
+    Properties p;
+    p.maximum_qos = 1;
+    p.retain_available = 0;
+    p.maximum_packet_size = 64;
+    h.open_and_connack(session, p);
+    Publish resent = h.expect<Publish>();
+    EXPECT_EQ(resent.payload.as_string(), "fits");
+    h.expect_nothing();
+    EXPECT_EQ(h.events.result(1), ErrorCode::not_supported);
+    EXPECT_EQ(h.events.result(2), ErrorCode::not_supported);
+    EXPECT_EQ(h.events.result(3), ErrorCode::payload_too_large);
+    EXPECT_EQ(h.events.result(5), ErrorCode::payload_too_large);
+    EXPECT_EQ(h.events.count(4), 0u);
+    EXPECT_EQ(h.events.errors.size(), 4u);
+    EXPECT_EQ(h.engine->inflight(), 1u);
+    h.ack(PacketType::puback, resent.packet_id);
+    EXPECT_EQ(h.events.result(4), ErrorCode::ok);
+    EXPECT_EQ(h.engine->state(), State::connected);
+  }
+}
+
 TEST(EngineV5, ConnectCarriesTheFiveZeroProperties) {
   ClientOptions o = basic_options(5);
   o.session_expiry_interval = 300;
@@ -231,6 +270,29 @@ TEST(EngineV5, EnhancedAuthentication) {
   EXPECT_EQ(answer.properties.authentication_data.value.as_string(), "response");
   h.connack();
   EXPECT_EQ(h.events.result(1), ErrorCode::ok);
+}
+
+// The broker's AUTH must carry the method of our CONNECT (5.0 section 3.15.2.2.2: omitting it
+// is a Protocol Error; 4.12: the exchange uses the method the client chose).
+TEST(EngineV5, AuthWithAnotherMethodOrNoneIsAProtocolError) {
+  for (const char* method : {"", "PLAIN"}) {
+    ClientOptions o = basic_options(5);
+    o.authentication_method = "SCRAM-SHA-1";
+    Harness h(o);
+    h.engine->connect(1);
+    h.engine->on_open();
+    h.expect<Connect>();
+    Auth challenge;
+    challenge.reason_code = 0x18;
+    if (*method) challenge.properties.authentication_method = std::string_view(method);
+    h.deliver(challenge);
+    EXPECT_EQ(h.events.count(0), 0u);
+    EXPECT_TRUE(h.events.log.empty() || h.events.log[0] != "auth") << method;
+    ASSERT_EQ(h.events.errors.size(), 1u) << method;
+    EXPECT_EQ(h.events.errors[0].code, ErrorCode::protocol_error);
+    EXPECT_EQ(h.host.closes, 1u);
+    EXPECT_EQ(h.engine->state(), State::waiting);
+  }
 }
 
 TEST(EngineV5, AuthWithoutAMethodIsAViolationAndAuthIsRefusedIn311) {

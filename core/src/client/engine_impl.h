@@ -115,6 +115,7 @@ class Engine::Impl final : public FrameSink {
   void transmit(session::Request&& request);
   void send_publish_bytes(session::Request& request);
   void retransmit(session::Request& request, bool dup);
+  void resend_deferred();
   void restore_subscriptions();
   void complete(const session::Request& request, const Error& result);
   ErrorCode check_broker_limits(const session::Request& request) const;

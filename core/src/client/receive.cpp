@@ -128,6 +128,7 @@ void Engine::Impl::handle_suback(const Suback& s) {
 
 void Engine::Impl::request_done(const Error& result, Request&& request) {
   ids_.release(request.packet_id);
+  if (request.is_windowed() && inflight_.publishes() >= window_) resend_deferred();
   uint32_t link = link_;
   complete(request, result);
   // The broker's refusal of a request is also an `error` event.
@@ -144,9 +145,17 @@ void Engine::Impl::handle_disconnect(const Disconnect& d) {
   lose_connection(reason, true);
 }
 
+// AUTH only answers a CONNECT (or AUTH) of ours that named a method, and names that same method
+// (5.0 sections 3.15.2.2.2 and 4.12).
 void Engine::Impl::handle_auth(const Auth& a) {
-  if (!v5() || options_.text(StoredOptions::authentication_method).empty()) return violation(ErrorCode::protocol_error);
-  events_.on_auth(a);
+#if MQTT_CONFIG_V5
+  const std::string_view method = options_.text(StoredOptions::authentication_method);
+  if (v5() && !method.empty() && a.properties.authentication_method && *a.properties.authentication_method == method)
+    return events_.on_auth(a);
+#else
+  (void)a;
+#endif
+  violation(ErrorCode::protocol_error);
 }
 
 void Engine::Impl::send_ack(PacketType type, uint16_t packet_id, uint8_t reason_code) {

@@ -9,16 +9,18 @@ namespace mqtt {
 namespace {
 
 #if MQTT_CONFIG_V5
-// The DISCONNECT reason code that tells the broker why we hang up [MQTT-4.13.2].
+// The DISCONNECT reason code that tells the broker why we hang up [MQTT-4.13.2]: Malformed Packet
+// for what cannot be parsed, ill-formed UTF-8, a property identifier not valid for the packet
+// (2.2.2.2) and both QoS bits set [MQTT-3.3.1-4]; Protocol Error for what parses but is not
+// allowed (a property repeated or out of its range, an empty topic without alias …).
 uint8_t disconnect_reason(ErrorCode code) {
   switch (code) {
     case ErrorCode::malformed_remaining_length:
     case ErrorCode::malformed_packet:
     case ErrorCode::invalid_flags:
     case ErrorCode::malformed_utf8:
-    case ErrorCode::malformed_topic:
-    case ErrorCode::duplicate_property:
-    case ErrorCode::malformed_property:
+    case ErrorCode::property_not_allowed:
+    case ErrorCode::invalid_qos_from_server:
       return 0x81;
     case ErrorCode::packet_too_large: return 0x95;
     case ErrorCode::receive_maximum_exceeded: return 0x93;
@@ -118,6 +120,14 @@ void Engine::Impl::give_up() {
   if (armed_ != kNever) host_.wake_at(kNever);
   armed_ = kNever;
   fail_all_pending(ErrorCode::closed);
+  // A closed engine may be kept until the application lets go of it: it keeps no session.
+  decoder_.reset();
+  std::vector<uint8_t>().swap(scratch_);
+  subscriptions_.clear();
+  incoming_qos2_.clear();
+#if MQTT_CONFIG_V5
+  aliases_.reset();
+#endif
   finished_ = true;
   events_.on_close();
 }

@@ -240,28 +240,47 @@ void Engine::Impl::retransmit(Request& r, bool dup) {
 // Session present: publishes with DUP, PUBREL for those past PUBREC [MQTT-4.4.0-1].
 // No session: the broker forgot everything. Publishes past PUBREC were accepted by it, so they
 // succeed; the others are sent again as new messages; the subscriptions are made again first.
+// Whatever the broker's limits (maybe smaller than on the last connection) no longer allow fails:
+// sending it would get the connection closed on every reconnection.
 void Engine::Impl::resume_session(bool session_present) {
-  std::vector<Request> accepted;
-  if (!session_present) {
-    incoming_qos2_.clear();
-    for (size_t i = 0; i < inflight_.size();) {
-      Request& r = inflight_.at(i);
-      if (r.kind == RequestKind::publish && r.stage == Stage::released) {
-        ids_.release(r.packet_id);
-        accepted.push_back(inflight_.take(&r));
-      } else {
-        ++i;
-      }
+  std::vector<Request> ended;  // accepted (past PUBREC, no session) or over the limits
+  if (!session_present) incoming_qos2_.clear();
+  for (size_t i = 0; i < inflight_.size();) {
+    Request& r = inflight_.at(i);
+    if (r.stage == Stage::released ? !session_present : check_broker_limits(r) != ErrorCode::ok) {
+      ids_.release(r.packet_id);
+      ended.push_back(inflight_.take(&r));
+    } else {
+      ++i;
     }
   }
   size_t earlier = inflight_.size();
   if (!session_present) restore_subscriptions();
   // Restored subscriptions went out first, so a message published below cannot miss them.
-  for (size_t i = 0; i < earlier; ++i) retransmit(inflight_.at(i), session_present);
+  // Publishes beyond the broker's (maybe smaller) Receive Maximum wait [MQTT-3.3.4-7]: each
+  // acknowledgement sends the next (resend_deferred()).
+  uint32_t windowed = 0;
+  for (size_t i = 0; i < earlier; ++i) {
+    Request& r = inflight_.at(i);
+    if (r.is_windowed() && windowed++ >= window_) r.set_dup(session_present);
+    else retransmit(r, session_present);
+  }
   uint32_t link = link_;
-  for (const Request& r : accepted) {
-    complete(r, Error{});
+  for (const Request& r : ended) {
+    Error result = err(r.stage == Stage::released ? ErrorCode::ok : check_broker_limits(r));
+    complete(r, result);
+    if (alive(link) && !result.ok()) events_.on_error(result);
     if (!alive(link)) return;
+  }
+}
+
+// The in-flight publishes after the first window_ were not sent again on this connection (see
+// resume_session()); after an acknowledgement the first of them is the window_-th.
+void Engine::Impl::resend_deferred() {
+  uint32_t windowed = 0;
+  for (size_t i = 0; i < inflight_.size(); ++i) {
+    Request& r = inflight_.at(i);
+    if (r.is_windowed() && ++windowed == window_) return retransmit(r, (r.packet[0] & 0x08) != 0);
   }
 }
 

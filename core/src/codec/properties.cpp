@@ -219,8 +219,8 @@ void read_properties(Reader& r, Properties& p, Where where) {
     const uint32_t id = pr.varint();
     const Info* info = find(id);
     if (!pr.ok()) break;
-    if (!info) return r.fail(ErrorCode::malformed_property);
-    if (!(info->where & where)) return r.fail(ErrorCode::property_not_allowed);
+    // An identifier unknown or not valid for the packet: Malformed Packet (5.0 section 2.2.2.2).
+    if (!info || !(info->where & where)) return r.fail(ErrorCode::property_not_allowed);
     if ((seen >> id & 1) && !may_repeat(info->id, where)) {
       return r.fail(ErrorCode::duplicate_property);
     }

@@ -18,8 +18,9 @@ constexpr Where where(PacketType type) { return Where(1u << unsigned(type)); }
 // Writes the property length and the properties; property_not_allowed for one that may not appear
 // `where`, invalid_property for a value outside its range. Returns the property length.
 uint32_t write_properties(Writer& w, const Properties& props, Where where);
-// Reads a property length and the properties: malformed_property (unknown identifier or value out
-// of range), property_not_allowed, duplicate_property; strings and binary data are views.
+// Reads a property length and the properties: property_not_allowed (identifier unknown or not
+// valid `where`), malformed_property (value out of range), duplicate_property; strings and binary
+// data are views.
 void read_properties(Reader& r, Properties& props, Where where);
 #else
 inline uint32_t write_properties(Writer&, const PacketProperties&, Where) { return 0; }

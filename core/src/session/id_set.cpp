@@ -14,6 +14,8 @@ size_t IdSet::position(uint16_t id) const {
   return lo;
 }
 
+void IdSet::clear() { std::vector<uint8_t>().swap(bytes_); }
+
 bool IdSet::contains(uint16_t id) const {
   size_t i = position(id);
   return i < size() && at(i) == id;

@@ -16,7 +16,7 @@ class IdSet {
   // False if `id` was not held.
   bool erase(uint16_t id);
   size_t size() const { return bytes_.size() / 2; }
-  void clear() { bytes_.clear(); }
+  void clear();  // memory too
 
  private:
   // Where `id` is or would go.

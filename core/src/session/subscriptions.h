@@ -16,6 +16,7 @@ class SubscriptionRegistry {
   void add(Request granted);
   void remove(std::string_view filter);
   const std::vector<Request>& all() const { return items_; }
+  void clear() { std::vector<Request>().swap(items_); }  // memory too
   size_t size() const { return items_.size(); }
 
  private:
