@@ -115,7 +115,8 @@ describe('playground', () => {
       // Nested workers and channels to other contexts of the origin, origin-wide storage and
       // locks through the navigator, and the same names looked up another way.
       "console.log('contexts', typeof Worker, typeof SharedWorker, typeof BroadcastChannel, typeof cookieStore);",
-      "console.log('navigator', typeof navigator.storageBuckets, typeof navigator.locks, typeof navigator.serviceWorker);",
+      "console.log('navigator', typeof navigator.storageBuckets, typeof navigator.locks, typeof navigator.serviceWorker,",
+      "  typeof navigator.usb, typeof navigator.hid, typeof navigator.serial);",
       "var global = Function('return this')();",
       "var onPrototypes = [];",
       "for (var o = self; o; o = Object.getPrototypeOf(o)) onPrototypes.push('indexedDB' in o, 'caches' in o, 'fetch' in o);",
@@ -128,7 +129,7 @@ describe('playground', () => {
     await consoleLine(page, 'isolation undefined undefined undefined undefined undefined undefined undefined undefined').waitFor();
     await consoleLine(page, 'storage undefined undefined').waitFor();
     await consoleLine(page, 'contexts undefined undefined undefined undefined').waitFor();
-    await consoleLine(page, 'navigator undefined undefined undefined').waitFor();
+    await consoleLine(page, 'navigator undefined undefined undefined undefined undefined undefined').waitFor();
     await consoleLine(page, 'reached true undefined -1').waitFor();
     await consoleLine(page, 'data import refused').waitFor();
     await page.context().close();

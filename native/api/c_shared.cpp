@@ -62,7 +62,8 @@ void convert(const mqtt_options_t& o, ClientOptions& out) {
   if (o.client_id) out.client_id = o.client_id;
   if (o.username) out.username = std::string(o.username);
   if (o.password) out.password = std::string(o.password);
-  if (o.keepalive_interval >= 0) out.keepalive_interval = o.keepalive_interval;
+  // -1 is the default; any other negative value stays, to be refused as invalid.
+  if (o.keepalive_interval != -1) out.keepalive_interval = o.keepalive_interval;
   if (o.protocol_version != 0) out.protocol_version = o.protocol_version;
   if (o.clean >= 0) out.clean = o.clean != 0;
   out.session_expiry_interval = o.session_expiry_interval;

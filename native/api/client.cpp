@@ -63,12 +63,16 @@ class Client::Impl final : public Client, public Events {
   static void destroy(Client* handle) {
     Impl* impl = static_cast<Impl*>(handle);
     Loop& loop = impl->loop();
-    if (!loop.in_loop_thread())
+    if (!loop.in_loop_thread()) {
       loop.call([impl] { delete impl; });
-    else if (impl->depth_ == 0)
+    } else if (impl->depth_ == 0) {
       delete impl;
-    else
+    } else {
+      // Silent from now on: what the Engine still reports during this round (the other
+      // messages of the same read, a completion) reaches nobody.
+      impl->destroying_ = true;
       loop.post([impl] { delete impl; });
+    }
   }
 
   Loop& loop() { return connection_.loop(); }
@@ -259,8 +263,8 @@ class Client::Impl final : public Client, public Events {
   std::vector<Entry> listeners_;
   ListenerId next_listener_ = 1;
   Token next_token_ = kConnectToken + 1;
-  uint16_t depth_ = 0;  // > 0 while a user callback runs
-  bool destroying_ = false;
+  uint16_t depth_ = 0;      // > 0 while a user callback runs
+  bool destroying_ = false;  // the handle was dropped: no callback runs any more
   native::Connection connection_;  // last: destroyed first (see ~Impl)
 };
 

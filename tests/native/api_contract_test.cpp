@@ -356,5 +356,89 @@ TEST_F(Contract, RefusedPublishFailsOnceWithTheBrokersReason) {
   (void)!system(("rm -rf '" + dir + "'").c_str());
 }
 
+// Messages that arrive together (one read) while the application drops the client inside the
+// first one's listener: no listener runs for the others ("no callback runs after a client is
+// dropped"), in C++ and in C.
+struct Batch {
+  Loop sub_loop, pub_loop;
+  std::unique_ptr<Recorder> publisher;
+  void send_three(const std::string& t) {
+    int acked = 0;
+    for (int i = 0; i < 3; ++i)
+      ASSERT_EQ(publisher->client->publish({t, std::to_string(i), 1, [&] { ++acked; }}), 0);
+    ASSERT_TRUE(pub_loop.run_until([&] { return acked == 3; }, 5000));
+    pub_loop.run_until([] { return false; }, 100);  // the broker forwards them meanwhile
+  }
+};
+
+TEST_F(Contract, DroppedInsideAListenerHearsNoMoreOfTheSameRead) {
+  const std::string t = topic("batch");
+  Batch b;
+  b.publisher = make_client(base_options(b.pub_loop, broker_->port()));
+  auto sub = make_client(base_options(b.sub_loop, broker_->port()));
+  ASSERT_TRUE(b.pub_loop.run_until([&] { return b.publisher->connected; }, 5000));
+  ASSERT_TRUE(b.sub_loop.run_until([&] { return sub->connected; }, 5000));
+  ASSERT_TRUE(subscribe_and_wait(b.sub_loop, *sub, t, 1));
+
+  int calls = 0;
+  std::shared_ptr<Client> held = sub->client;
+  sub->client.reset();
+  held->on("message", [&](const std::string&, const std::vector<uint8_t>&) {
+    ++calls;
+    held.reset();  // the last handle, inside the listener
+  });
+  held->on("close", [&] { ++calls; });
+  b.send_three(t);
+  ASSERT_TRUE(b.sub_loop.run_until([&] { return held == nullptr; }, 5000));
+  b.sub_loop.run_until([] { return false; }, 100);
+  EXPECT_EQ(calls, 1);
+}
+
+TEST_F(Contract, CDestroyedInsideAListenerHearsNoMoreOfTheSameRead) {
+  const std::string t = topic("c-batch");
+  Batch b;
+  b.publisher = make_client(base_options(b.pub_loop, broker_->port()));
+  ASSERT_TRUE(b.pub_loop.run_until([&] { return b.publisher->connected; }, 5000));
+  mqtt_loop_t* loop = mqtt_loop_create();
+  struct State {
+    mqtt_client_t* client = nullptr;
+    int connected = 0, subscribed = 0, calls = 0;
+  } s;
+  mqtt_options_t options = MQTT_OPTIONS_INIT;
+  options.host = "127.0.0.1";
+  options.port = broker_->port();
+  options.loop = loop;
+  options.user = &s;
+  options.success = [](mqtt_client_t*, void* user) { ++static_cast<State*>(user)->connected; };
+  s.client = mqtt_create_client(&options);
+  ASSERT_NE(s.client, nullptr);
+  auto run_until = [&](const std::function<bool()>& done) {
+    for (int i = 0; i < 500 && !done(); ++i) mqtt_loop_run_once(loop, 10);
+    return done();
+  };
+  ASSERT_TRUE(run_until([&] { return s.connected == 1; }));
+  mqtt_subscribe_options_t sub{};
+  sub.topic = t.c_str();
+  sub.qos = 1;
+  sub.user = &s;
+  sub.success = [](mqtt_client_t*, void* user) { ++static_cast<State*>(user)->subscribed; };
+  ASSERT_EQ(mqtt_subscribe(s.client, &sub), 0);
+  ASSERT_TRUE(run_until([&] { return s.subscribed == 1; }));
+  ASSERT_EQ(mqtt_on(s.client, MQTT_EVENT_MESSAGE,
+                    [](mqtt_client_t* c, const mqtt_event_t*, void* user) {
+                      auto* state = static_cast<State*>(user);
+                      ++state->calls;
+                      mqtt_destroy(c);
+                      state->client = nullptr;
+                    },
+                    &s),
+            0);
+  b.send_three(t);
+  ASSERT_TRUE(run_until([&] { return s.client == nullptr; }));
+  for (int i = 0; i < 10; ++i) mqtt_loop_run_once(loop, 10);
+  EXPECT_EQ(s.calls, 1);
+  mqtt_loop_destroy(loop);
+}
+
 }  // namespace
 }  // namespace mqtt::test

@@ -510,6 +510,41 @@ TEST(CApi, NullAndInvalidArgumentsAreRefusedWithACode) {
   EXPECT_EQ(mqtt_create_client(nullptr), nullptr);
   mqtt_loop_t* loop = mqtt_loop_create();
   mqtt_options_t options = MQTT_OPTIONS_INIT;
+  // Invalid options: NULL, and fail (with no client) says which.
+  struct Invalid {
+    int calls = 0, code = 0;
+  } invalid;
+  options.loop = loop;
+  options.user = &invalid;
+  options.fail = [](mqtt_client_t* client, const mqtt_error_t* e, void* user) {
+    auto* i = static_cast<Invalid*>(user);
+    i->calls += client == nullptr;
+    i->code = e->code;
+  };
+  auto refused = [&](void (*change)(mqtt_options_t&), int code) {
+    mqtt_options_t o = options;
+    o.host = "127.0.0.1";
+    change(o);
+    invalid = Invalid();
+    EXPECT_EQ(mqtt_create_client(&o), nullptr) << code;
+    EXPECT_EQ(invalid.calls, 1) << code;
+    EXPECT_EQ(invalid.code, code);
+  };
+  refused([](mqtt_options_t& o) { o.host = nullptr; }, MQTT_ERR_MISSING_HOST);
+  refused([](mqtt_options_t& o) { o.port = -1; }, MQTT_ERR_INVALID_PORT);
+  refused([](mqtt_options_t& o) { o.port = 65536; }, MQTT_ERR_INVALID_PORT);
+  refused([](mqtt_options_t& o) { o.keepalive_interval = -2; }, MQTT_ERR_INVALID_KEEPALIVE);
+  refused([](mqtt_options_t& o) { o.keepalive_interval = 65536; }, MQTT_ERR_INVALID_KEEPALIVE);
+  refused([](mqtt_options_t& o) { o.protocol_version = 3; }, MQTT_ERR_INVALID_PROTOCOL_VERSION);
+  refused([](mqtt_options_t& o) { o.url = "http://x"; }, MQTT_ERR_INVALID_URL);
+  refused([](mqtt_options_t& o) { o.will_topic = "a/+"; }, MQTT_ERR_INVALID_TOPIC);
+  refused(
+      [](mqtt_options_t& o) {
+        o.will_topic = "w";
+        o.will_qos = 3;
+      },
+      MQTT_ERR_INVALID_QOS);
+  options = MQTT_OPTIONS_INIT;
   options.host = "127.0.0.1";
   options.port = 1;
   options.reconnect = 0;

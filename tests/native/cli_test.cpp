@@ -177,6 +177,11 @@ TEST_F(Cli, RefusedCredentialsExitWithCode3) {
                  "-m", "y"})
                 .status,
             0);
+  // The credentials in -L, as the README's example gives them.
+  EXPECT_EQ(run({mqtt_cli(), "pub", "-L", "mqtt://bob:pw@127.0.0.1:" + p + "/x", "-m", "y"}).status,
+            0);
+  EXPECT_EQ(run({mqtt_cli(), "pub", "-L", "mqtt://bob:bad@127.0.0.1:" + p + "/x", "-m", "y"}).status,
+            3);
   (void)!system(("rm -rf '" + dir + "'").c_str());
 }
 
