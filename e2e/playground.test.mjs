@@ -321,6 +321,15 @@ describe('examples', () => {
     return page;
   }
 
+  // Stop, and nothing went wrong on the page or in the browser (a refused resource, a policy
+  // violation) while the example ran.
+  async function finish(page) {
+    await stop(page);
+    assert.deepEqual(page.errors, []);
+    assert.deepEqual(page.browserErrors, []);
+    await page.context().close();
+  }
+
   test('publish / subscribe', async () => {
     const page = await runExample('pubsub');
     await consoleLine(page, 'playground/demo/a → first').waitFor();
@@ -331,9 +340,7 @@ describe('examples', () => {
     await form.getByRole('textbox', { name: 'Payload' }).fill('from the form');
     await form.getByRole('button', { name: 'Publish' }).click();
     await consoleLine(page, 'playground/demo/form → from the form').waitFor();
-    assert.deepEqual(page.errors, []);
-    await stop(page);
-    await page.context().close();
+    await finish(page);
   });
 
   test('QoS 2: every publish completes, every message arrives once', async () => {
@@ -342,8 +349,7 @@ describe('examples', () => {
     await consoleLine(page, 'received exactly once #10 qos 2').waitFor();
     const rows = page.locator('[data-testid="message-row"][data-dir="in"][data-topic="playground/qos2"]');
     await waitUntil(async () => (await rows.count()) === 10, '10 messages in');
-    await stop(page);
-    await page.context().close();
+    await finish(page);
   });
 
   test('binary payloads round trip intact and show as hex; the log filters', async () => {
@@ -357,8 +363,7 @@ describe('examples', () => {
     assert.equal(await empty.locator('.col-payload').textContent(), '(empty)');
     await page.getByRole('searchbox', { name: 'Filter messages' }).fill('empty');
     await waitUntil(async () => (await page.getByTestId('message-row').count()) === 2, 'the filter to leave the 2 empty messages');
-    await stop(page);
-    await page.context().close();
+    await finish(page);
   });
 
   test('simulated sensor: JSON readings, shown as JSON', async () => {
@@ -374,8 +379,7 @@ describe('examples', () => {
     await details.waitFor();
     assert.match(await details.textContent(), /"temperature": \d/);
     assert.match(await details.textContent(), /hex \(\d+ bytes\)7b 22/);
-    await stop(page);
-    await page.context().close();
+    await finish(page);
   });
 });
 
