@@ -16,7 +16,8 @@
 //    Receive Maximum, Maximum QoS, Retain Available and Maximum Packet Size, and its own queue
 //    and window limits;
 //  - events keep their order (connect, (disconnect, reconnect)*, close), `message` only while
-//    connected, nothing after `close`, and a wake-up is always held while waiting to reconnect;
+//    connected, nothing after `close`, and a wake-up is always held while connecting, waiting to
+//    reconnect, or connected with keep-alive (else a dead broker would go unnoticed);
 //  - after close nothing is left queued or in flight.
 #include <gtest/gtest.h>
 
@@ -405,7 +406,7 @@ class RandomRun {
     EXPECT_LE(h_.engine->queued(), options_.queue_max_messages) << where();
     EXPECT_LE(h_.engine->inflight(), options_.max_inflight) << where();
     State s = h_.engine->state();
-    if (s == State::waiting || s == State::connecting) {
+    if (s == State::waiting || s == State::connecting || (s == State::connected && options_.keepalive_interval)) {
       EXPECT_NE(h_.host.wake, kNever) << where() << "no wake-up held: the client would hang";
     }
   }
