@@ -2,6 +2,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -220,7 +221,13 @@ class Runner final : private Loop::Timer {
     }
     std::fwrite(message.data(), 1, message.size(), stdout);
     if (!args_.no_newline) std::fputc('\n', stdout);
-    std::fflush(stdout);
+    if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+      // SIGPIPE is ignored (sockets), so a reader that went away (`| head -1`) shows as EPIPE:
+      // that ends the run as mosquitto_sub's death by SIGPIPE would, but with status 0.
+      if (errno != EPIPE)
+        std::fprintf(stderr, "Error: cannot write the output: %s\n", std::strerror(errno));
+      return finish(errno == EPIPE ? kOk : kUsage);
+    }
     if (args_.count > 0 && ++received_ >= args_.count) finish(kOk);
   }
 

@@ -349,5 +349,22 @@ TEST_F(Cli, RefusedPublishExitsWith4AndSaysItOnce) {
   (void)!system(("rm -rf '" + dir + "'").c_str());
 }
 
+// `mqtt sub | head -n 1`: once the reader is gone, the next message ends sub (status 0) and the
+// pipeline finishes, as with mosquitto_sub (which SIGPIPE kills).
+TEST_F(Cli, SubEndsWhenItsReaderGoesAway) {
+  std::string t = topic("pipe");
+  // `timeout`: when the test fails, sub does not outlive it (it is not the shell's child).
+  Process pipeline({"/bin/sh", "-c",
+                    "timeout 30 '" + mqtt_cli() + "' sub -h 127.0.0.1 -p " + port() + " -t " + t +
+                        " | head -n 1"});
+  int status = -1;
+  for (int i = 0; i < 100 && status < 0; ++i) {
+    run({mqtt_cli(), "pub", "-h", "127.0.0.1", "-p", port(), "-t", t, "-m", "m" + std::to_string(i)});
+    status = pipeline.wait(100);
+  }
+  EXPECT_EQ(status, 0) << "the pipeline did not finish";
+  EXPECT_EQ(pipeline.out().substr(0, 1), "m") << pipeline.out();
+}
+
 }  // namespace
 }  // namespace mqtt::test
