@@ -115,7 +115,8 @@ describe('playground', () => {
       // Nested workers and channels to other contexts of the origin, origin-wide storage and
       // locks through the navigator, and the same names looked up another way.
       "console.log('contexts', typeof Worker, typeof SharedWorker, typeof BroadcastChannel, typeof cookieStore);",
-      "console.log('navigator', typeof navigator.storageBuckets, typeof navigator.locks, typeof navigator.serviceWorker);",
+      "console.log('navigator', typeof navigator.storageBuckets, typeof navigator.locks, typeof navigator.serviceWorker,",
+      "  typeof navigator.usb, typeof navigator.hid, typeof navigator.serial);",
       "var global = Function('return this')();",
       "var onPrototypes = [];",
       "for (var o = self; o; o = Object.getPrototypeOf(o)) onPrototypes.push('indexedDB' in o, 'caches' in o, 'fetch' in o);",
@@ -128,7 +129,7 @@ describe('playground', () => {
     await consoleLine(page, 'isolation undefined undefined undefined undefined undefined undefined undefined undefined').waitFor();
     await consoleLine(page, 'storage undefined undefined').waitFor();
     await consoleLine(page, 'contexts undefined undefined undefined undefined').waitFor();
-    await consoleLine(page, 'navigator undefined undefined undefined').waitFor();
+    await consoleLine(page, 'navigator undefined undefined undefined undefined undefined undefined').waitFor();
     await consoleLine(page, 'reached true undefined -1').waitFor();
     await consoleLine(page, 'data import refused').waitFor();
     await page.context().close();
@@ -320,6 +321,15 @@ describe('examples', () => {
     return page;
   }
 
+  // Stop, and nothing went wrong on the page or in the browser (a refused resource, a policy
+  // violation) while the example ran.
+  async function finish(page) {
+    await stop(page);
+    assert.deepEqual(page.errors, []);
+    assert.deepEqual(page.browserErrors, []);
+    await page.context().close();
+  }
+
   test('publish / subscribe', async () => {
     const page = await runExample('pubsub');
     await consoleLine(page, 'playground/demo/a → first').waitFor();
@@ -330,9 +340,7 @@ describe('examples', () => {
     await form.getByRole('textbox', { name: 'Payload' }).fill('from the form');
     await form.getByRole('button', { name: 'Publish' }).click();
     await consoleLine(page, 'playground/demo/form → from the form').waitFor();
-    assert.deepEqual(page.errors, []);
-    await stop(page);
-    await page.context().close();
+    await finish(page);
   });
 
   test('QoS 2: every publish completes, every message arrives once', async () => {
@@ -341,8 +349,7 @@ describe('examples', () => {
     await consoleLine(page, 'received exactly once #10 qos 2').waitFor();
     const rows = page.locator('[data-testid="message-row"][data-dir="in"][data-topic="playground/qos2"]');
     await waitUntil(async () => (await rows.count()) === 10, '10 messages in');
-    await stop(page);
-    await page.context().close();
+    await finish(page);
   });
 
   test('binary payloads round trip intact and show as hex; the log filters', async () => {
@@ -356,8 +363,7 @@ describe('examples', () => {
     assert.equal(await empty.locator('.col-payload').textContent(), '(empty)');
     await page.getByRole('searchbox', { name: 'Filter messages' }).fill('empty');
     await waitUntil(async () => (await page.getByTestId('message-row').count()) === 2, 'the filter to leave the 2 empty messages');
-    await stop(page);
-    await page.context().close();
+    await finish(page);
   });
 
   test('simulated sensor: JSON readings, shown as JSON', async () => {
@@ -373,8 +379,7 @@ describe('examples', () => {
     await details.waitFor();
     assert.match(await details.textContent(), /"temperature": \d/);
     assert.match(await details.textContent(), /hex \(\d+ bytes\)7b 22/);
-    await stop(page);
-    await page.context().close();
+    await finish(page);
   });
 });
 

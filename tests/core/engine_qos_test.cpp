@@ -94,6 +94,37 @@ TEST(EngineQos, AckForAnUnknownIdIsAViolation) {
   EXPECT_EQ(h.engine->state(), State::waiting);
 }
 
+// An acknowledgement of the wrong kind for a publish in flight (PUBACK for QoS 2, before or
+// after PUBREC; PUBREC or PUBCOMP for QoS 1; PUBCOMP before PUBREC) is a protocol error: it
+// completes nothing, the connection ends, and the publish stays in flight for the next one.
+TEST(EngineQos, AcksOfTheWrongKindAreProtocolErrors) {
+  struct Case {
+    int qos;
+    PacketType ack;
+    bool after_pubrec;
+  };
+  for (Case c : {Case{2, PacketType::puback, false}, Case{2, PacketType::puback, true},
+                 Case{1, PacketType::pubrec, false}, Case{1, PacketType::pubcomp, false},
+                 Case{2, PacketType::pubcomp, false}}) {
+    SCOPED_TRACE("qos " + std::to_string(c.qos) + " ack " + std::to_string(static_cast<int>(c.ack)));
+    Harness h(basic_options());
+    h.connect_ok();
+    h.engine->publish(make_publish("a", "x", c.qos), 1);
+    uint16_t id = h.expect<Publish>().packet_id;
+    if (c.after_pubrec) {
+      h.ack(PacketType::pubrec, id);
+      h.expect_ack(PacketType::pubrel);
+    }
+    h.ack(c.ack, id);
+    ASSERT_EQ(h.events.errors.size(), 1u);
+    EXPECT_EQ(h.events.errors[0].code, ErrorCode::protocol_error);
+    EXPECT_EQ(h.events.count(1), 0u);
+    EXPECT_EQ(h.host.closes, 1u);
+    EXPECT_EQ(h.engine->state(), State::waiting);
+    EXPECT_EQ(h.engine->inflight(), 1u);
+  }
+}
+
 TEST(EngineQos, IncomingQos0And1AreDeliveredAndAcknowledged) {
   Harness h(basic_options());
   h.connect_ok();

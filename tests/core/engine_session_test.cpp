@@ -86,6 +86,31 @@ TEST(EngineSession, WithoutSessionResendsAsNewAndCompletesWhatTheBrokerAccepted)
   (void)id1;
 }
 
+// The application may close the client from the completion of one of the publishes a new
+// session ends at reconnection: the others still end, once, with `closed`.
+TEST(EngineSession, CloseFromTheCompletionOfAnAcceptedPublishStillEndsTheOthers) {
+  Harness h(basic_options());
+  h.connect_ok();
+  for (Token t = 1; t <= 3; ++t) {
+    h.engine->publish(make_publish("a", "released", 2), t);
+    h.ack(PacketType::pubrec, h.expect<Publish>().packet_id);
+    h.expect_ack(PacketType::pubrel);
+  }
+  h.drop_and_reopen();
+  h.events.complete_hook = [&](Token t, const Error&) {
+    if (t == 1) h.engine->close();
+  };
+  h.engine->on_open();
+  h.expect<Connect>();
+  h.connack(false);  // no session: all three were accepted by the broker
+  EXPECT_EQ(h.events.result(1), ErrorCode::ok);
+  for (Token t = 2; t <= 3; ++t) {
+    EXPECT_EQ(h.events.count(t), 1u) << t;
+    EXPECT_EQ(h.events.result(t), ErrorCode::closed) << t;
+  }
+  EXPECT_EQ(h.events.after_close, 0u);
+}
+
 TEST(EngineSession, NoRestoreWhenTheSessionIsPresent) {
   Harness h(persistent_options());
   h.connect_ok();
@@ -179,6 +204,37 @@ TEST(EngineSession, SubscribeAndUnsubscribeRefusals) {
   EXPECT_EQ(h.events.result(2), ErrorCode::unsubscribe_refused);
   EXPECT_EQ(h.events.events(), (std::vector<std::string>{"connect", "error:subscribe_refused",
                                                         "error:unsubscribe_refused"}));
+}
+
+// One filter per request, so one reason code per SUBACK (and 5.0 UNSUBACK) [MQTT-3.9.3-1,
+// MQTT-3.11.3-1]: another count is a protocol error that completes nothing.
+TEST(EngineSession, AnAckWithAnotherNumberOfReasonCodesIsAProtocolError) {
+  const uint8_t granted[] = {1, 1}, unsubscribed[] = {0, 0};
+  for (int version : {4, 5}) {
+    if (version == 5 && !MQTT_CONFIG_V5) continue;
+    for (bool unsubscribe : {false, true}) {
+      if (unsubscribe && version == 4) continue;  // a 3.1.1 UNSUBACK carries no codes at all
+      SCOPED_TRACE("version " + std::to_string(version) + (unsubscribe ? " UNSUBACK" : " SUBACK"));
+      Harness h(basic_options(version));
+      h.connect_ok();
+      Suback s;
+      if (unsubscribe) {
+        h.engine->unsubscribe({"a/#", {}}, 1);
+        s.type = PacketType::unsuback;
+        s.packet_id = h.expect<Unsubscribe>().packet_id;
+      } else {
+        h.engine->subscribe(make_subscribe("a/#", 1), 1);
+        s.type = PacketType::suback;
+        s.packet_id = h.expect<Subscribe>().packet_id;
+      }
+      s.reason_codes = Bytes(unsubscribe ? unsubscribed : granted, 2);
+      h.deliver(s);
+      ASSERT_EQ(h.events.errors.size(), 1u);
+      EXPECT_EQ(h.events.errors[0].code, ErrorCode::protocol_error);
+      EXPECT_EQ(h.events.count(1), 0u);
+      EXPECT_EQ(h.host.closes, 1u);
+    }
+  }
 }
 
 TEST(EngineSession, OfflineRequestsAreSentInOrderOnConnect) {

@@ -104,8 +104,10 @@ function writeRecord(u8, at, fields) {
 }
 
 // Instantiates the module from `wasmBinary` (its bytes) or `url` (fetched, compiled while it
-// streams in where the server sends application/wasm).
-export default async function createMqttWasm({ wasmBinary, url }) {
+// streams in where the server sends application/wasm): a promise of the binding, or with `sync`
+// (and `wasmBinary`) the binding itself, so that Node's entry needs no top-level await and
+// `require('mqtt-wasm')` works where Node can require an ES module.
+export default function createMqttWasm({ wasmBinary, url, sync = false }) {
   let memory;
   let u8 = null;  // the heap; renewed when it grew (the old buffer is then detached: length 0)
   const heap = () => (u8 && u8.length ? u8 : (u8 = new Uint8Array(memory.buffer)));
@@ -167,21 +169,14 @@ export default async function createMqttWasm({ wasmBinary, url }) {
     },
   };
   const imports = { env, wasi_snapshot_preview1 };
-  let result;
-  if (wasmBinary === undefined) {
-    const get = () => fetch(url, { credentials: 'same-origin' });
-    try {
-      result = await WebAssembly.instantiateStreaming(get(), imports);
-    } catch (e) {
-      result = await WebAssembly.instantiate(await (await get()).arrayBuffer(), imports);  // e.g. not served as application/wasm
-    }
-  } else {
-    result = await WebAssembly.instantiate(wasmBinary, imports);
-  }
-  const x = result.instance.exports;
-  memory = x.memory;
-  x._initialize();
-  const fixedArea = x.mqtt_input(REQUESTS, 0);
+  let x;  // the instance's exports, once instantiated
+  let fixedArea;
+  const start = (instance) => {
+    x = instance.exports;
+    memory = x.memory;
+    x._initialize();
+    fixedArea = x.mqtt_input(REQUESTS, 0);
+  };
   let topicView = null;  // heap().subarray over the topic area, renewed with the heap
   let lastTopic = null;  // the topic whose UTF-8 is in the topic area
   let lastTopicSize = 0;
@@ -296,7 +291,7 @@ export default async function createMqttWasm({ wasmBinary, url }) {
     }
   }
 
-  return {
+  const binding = {
     RawClient,
     // The payload of a message, as its own ArrayBuffer.
     slice: (at, size) => memory.buffer.slice(at, at + size),
@@ -319,4 +314,22 @@ export default async function createMqttWasm({ wasmBinary, url }) {
     },
     heapStats: () => ({ heapSize: memory.buffer.byteLength, allocated: x.mqtt_allocated() }),
   };
+
+  if (sync) {
+    start(new WebAssembly.Instance(new WebAssembly.Module(wasmBinary), imports));
+    return binding;
+  }
+  const instantiate = async () => {
+    if (wasmBinary !== undefined) return WebAssembly.instantiate(wasmBinary, imports);
+    const get = () => fetch(url, { credentials: 'same-origin' });
+    try {
+      return await WebAssembly.instantiateStreaming(get(), imports);
+    } catch (e) {
+      return WebAssembly.instantiate(await (await get()).arrayBuffer(), imports);  // e.g. not served as application/wasm
+    }
+  };
+  return instantiate().then((result) => {
+    start(result.instance);
+    return binding;
+  });
 }

@@ -1,7 +1,7 @@
 // The Node entry of `mqtt-wasm`: MQTT over TCP (`net`), TLS (`tls`) and WebSocket (Node's global
 // WebSocket where there is one, else the `ws` package). The .wasm is read from disk and handed
 // to the loader (dist/mqtt_wasm.mjs, built from js/binding.js) as its bytes.
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
 import { performance } from 'node:perf_hooks';
@@ -13,8 +13,9 @@ import { openWebSocket, turnBatcher } from './websocket.js';
 import { plainTimer } from './timer.js';
 import { errors as E } from './errors.js';
 
-const wasmBinary = await readFile(new URL('../dist/mqtt_wasm.wasm', import.meta.url));
-const wasm = await createMqttWasm({ wasmBinary });
+// Synchronous (a 50 KB module compiles in milliseconds): no top-level await, so that CommonJS can
+// require() this entry where Node allows requiring an ES module (20.19+, 22.12+).
+const wasm = createMqttWasm({ wasmBinary: readFileSync(new URL('../dist/mqtt_wasm.wasm', import.meta.url)), sync: true });
 
 const WebSocketClass = typeof globalThis.WebSocket === 'function' ? globalThis.WebSocket : WS;
 

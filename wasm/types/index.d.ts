@@ -246,6 +246,7 @@ export interface ClientEvents {
   connect: () => void;
   disconnect: (reason: MqttError) => void;
   reconnect: () => void;
+  /** `info` is passed to a listener that declares three parameters (or none, `...args`); a default value does not count. */
   message: (topic: string, message: ArrayBuffer, info: MessageInfo) => void;
   error: (error: MqttError) => void;
   close: () => void;

@@ -118,8 +118,9 @@ const HIDDEN_GLOBALS = [
   'webkitResolveLocalFileSystemSyncURL',
 ];
 // Origin-wide state reachable through the navigator: the site's file storage, storage buckets
-// (each has its own indexedDB and caches), Web Locks, service workers.
-const HIDDEN_NAVIGATOR = ['storage', 'storageBuckets', 'locks', 'serviceWorker'];
+// (each has its own indexedDB and caches), Web Locks, service workers, and the USB, HID and
+// serial devices a user may have granted the origin.
+const HIDDEN_NAVIGATOR = ['storage', 'storageBuckets', 'locks', 'serviceWorker', 'usb', 'hid', 'serial'];
 
 // Deletes each name along the whole prototype chain: a getter left on a prototype (e.g.
 // WorkerNavigator.prototype.storage) would still answer.
