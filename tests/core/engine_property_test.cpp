@@ -1,7 +1,8 @@
 // Engine property test: long random interleavings of requests (while connected, connecting and
 // offline), broker answers (right, refused, stale, out of order, hostile), connection drops,
 // time jumps past keep-alive and connect timeouts, reconnections with and without a session,
-// both protocol versions and tight limits. Seeded: a failure names its seed and replays
+// both protocol versions and tight limits, and re-entrant requests and close() from inside every
+// event and completion. Seeded: a failure names its seed and replays
 // (MQTT_PROPERTY_SEEDS=first-last runs other seeds).
 //
 // A model of the broker's side reads what the client sends and checks, after every step:
@@ -15,7 +16,8 @@
 //    Receive Maximum, Maximum QoS, Retain Available and Maximum Packet Size, and its own queue
 //    and window limits;
 //  - events keep their order (connect, (disconnect, reconnect)*, close), `message` only while
-//    connected, nothing after `close`, and a wake-up is always held while waiting to reconnect;
+//    connected, nothing after `close`, and a wake-up is always held while connecting, waiting to
+//    reconnect, or connected with keep-alive (else a dead broker would go unnoticed);
 //  - after close nothing is left queued or in flight.
 #include <gtest/gtest.h>
 
@@ -68,6 +70,11 @@ class RandomRun {
     h_.events.complete_hook = [this](Token, const Error&) {
       if (rng_() % 8 == 0) publish();  // re-entrant request from a completion
     };
+    // Re-entrant calls from every event: requests, and now and then close().
+    h_.events.connect_hook = [this] { reenter(64); };
+    h_.events.reconnect_hook = [this] { reenter(64); };
+    h_.events.disconnect_hook = [this](const Error&) { reenter(64); };
+    h_.events.error_hook = [this](const Error&) { reenter(128); };
     h_.events.message_hook = [this](const Message&) {
       EXPECT_EQ(h_.engine->state(), State::connected) << where() << "message while not connected";
       if (rng_() % 4 == 0) publish();
@@ -93,6 +100,7 @@ class RandomRun {
     ASSERT_EQ(h_.engine->inflight(), 0u) << where();
     // A request after close fails at once with `closed`.
     h_.events.complete_hook = nullptr;
+    h_.events.error_hook = nullptr;
     Token late = next_++;
     ASSERT_EQ(h_.engine->publish(make_publish("a", "x", 1), late), ErrorCode::closed);
     ASSERT_EQ(h_.events.result(late), ErrorCode::closed);
@@ -158,6 +166,16 @@ class RandomRun {
       r.retain = retain;
       return h_.engine->publish(r, t);
     });
+  }
+
+  void reenter(uint32_t close_one_in) {
+    switch (rng_() % 6) {
+      case 0: publish(); break;
+      case 1: subscribe(); break;
+      case 2: unsubscribe(); break;
+      default: break;
+    }
+    if (rng_() % close_one_in == 0) h_.engine->close();
   }
 
   void subscribe() {
@@ -388,7 +406,7 @@ class RandomRun {
     EXPECT_LE(h_.engine->queued(), options_.queue_max_messages) << where();
     EXPECT_LE(h_.engine->inflight(), options_.max_inflight) << where();
     State s = h_.engine->state();
-    if (s == State::waiting || s == State::connecting) {
+    if (s == State::waiting || s == State::connecting || (s == State::connected && options_.keepalive_interval)) {
       EXPECT_NE(h_.host.wake, kNever) << where() << "no wake-up held: the client would hang";
     }
   }

@@ -86,6 +86,31 @@ TEST(EngineSession, WithoutSessionResendsAsNewAndCompletesWhatTheBrokerAccepted)
   (void)id1;
 }
 
+// The application may close the client from the completion of one of the publishes a new
+// session ends at reconnection: the others still end, once, with `closed`.
+TEST(EngineSession, CloseFromTheCompletionOfAnAcceptedPublishStillEndsTheOthers) {
+  Harness h(basic_options());
+  h.connect_ok();
+  for (Token t = 1; t <= 3; ++t) {
+    h.engine->publish(make_publish("a", "released", 2), t);
+    h.ack(PacketType::pubrec, h.expect<Publish>().packet_id);
+    h.expect_ack(PacketType::pubrel);
+  }
+  h.drop_and_reopen();
+  h.events.complete_hook = [&](Token t, const Error&) {
+    if (t == 1) h.engine->close();
+  };
+  h.engine->on_open();
+  h.expect<Connect>();
+  h.connack(false);  // no session: all three were accepted by the broker
+  EXPECT_EQ(h.events.result(1), ErrorCode::ok);
+  for (Token t = 2; t <= 3; ++t) {
+    EXPECT_EQ(h.events.count(t), 1u) << t;
+    EXPECT_EQ(h.events.result(t), ErrorCode::closed) << t;
+  }
+  EXPECT_EQ(h.events.after_close, 0u);
+}
+
 TEST(EngineSession, NoRestoreWhenTheSessionIsPresent) {
   Harness h(persistent_options());
   h.connect_ok();

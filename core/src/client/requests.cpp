@@ -265,12 +265,12 @@ void Engine::Impl::resume_session(bool session_present) {
     if (r.is_windowed() && windowed++ >= window_) r.set_dup(session_present);
     else retransmit(r, session_present);
   }
-  uint32_t link = link_;
+  // Each ends once even if a callback closes the client: then with `closed`, like the rest.
   for (const Request& r : ended) {
     Error result = err(r.stage == Stage::released ? ErrorCode::ok : check_broker_limits(r));
+    if (state_ == State::closed) result.code = ErrorCode::closed;
     complete(r, result);
-    if (alive(link) && !result.ok()) events_.on_error(result);
-    if (!alive(link)) return;
+    if (state_ != State::closed && !result.ok()) events_.on_error(result);
   }
 }
 

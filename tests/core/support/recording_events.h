@@ -35,6 +35,8 @@ class RecordingEvents : public Events {
   std::function<void(const Message&)> message_hook;
   std::function<void(Token, const Error&)> complete_hook;
   std::function<void()> connect_hook;
+  std::function<void()> reconnect_hook;
+  std::function<void(const Error&)> disconnect_hook;
   std::function<void(const Error&)> error_hook;
   std::function<void(const Auth&)> auth_hook;
 
@@ -45,8 +47,12 @@ class RecordingEvents : public Events {
   void on_disconnect(const Error& reason) override {
     note("disconnect:" + std::string(error_name(reason.code)));
     disconnects.push_back(strip(reason));
+    if (disconnect_hook) disconnect_hook(reason);
   }
-  void on_reconnect() override { note("reconnect"); }
+  void on_reconnect() override {
+    note("reconnect");
+    if (reconnect_hook) reconnect_hook();
+  }
   void on_message(const Message& m) override {
     note("message:" + std::string(m.topic));
     messages.push_back({std::string(m.topic), std::string(m.payload.as_string()), m.qos, m.retain, m.dup});
