@@ -303,7 +303,7 @@ void print_help(bool pub, const char* program) {
         "  -m TEXT            the message\n"
         "  -f FILE            the contents of FILE as the message\n"
         "  -s                 all of standard input as one message\n"
-        "  -l                 one message per line of standard input\n"
+        "  -l                 one message per line of standard input, each sent as it comes\n"
         "  -n                 an empty (zero-length) message\n"
         "  -q 0|1|2           QoS (default 0)\n"
         "  -r                 retain\n"

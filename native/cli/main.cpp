@@ -1,7 +1,10 @@
 // `mqtt pub` and `mqtt sub`: mosquitto_pub and mosquitto_sub on this project's client.
+#include <poll.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -44,14 +47,25 @@ bool read_all(std::istream& in, std::string& out) {
   return !in.bad();
 }
 
-class Runner final : private Loop::Timer {
+// True when standard input is a pipe, socket or terminal: `-l` then publishes each line as it
+// comes (`tail -f log | mqtt pub -l`), as mosquitto_pub does. Anything else (a file,
+// /dev/null) is read at once: epoll cannot watch it.
+bool stdin_is_a_stream() {
+  struct stat st;
+  if (fstat(0, &st) != 0) return false;
+  return S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || isatty(0);
+}
+
+class Runner final : private Loop::Timer, private Loop::Source {
  public:
   explicit Runner(Args& args) : args_(args) {}
 
   int run(const char* program) {
     (void)program;
     Loop loop;
+    loop_ = &loop;
     g_loop = &loop;
+    streaming_ = args_.pub && args_.source == Args::Source::stdin_lines && stdin_is_a_stream();
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     signal(SIGPIPE, SIG_IGN);
@@ -94,8 +108,10 @@ class Runner final : private Loop::Timer {
       loop.start_timer(this, loop.now_ms() + static_cast<uint64_t>(args_.timeout_s) * 1000u);
     while (!finished_ && !g_interrupted) loop.run_once(-1);
     // Ctrl-C ends a subscriber as intended; a publisher whose messages were not all delivered
-    // says so by its status (close() below fails them silently).
-    if (!finished_) finish(args_.pub ? kInterrupted : kOk);
+    // says so by its status (close() below fails them silently). A streaming `-l` publisher
+    // that delivered every line it read ends with 0.
+    if (!finished_) finish(args_.pub && (pending_ > 0 || !connected_) ? kInterrupted : kOk);
+    if (watching_stdin_) loop.remove_source(this);
     loop.stop_timer(this);
     if (client_) {
       client_->close();
@@ -108,6 +124,28 @@ class Runner final : private Loop::Timer {
   }
 
  private:
+  // Standard input, watched once connected when `-l` streams it.
+  int poll_fd() const override { return input_done_ ? -1 : 0; }
+  short poll_events() const override { return POLLIN; }
+  void on_poll(short) override {
+    char buffer[4096];
+    ssize_t n = read(0, buffer, sizeof buffer);  // ready: does not block
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) return;
+    if (n > 0) {
+      partial_.append(buffer, static_cast<size_t>(n));
+      size_t start = 0;
+      for (size_t end; (end = partial_.find('\n', start)) != std::string::npos; start = end + 1)
+        if (!publish_one(partial_.substr(start, end - start))) return;
+      partial_.erase(0, start);
+      return;
+    }
+    // End of input (or an error reading it): the last line may lack its newline.
+    if (!partial_.empty() && !publish_one(partial_)) return;
+    partial_.clear();
+    input_done_ = true;
+    maybe_done();
+  }
+
   // --timeout: the whole run took too long.
   void on_timer() override {
     if (!args_.quiet) std::fprintf(stderr, "Timed out\n");
@@ -141,6 +179,7 @@ class Runner final : private Loop::Timer {
         break;
       }
       case Args::Source::stdin_lines: {
+        if (streaming_) break;  // read as it comes, once connected (on_poll)
         std::string line;
         while (std::getline(std::cin, line)) messages_.push_back(line);
         break;
@@ -152,6 +191,7 @@ class Runner final : private Loop::Timer {
   }
 
   void connected() {
+    connected_ = true;
     if (args_.debug)
       std::fprintf(stderr, "Connected as %s\n", client_ ? client_->client_id().c_str() : "?");
     if (args_.pub)
@@ -161,30 +201,47 @@ class Runner final : private Loop::Timer {
   }
 
   void publish_all() {
-    if (messages_.empty()) return finish(kOk);
-    remaining_ = messages_.size();
-    for (const std::string& m : messages_) {
-      PublishOptions p;
-      p.topic = args_.topics.front();
-      p.message = m;
-      p.qos = args_.qos;
-      p.retain = args_.retain;
-      p.user_properties = args_.user_properties;
-      if (args_.message_expiry) p.properties.message_expiry_interval = args_.message_expiry;
-      if (!args_.content_type.empty())
-        p.properties.content_type = std::string_view(args_.content_type);
-      if (!args_.response_topic.empty())
-        p.properties.response_topic = std::string_view(args_.response_topic);
-      p.success = [this] {
-        if (--remaining_ == 0) finish(kOk);
-      };
-      p.fail = [this](const ErrorInfo& e) {
-        if (finished_) return;
-        std::fprintf(stderr, "Error: publish failed: %s\n", e.message.c_str());
-        finish(kRequestFailed);
-      };
-      if (client_->publish(p) != 0) return;  // fail was called
+    for (const std::string& m : messages_)
+      if (!publish_one(m)) return;  // fail was called
+    messages_.clear();
+    if (streaming_) {
+      watching_stdin_ = true;
+      loop_->add_source(this);
+      return;
     }
+    input_done_ = true;
+    maybe_done();
+  }
+
+  // Publishes one message (read before this returns); false when it was refused.
+  bool publish_one(const std::string& m) {
+    PublishOptions p;
+    p.topic = args_.topics.front();
+    p.message = m;
+    p.qos = args_.qos;
+    p.retain = args_.retain;
+    p.user_properties = args_.user_properties;
+    if (args_.message_expiry) p.properties.message_expiry_interval = args_.message_expiry;
+    if (!args_.content_type.empty())
+      p.properties.content_type = std::string_view(args_.content_type);
+    if (!args_.response_topic.empty())
+      p.properties.response_topic = std::string_view(args_.response_topic);
+    p.success = [this] {
+      --pending_;
+      maybe_done();
+    };
+    p.fail = [this](const ErrorInfo& e) {
+      --pending_;
+      if (finished_) return;
+      std::fprintf(stderr, "Error: publish failed: %s\n", e.message.c_str());
+      finish(kRequestFailed);
+    };
+    ++pending_;
+    return client_->publish(p) == 0;
+  }
+
+  void maybe_done() {
+    if (input_done_ && pending_ == 0) finish(kOk);
   }
 
   void subscribe_all() {
@@ -220,7 +277,13 @@ class Runner final : private Loop::Timer {
     }
     std::fwrite(message.data(), 1, message.size(), stdout);
     if (!args_.no_newline) std::fputc('\n', stdout);
-    std::fflush(stdout);
+    if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+      // SIGPIPE is ignored (sockets), so a reader that went away (`| head -1`) shows as EPIPE:
+      // that ends the run as mosquitto_sub's death by SIGPIPE would, but with status 0.
+      if (errno != EPIPE)
+        std::fprintf(stderr, "Error: cannot write the output: %s\n", std::strerror(errno));
+      return finish(errno == EPIPE ? kOk : kUsage);
+    }
     if (args_.count > 0 && ++received_ >= args_.count) finish(kOk);
   }
 
@@ -231,9 +294,16 @@ class Runner final : private Loop::Timer {
   }
 
   Args& args_;
+  Loop* loop_ = nullptr;
   std::shared_ptr<Client> client_;
   std::vector<std::string> messages_;
-  size_t remaining_ = 0;
+  size_t remaining_ = 0;      // sub: subscriptions not yet granted
+  size_t pending_ = 0;        // pub: publishes not yet completed
+  bool streaming_ = false;    // pub -l from a pipe or terminal: lines published as they come
+  bool watching_stdin_ = false;
+  bool input_done_ = false;   // pub: every message has been handed to the client
+  bool connected_ = false;
+  std::string partial_;       // pub -l: the line being read
   long received_ = 0;
   bool subscribed_ = false;
   bool subscribed_once_ = false;

@@ -17,6 +17,8 @@ function(mqtt_generate_c_errors dir)
       string(APPEND MQTT_ERR_TABLE "  X(${CMAKE_MATCH_1}, MQTT_ERR_${upper}) \\\n")
     endif()
   endforeach()
+  # No comma after the last enumerator: C89 compilers (-pedantic) refuse one.
+  string(REGEX REPLACE ",\n$" "\n" MQTT_ERR_ENUM "${MQTT_ERR_ENUM}")
   file(CONFIGURE OUTPUT ${dir}/mqtt_errors.h CONTENT
 "/* Generated from core/include/mqtt/error.h (MQTT_ERRORS) by native/cmake/c_errors.cmake. */
 #ifndef MQTT_ERRORS_H

@@ -22,7 +22,7 @@ describe('mqtt-wasm: the createClient contract in Node', { skip: notBuilt }, () 
 
   // Mosquitto logs each CONNECT as "New client connected from A as ID (pV, cC, kK, u'USER')";
   // its log reaches the file when it stops, so every client connects first.
-  it('defaults on the wire: keep-alive 60 s, clean session, MQTT 3.1.1, a generated client id; close() sends DISCONNECT', { timeout: 60000 }, async () => {
+  it('defaults on the wire: keep-alive 60 s, clean session, MQTT 3.1.1, a generated client id', { timeout: 60000 }, async () => {
     const base = { host: broker.host, port: broker.tcpPort, username: 'alice', password: 'secret' };
     const defaults = await connect(mqtt, base);
     const generated = defaults.clientId;
@@ -39,7 +39,6 @@ describe('mqtt-wasm: the createClient contract in Node', { skip: notBuilt }, () 
     assert.match(line(generated) || '', /\(p2, c1, k60, u'alice'\)/, 'defaults: MQTT 3.1.1, clean, 60 s, the user name');
     assert.match(line('contract-k0') || '', /\(p2, c1, k0, u'alice'\)/, 'keepalive_interval 0 turns keep-alive off');
     assert.match(line('contract-k17') || '', /\(p2, c0, k17, u'alice'\)/, 'keepalive_interval and clean as given');
-    for (const id of [generated, 'contract-k0', 'contract-k17']) assert.ok(log.includes(`Received DISCONNECT from ${id}\n`), `close() sent DISCONNECT (${id})`);
   });
 
   it('a wrong password: fail once and `error` with NOT_AUTHORIZED; without reconnection `close` follows', { timeout: 30000 }, async () => {

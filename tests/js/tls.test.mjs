@@ -44,7 +44,7 @@ describe('mqtt-wasm in Node over TLS', { skip: notBuilt }, () => {
   // Node 22 and later have a global WebSocket, which takes no TLS options; Node 20 has it behind
   // a flag. In a child process that has it, wss with `tls` must still use them.
   it('wss with tls options where Node has a global WebSocket', { timeout: 30000 }, () => {
-    const flags = typeof WebSocket === 'function' ? [] : ['--experimental-websocket'];
+    const flags = process.allowedNodeEnvironmentFlags.has('--experimental-websocket') ? ['--experimental-websocket'] : [];
     const source = `
       if (typeof WebSocket !== 'function') throw new Error('no global WebSocket');
       const { default: mqtt } = await import(${JSON.stringify(new URL('../../wasm/js/node.js', import.meta.url).href)});

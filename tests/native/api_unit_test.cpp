@@ -299,6 +299,9 @@ TEST(Payload, TemporariesAreKeptAndCopiesStayValid) {
   Payload view(text);
   EXPECT_EQ(view.data, reinterpret_cast<const uint8_t*>(text.data()));  // lvalues are not copied
   EXPECT_FALSE(Payload().present);
+  const char* none = nullptr;  // a missing message, not a crash in strlen
+  EXPECT_FALSE(Payload(none).present);
+  EXPECT_TRUE(Payload("").present);
 }
 
 // The application may let go of the client inside one of its own callbacks: the Engine is on the

@@ -1,5 +1,7 @@
 // The `mqtt` tool run as a user runs it: pub, sub, flags, exit codes.
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -346,6 +348,66 @@ TEST_F(Cli, RefusedPublishExitsWith4AndSaysItOnce) {
                  "y", "-q", "1"})
                 .status,
             0);
+  (void)!system(("rm -rf '" + dir + "'").c_str());
+}
+
+// `mqtt sub | head -n 1`: once the reader is gone, the next message ends sub (status 0) and the
+// pipeline finishes, as with mosquitto_sub (which SIGPIPE kills).
+TEST_F(Cli, SubEndsWhenItsReaderGoesAway) {
+  std::string t = topic("pipe");
+  // `timeout`: when the test fails, sub does not outlive it (it is not the shell's child).
+  Process pipeline({"/bin/sh", "-c",
+                    "timeout 30 '" + mqtt_cli() + "' sub -h 127.0.0.1 -p " + port() + " -t " + t +
+                        " | head -n 1"});
+  int status = -1;
+  for (int i = 0; i < 100 && status < 0; ++i) {
+    run({mqtt_cli(), "pub", "-h", "127.0.0.1", "-p", port(), "-t", t, "-m", "m" + std::to_string(i)});
+    status = pipeline.wait(100);
+  }
+  EXPECT_EQ(status, 0) << "the pipeline did not finish";
+  EXPECT_EQ(pipeline.out().substr(0, 1), "m") << pipeline.out();
+}
+
+// `-l` from a pipe publishes each line as it comes (`tail -f log | mqtt pub -l`, as
+// mosquitto_pub): the first line arrives while the writer still holds the pipe open; the end of
+// input ends the run once every line is delivered.
+TEST_F(Cli, PubLinesStreamFromAPipe) {
+  std::string t = topic("stream");
+  Loop loop;
+  auto watcher = make_client(base_options(loop, broker_->port()));
+  ASSERT_TRUE(loop.run_until([&] { return watcher->connected; }, 5000));
+  ASSERT_TRUE(subscribe_and_wait(loop, *watcher, t, 1));
+  std::string dir = make_temp_dir("mqtt-cli-fifo");
+  std::string fifo = dir + "/lines";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  Process pub({"/bin/sh", "-c",
+               "exec '" + mqtt_cli() + "' pub -h 127.0.0.1 -p " + port() + " -t " + t +
+                   " -q 1 -l < '" + fifo + "'"});
+  int writer = open(fifo.c_str(), O_WRONLY);  // waits for the tool to open it
+  ASSERT_GE(writer, 0);
+  ASSERT_EQ(write(writer, "first\nsec", 9), 9);
+  EXPECT_TRUE(loop.run_until([&] { return watcher->messages.size() == 1; }, 5000))
+      << "the first line was not published before the end of input";
+  ASSERT_EQ(write(writer, "ond\nlast", 8), 8);  // the last line has no newline
+  close(writer);
+  EXPECT_EQ(pub.wait(5000), 0) << pub.err();
+  ASSERT_TRUE(loop.run_until([&] { return watcher->messages.size() == 3; }, 5000));
+  EXPECT_EQ(watcher->messages[0].payload, bytes("first"));
+  EXPECT_EQ(watcher->messages[1].payload, bytes("second"));
+  EXPECT_EQ(watcher->messages[2].payload, bytes("last"));
+  // Input that cannot be watched is read at once: a file, /dev/null (nothing to send).
+  std::ofstream(dir + "/file") << "from a file";
+  RunResult file = run({"/bin/sh", "-c",
+                        "'" + mqtt_cli() + "' pub -h 127.0.0.1 -p " + port() + " -t " + t +
+                            " -l < '" + dir + "/file'"});
+  EXPECT_EQ(file.status, 0) << file.err;
+  ASSERT_TRUE(loop.run_until([&] { return watcher->messages.size() == 4; }, 5000));
+  EXPECT_EQ(watcher->messages[3].payload, bytes("from a file"));
+  RunResult none = run({"/bin/sh", "-c",
+                        "'" + mqtt_cli() + "' pub -h 127.0.0.1 -p " + port() + " -t " + t +
+                            " -l < /dev/null"},
+                       "", 10000);
+  EXPECT_EQ(none.status, 0) << none.err;
   (void)!system(("rm -rf '" + dir + "'").c_str());
 }
 

@@ -53,7 +53,9 @@ class Payload {
   Payload() = default;
   Payload(std::string_view text)  // NOLINT: implicit, like the JavaScript String
       : data(reinterpret_cast<const uint8_t*>(text.data())), size(text.size()), present(true) {}
-  Payload(const char* text) : Payload(std::string_view(text)) {}         // NOLINT
+  // A null pointer is no message (missing_message), like the C API's NULL.
+  Payload(const char* text)  // NOLINT
+      : Payload(text ? Payload(std::string_view(text)) : Payload()) {}
   Payload(const std::string& text) : Payload(std::string_view(text)) {}  // NOLINT
   Payload(std::string&& text) : owned_(std::move(text)), owns_(true) {
     point_at_owned();
