@@ -197,6 +197,20 @@ TEST(EngineRequests, ClientPacketsFromTheBrokerAreUnexpected) {
   }
 }
 
+// The CONNACK accepted the connection, so the connect request succeeded: an application that
+// closes from the connect event (or from a completion the CONNACK caused) gets success, then
+// close; not fail(closed).
+TEST(EngineRequests, CloseInsideTheConnectEventStillCompletesTheConnectRequestWithSuccess) {
+  Harness h(basic_options());
+  h.events.connect_hook = [&] { h.engine->close(); };
+  h.engine->connect(1000);
+  h.engine->on_open();
+  h.expect<Connect>();
+  h.connack();
+  EXPECT_EQ(h.events.log, (std::vector<std::string>{"connect", "complete:1000:ok", "close"}));
+  EXPECT_EQ(h.events.after_close, 0u);
+}
+
 TEST(EngineRequests, SessionPresentAfterCleanStartIsAViolation) {
   Harness h(basic_options());
   h.engine->connect(1);

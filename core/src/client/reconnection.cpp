@@ -135,7 +135,8 @@ void Engine::Impl::give_up() {
 void Engine::Impl::fail_all_pending(ErrorCode code) {
   if (connect_pending_) {
     connect_pending_ = false;
-    events_.on_complete(connect_token_, err(code));
+    // Closed from an event of the CONNACK that accepted us, before its completion: connected.
+    events_.on_complete(connect_token_, err(connack_ ? ErrorCode::ok : code));
   }
   std::vector<session::Request> inflight = inflight_.take_all();
   std::vector<session::Request> queued = queue_.take_all();
