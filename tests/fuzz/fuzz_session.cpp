@@ -1,7 +1,9 @@
 // libFuzzer target: an Engine connected through the scripted host (3.1.1 or 5.0, chosen by the
 // first byte), then driven by the input: broker bytes, requests, clock steps, drops, close.
 // Asserts what must hold whatever the broker sends: every token completes exactly once, nothing
-// but a call's own `closed` answer follows on_close, and nothing crashes (ASan/UBSan watch memory and arithmetic).
+// but a call's own `closed` answer follows on_close, the queue and the window stay within the
+// options, a wake-up is held while connecting or waiting, and nothing crashes (ASan/UBSan watch
+// memory and arithmetic).
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -164,8 +166,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           if (op == 0xFF) engine.close();
           break;
       }
+      // Bounded by the options, and never waiting without a wake-up (it would hang).
+      check(engine.inflight() <= o.max_inflight && engine.queued() <= o.queue_max_messages);
+      mqtt::State s = engine.state();
+      check(host.wake != mqtt::kNever || (s != mqtt::State::waiting && s != mqtt::State::connecting));
     }
     engine.close();
+    check(engine.queued() == 0 && engine.inflight() == 0);
   }
   check(events.closed);
   for (mqtt::Token t = 1; t < next_token; ++t) {

@@ -20,7 +20,11 @@
 //  - Events come in the order: connect, then (disconnect, reconnect)*, then close; message and
 //    error in between. No event follows on_close(); a request made after it still gets its
 //    on_complete(token, closed) before the call returns.
-//  - Memory is bounded by the options (queue, in-flight and packet-size limits).
+//  - Memory is bounded by the options (queue, in-flight and packet-size limits); a closed engine
+//    releases its session (buffers, subscriptions, identifier tables, topic aliases).
+//  - After a reconnection, what is still in flight is sent again within the broker's new limits:
+//    no more than its Receive Maximum at once; a request its Maximum QoS, Retain Available or
+//    Maximum Packet Size no longer allows fails (not_supported, payload_too_large).
 #pragma once
 
 #include <cstdint>
