@@ -190,7 +190,8 @@ void mqtt_loop_destroy(mqtt_loop_t* loop);
  * until mqtt_loop_stop(NULL), which may also have been asked before this call. */
 void mqtt_loop_run(mqtt_loop_t* loop);
 /* One round: waits at most timeout_ms (-1: no limit) for I/O or a timer and runs the callbacks
- * due. NULL on Linux: waits at most timeout_ms until a callback of a background client ran. */
+ * due. NULL on Linux: waits at most timeout_ms until a callback of a background client ran
+ * (so not from inside such a callback: the background thread would wait on itself). */
 void mqtt_loop_run_once(mqtt_loop_t* loop, int timeout_ms);
 void mqtt_loop_stop(mqtt_loop_t* loop); /* thread-safe; also from a callback */
 

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <fstream>
 #include <functional>
 
 #include "broker.h"
@@ -14,23 +13,15 @@
 namespace mqtt::test {
 namespace {
 
-class Contract : public ::testing::Test {
+class Contract : public SharedBroker {
  protected:
-  static void SetUpTestSuite() { broker_ = new Broker(); }
-  static void TearDownTestSuite() {
-    delete broker_;
-    broker_ = nullptr;
-  }
-  void SetUp() override { ASSERT_TRUE(broker_->running()); }
   std::string topic(const char* base) {
     static int n = 0;
     return std::string("contract/") + base + "/" + std::to_string(getpid()) + "/" +
            std::to_string(++n);
   }
-  static Broker* broker_;
   Loop loop_;
 };
-Broker* Contract::broker_ = nullptr;
 
 // Publish from inside the connect listener, close from inside the message listener: the message
 // arrives once, close is emitted once, nothing follows it, later requests fail with `closed`.
@@ -325,10 +316,8 @@ TEST_F(Contract, CEventsCarryTheirArguments) {
 // A failed publish (the broker refuses it: MQTT 5 PUBACK 0x87 from an ACL): fail once with
 // publish_refused and the broker's reason code, one `error` event; the client stays connected.
 TEST_F(Contract, RefusedPublishFailsOnceWithTheBrokersReason) {
-  std::string dir = make_temp_dir("mqtt-acl");
-  std::ofstream(dir + "/acl") << "topic readwrite open/#\n";
   BrokerConfig config;
-  config.extra = {"acl_file " + dir + "/acl"};
+  config.acl = "topic readwrite open/#\n";
   Broker acl(config);
   ASSERT_TRUE(acl.running());
   Options o = base_options(loop_, acl.port());
@@ -353,7 +342,6 @@ TEST_F(Contract, RefusedPublishFailsOnceWithTheBrokersReason) {
   EXPECT_EQ(r->errors[0].code, ErrorCode::publish_refused);
   EXPECT_EQ(r->client->state(), State::connected);
   EXPECT_TRUE(publish_and_wait(loop_, *r, {"open/x", "y", 1}));
-  (void)!system(("rm -rf '" + dir + "'").c_str());
 }
 
 // Messages that arrive together (one read) while the application drops the client inside the

@@ -18,6 +18,17 @@ extern "C" int c_api_bad_events(mqtt_client_t* client);
 namespace mqtt::test {
 namespace {
 
+// A client whose broker is absent (nothing listens on port 1): requests are queued or refused,
+// never sent.
+std::shared_ptr<Client> offline_client(Loop& loop, bool reconnect = true) {
+  Options o;
+  o.host = "127.0.0.1";
+  o.port = 1;
+  o.loop = &loop;
+  o.reconnect = reconnect;
+  return createClient(o);
+}
+
 struct RecordingTimer final : Loop::Timer {
   RecordingTimer(std::vector<int>& order, int n) : order(order), n(n) {}
   void on_timer() override { order.push_back(n); }
@@ -236,11 +247,7 @@ TEST(CreateClient, InvalidOptionsReturnNullAndCallFail) {
 
 TEST(Requests, BadArgumentsReturnNonZeroAndCallFailWithoutABroker) {
   Loop loop;
-  Options o;
-  o.host = "127.0.0.1";
-  o.port = 1;  // nothing there: requests are queued or refused, never sent
-  o.loop = &loop;
-  auto client = createClient(o);
+  auto client = offline_client(loop);
   ASSERT_NE(client, nullptr);
   struct Case {
     std::string topic;
@@ -332,12 +339,7 @@ TEST(CreateClient, DroppedInsideItsOwnCallbackDiesAfterIt) {
 
 TEST(Events, OnceOffAndUnknownNames) {
   Loop loop;
-  Options o;
-  o.host = "127.0.0.1";
-  o.port = 1;
-  o.loop = &loop;
-  o.reconnect = false;
-  auto client = createClient(o);
+  auto client = offline_client(loop, false);
   ASSERT_NE(client, nullptr);
   EXPECT_EQ(client->on("no-such-event", Listener([] {})), 0u);
   int closes = 0, removed = 0;
@@ -351,17 +353,11 @@ TEST(Events, OnceOffAndUnknownNames) {
   EXPECT_EQ(removed, 0);
 }
 
-
 // A listener whose parameters the event does not supply would never be called: on() refuses it
 // (returns 0) instead of accepting it silently.
 TEST(Events, ListenerWhoseParametersTheEventLacksIsRefused) {
   Loop loop;
-  Options o;
-  o.host = "127.0.0.1";
-  o.port = 1;
-  o.loop = &loop;
-  o.reconnect = false;
-  auto client = createClient(o);
+  auto client = offline_client(loop, false);
   ASSERT_NE(client, nullptr);
   ErrorListener on_error = [](const ErrorInfo&) {};
   MessageListener on_message = [](const std::string&, const std::vector<uint8_t>&) {};
@@ -633,11 +629,7 @@ TEST(CApi, NullAndInvalidArgumentsAreRefusedWithACode) {
 // contract's "error: ... a bad argument"); the generated client id follows the contract.
 TEST(Requests, RefusedRequestIsAlsoOneErrorEvent) {
   Loop loop;
-  Options o;
-  o.host = "127.0.0.1";
-  o.port = 1;
-  o.loop = &loop;
-  auto client = createClient(o);
+  auto client = offline_client(loop);
   ASSERT_NE(client, nullptr);
   const std::string id = client->client_id();
   EXPECT_EQ(id.size(), 23u);

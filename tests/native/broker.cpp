@@ -174,6 +174,10 @@ void Broker::write_config() {
     conf << "keyfile " << config_.keyfile << "\n";
   }
   if (ipv6_port_) conf << "listener " << ipv6_port_ << " ::1\n";
+  if (!config_.acl.empty()) {
+    std::ofstream(dir_ + "/acl") << config_.acl;
+    conf << "acl_file " << dir_ << "/acl\n";
+  }
   for (auto& line : config_.extra) conf << line << "\n";
 }
 

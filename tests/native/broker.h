@@ -17,6 +17,7 @@ struct BrokerConfig {
   // TLS listener (a second port) when all three are set.
   std::string cafile, certfile, keyfile;
   std::vector<std::string> extra;  // more lines for mosquitto.conf
+  std::string acl;                 // set: these lines are the broker's acl_file
   bool ipv6 = false;               // also listen on [::1] (ipv6_port())
 };
 

@@ -13,14 +13,8 @@
 namespace mqtt::test {
 namespace {
 
-class Cli : public ::testing::Test {
+class Cli : public SharedBroker {
  protected:
-  static void SetUpTestSuite() { broker_ = new Broker(); }
-  static void TearDownTestSuite() {
-    delete broker_;
-    broker_ = nullptr;
-  }
-  void SetUp() override { ASSERT_TRUE(broker_->running()); }
   std::string port() { return std::to_string(broker_->port()); }
   std::string topic(const char* base) {
     return std::string("cli/") + base + "/" + std::to_string(getpid());
@@ -38,9 +32,7 @@ class Cli : public ::testing::Test {
     ASSERT_EQ(run({mqtt_cli(), "pub", "-p", port(), "-h", "127.0.0.1", "-t", t, "-n", "-r"}).status,
               0);
   }
-  static Broker* broker_;
 };
-Broker* Cli::broker_ = nullptr;
 
 TEST_F(Cli, HelpAndUsageErrors) {
   RunResult help = run({mqtt_cli(), "pub", "--help"});
@@ -328,10 +320,8 @@ TEST_F(Cli, SkipRetainedAndDebugOutput) {
 // A publish the broker refuses (MQTT 5, PUBACK 0x87 from an ACL): exit 4, and the reason said
 // once (the request's failure, not again as an `error` event).
 TEST_F(Cli, RefusedPublishExitsWith4AndSaysItOnce) {
-  std::string dir = make_temp_dir("mqtt-cli-acl");
-  std::ofstream(dir + "/acl") << "topic readwrite open/#\n";
   BrokerConfig config;
-  config.extra = {"acl_file " + dir + "/acl"};
+  config.acl = "topic readwrite open/#\n";
   Broker acl(config);
   ASSERT_TRUE(acl.running());
   const std::string p = std::to_string(acl.port());
@@ -348,7 +338,6 @@ TEST_F(Cli, RefusedPublishExitsWith4AndSaysItOnce) {
                  "y", "-q", "1"})
                 .status,
             0);
-  (void)!system(("rm -rf '" + dir + "'").c_str());
 }
 
 // `mqtt sub | head -n 1`: once the reader is gone, the next message ends sub (status 0) and the

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "broker.h"
 #include "mqtt/client.h"
 
 namespace mqtt::test {
@@ -38,6 +39,19 @@ struct Recorder {
     for (auto& e : events) n += e == event;
     return n;
   }
+};
+
+// A fixture whose tests share one Mosquitto, started for the suite (ctest runs each test in a
+// process of its own, so each gets a fresh one there).
+class SharedBroker : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { broker_ = new Broker(); }
+  static void TearDownTestSuite() {
+    delete broker_;
+    broker_ = nullptr;
+  }
+  void SetUp() override { ASSERT_TRUE(broker_ && broker_->running()) << "mosquitto did not start"; }
+  static inline Broker* broker_ = nullptr;
 };
 
 inline Options base_options(Loop& loop, uint16_t port, const std::string& id = "") {

@@ -8,14 +8,8 @@
 namespace mqtt::test {
 namespace {
 
-class V5 : public ::testing::Test {
+class V5 : public SharedBroker {
  protected:
-  static void SetUpTestSuite() { broker_ = new Broker(); }
-  static void TearDownTestSuite() {
-    delete broker_;
-    broker_ = nullptr;
-  }
-  void SetUp() override { ASSERT_TRUE(broker_->running()); }
   Options v5(const std::string& id = "") {
     Options o = base_options(loop_, broker_->port(), id);
     o.protocol_version = 5;
@@ -25,10 +19,8 @@ class V5 : public ::testing::Test {
     return std::string("v5/") + base + "/" + std::to_string(getpid());
   }
 
-  static Broker* broker_;
   Loop loop_;
 };
-Broker* V5::broker_ = nullptr;
 
 TEST_F(V5, UserPropertiesContentTypeAndExpiryArrive) {
   auto c = make_client(v5());
