@@ -35,10 +35,12 @@ bool Listeners::has(mqtt_event_type_t event) const {
 }
 
 void Listeners::emit(mqtt_client_t* client, const mqtt_event_t& e) {
+  if (e.type == MQTT_EVENT_CLOSE) closed_ = true;
   ++delivering_;
   // By index, up to the count at the start: listeners added meanwhile are appended after it,
   // and removed ones stay in place (marked) until no delivery runs.
   for (size_t i = 0, n = entries_.size(); i < n; ++i) {
+    if (closed_ && e.type != MQTT_EVENT_CLOSE) break;
     Entry& entry = entries_[i];
     if (entry.removed || entry.event != e.type) continue;
     if (entry.once) entry.removed = true;

@@ -26,7 +26,8 @@ class Listeners {
   void clear();  // every listener (mqtt_destroy, which may also run inside a delivery)
   bool has(mqtt_event_type_t event) const;
   // Calls the listeners of e.type. The client may be destroyed by one of them: its owner keeps
-  // this object alive until the call returns, and clear() stops the delivery.
+  // this object alive until the call returns, and clear() stops the delivery. A listener that
+  // closes the client ends the delivery too (close is the last event).
   void emit(mqtt_client_t* client, const mqtt_event_t& e);
 
  private:
@@ -41,6 +42,7 @@ class Listeners {
 
   std::vector<Entry> entries_;
   int delivering_ = 0;  // > 0 while emit() runs (it may nest: a listener runs the loop)
+  bool closed_ = false;  // close was delivered: a delivery it interrupted goes no further
 };
 
 bool valid_event(int event);

@@ -161,7 +161,12 @@ class Client::Impl final : public Client, public Events {
       it = it->once ? listeners_.erase(it) : it + 1;
     }
     ++depth_;
-    for (auto& entry : snapshot) call(entry.fn);
+    for (auto& entry : snapshot) {
+      // A listener closed the client: `close` was the last event, the rest of this one is
+      // not delivered.
+      if (closed_ && kind != EventKind::close) break;
+      call(entry.fn);
+    }
     --depth_;
   }
 
@@ -186,7 +191,10 @@ class Client::Impl final : public Client, public Events {
   // Events.
   void on_connect() override { emit_plain(EventKind::connect); }
   void on_reconnect() override { emit_plain(EventKind::reconnect); }
-  void on_close() override { emit_plain(EventKind::close); }
+  void on_close() override {
+    closed_ = true;
+    emit_plain(EventKind::close);
+  }
   void on_disconnect(const Error& reason) override { emit_error(EventKind::disconnect, reason); }
   void on_error(const Error& error) override { emit_error(EventKind::error, error); }
 
@@ -265,6 +273,7 @@ class Client::Impl final : public Client, public Events {
   Token next_token_ = kConnectToken + 1;
   uint16_t depth_ = 0;      // > 0 while a user callback runs
   bool destroying_ = false;  // the handle was dropped: no callback runs any more
+  bool closed_ = false;      // `close` was emitted: no other event follows
   native::Connection connection_;  // last: destroyed first (see ~Impl)
 };
 

@@ -144,7 +144,8 @@ typedef void (*mqtt_event_cb)(mqtt_client_t* client, const mqtt_event_t* event, 
 mqtt_client_t* mqtt_create_client(const mqtt_options_t* options);
 /* Registers a listener for one event (mqtt_once: for its next occurrence only). Returns 0, or
  * MQTT_ERR_INVALID_ARGUMENT for a NULL client or callback or an unknown event. Listeners run in
- * the order they were added; one added twice is called twice. */
+ * the order they were added; one added twice is called twice. A listener that calls mqtt_close
+ * or mqtt_destroy ends the delivery: the later listeners of that event are not called. */
 int mqtt_on(mqtt_client_t* client, mqtt_event_type_t event, mqtt_event_cb cb, void* user);
 int mqtt_once(mqtt_client_t* client, mqtt_event_type_t event, mqtt_event_cb cb, void* user);
 /* Removes the listeners of that event registered with this callback and user pointer (0 also

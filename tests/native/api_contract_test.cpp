@@ -428,5 +428,72 @@ TEST_F(Contract, CDestroyedInsideAListenerHearsNoMoreOfTheSameRead) {
   mqtt_loop_destroy(loop);
 }
 
+// A listener that closes the client ends the event being delivered: `close` stays the last
+// event, no later listener of the same message runs after it (C++ and C).
+TEST_F(Contract, CloseInsideAListenerEndsThatDelivery) {
+  const std::string t = topic("close-ends");
+  auto r = make_client(base_options(loop_, broker_->port()));
+  ASSERT_TRUE(loop_.run_until([&] { return r->connected; }, 5000));
+  ASSERT_TRUE(subscribe_and_wait(loop_, *r, t, 0));
+  std::vector<std::string> order;
+  r->client->on("message", [&](const std::string&, const std::vector<uint8_t>&) {
+    order.push_back("first");
+    r->client->close();
+  });
+  r->client->on("message", [&](const std::string&, const std::vector<uint8_t>&) {
+    order.push_back("second");
+  });
+  r->client->on("close", [&] { order.push_back("close"); });
+  ASSERT_EQ(r->client->publish({t, "x", 0}), 0);
+  ASSERT_TRUE(loop_.run_until([&] { return !order.empty(); }, 5000));
+  EXPECT_EQ(order, (std::vector<std::string>{"first", "close"}));
+
+  mqtt_loop_t* loop = mqtt_loop_create();
+  struct State {
+    int connected = 0, subscribed = 0;
+    std::vector<std::string> order;
+  } s;
+  mqtt_options_t options = MQTT_OPTIONS_INIT;
+  options.host = "127.0.0.1";
+  options.port = broker_->port();
+  options.loop = loop;
+  options.user = &s;
+  options.success = [](mqtt_client_t*, void* user) { ++static_cast<State*>(user)->connected; };
+  mqtt_client_t* c = mqtt_create_client(&options);
+  ASSERT_NE(c, nullptr);
+  for (int i = 0; i < 500 && !s.connected; ++i) mqtt_loop_run_once(loop, 10);
+  mqtt_subscribe_options_t sub{};
+  sub.topic = t.c_str();
+  sub.user = &s;
+  sub.success = [](mqtt_client_t*, void* user) { ++static_cast<State*>(user)->subscribed; };
+  ASSERT_EQ(mqtt_subscribe(c, &sub), 0);
+  for (int i = 0; i < 500 && !s.subscribed; ++i) mqtt_loop_run_once(loop, 10);
+  mqtt_on(c, MQTT_EVENT_MESSAGE,
+          [](mqtt_client_t* client, const mqtt_event_t*, void* user) {
+            static_cast<State*>(user)->order.push_back("first");
+            mqtt_close(client);
+          },
+          &s);
+  mqtt_on(c, MQTT_EVENT_MESSAGE,
+          [](mqtt_client_t*, const mqtt_event_t*, void* user) {
+            static_cast<State*>(user)->order.push_back("second");
+          },
+          &s);
+  mqtt_on(c, MQTT_EVENT_CLOSE,
+          [](mqtt_client_t*, const mqtt_event_t*, void* user) {
+            static_cast<State*>(user)->order.push_back("close");
+          },
+          &s);
+  mqtt_publish_options_t pub{};
+  pub.topic = t.c_str();
+  pub.message = "x";
+  pub.message_len = 1;
+  ASSERT_EQ(mqtt_publish(c, &pub), 0);
+  for (int i = 0; i < 500 && s.order.empty(); ++i) mqtt_loop_run_once(loop, 10);
+  EXPECT_EQ(s.order, (std::vector<std::string>{"first", "close"}));
+  mqtt_destroy(c);
+  mqtt_loop_destroy(loop);
+}
+
 }  // namespace
 }  // namespace mqtt::test

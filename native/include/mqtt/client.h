@@ -180,7 +180,8 @@ class Client {
   // Events: "connect", "disconnect", "reconnect", "message", "error", "close". Listeners run
   // on the loop's thread in the order they were added; `once` ones are removed before they
   // run. As in Node's EventEmitter, a delivery calls the listeners registered when it began:
-  // one added or removed meanwhile counts from the next event on.
+  // one added or removed meanwhile counts from the next event on. A listener that closes the
+  // client (or drops it) ends the delivery: `close` is the last event.
   ListenerId on(std::string_view event, Listener listener);
   ListenerId on(std::string_view event, ErrorListener listener);
   ListenerId on(std::string_view event, MessageListener listener);

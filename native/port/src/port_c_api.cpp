@@ -170,16 +170,20 @@ mqtt_client_t* mqtt_create_client(const mqtt_options_t* o) {
   return c;
 }
 
+// event_number(): a C caller may pass any int as the event; it is checked as an int.
 int mqtt_on(mqtt_client_t* c, mqtt_event_type_t event, mqtt_event_cb cb, void* user) {
-  return c ? c->listeners.add(event, cb, user, false) : MQTT_ERR_INVALID_ARGUMENT;
+  return c ? c->listeners.add(mqtt::c_api::event_number(event), cb, user, false)
+           : MQTT_ERR_INVALID_ARGUMENT;
 }
 
 int mqtt_once(mqtt_client_t* c, mqtt_event_type_t event, mqtt_event_cb cb, void* user) {
-  return c ? c->listeners.add(event, cb, user, true) : MQTT_ERR_INVALID_ARGUMENT;
+  return c ? c->listeners.add(mqtt::c_api::event_number(event), cb, user, true)
+           : MQTT_ERR_INVALID_ARGUMENT;
 }
 
 int mqtt_off(mqtt_client_t* c, mqtt_event_type_t event, mqtt_event_cb cb, void* user) {
-  return c ? c->listeners.remove(event, cb, user) : MQTT_ERR_INVALID_ARGUMENT;
+  return c ? c->listeners.remove(mqtt::c_api::event_number(event), cb, user)
+           : MQTT_ERR_INVALID_ARGUMENT;
 }
 
 int mqtt_subscribe(mqtt_client_t* c, const mqtt_subscribe_options_t* o) {
