@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { existsSync } from 'node:fs';
 import { startBroker } from '../fixtures/broker.mjs';
 import { startFaultProxy } from '../fixtures/fault_proxy.mjs';
-import { scenarios, skipped } from './scenarios/index.mjs';
+import { scenarios } from './scenarios/index.mjs';
 import { brokerView, notBuilt, repoRoot } from './helpers/package.mjs';
 import { startStaticServer } from './helpers/static-server.mjs';
 
@@ -134,7 +134,7 @@ describe('mqtt-wasm in Chromium (WebSocket)', { skip }, () => {
   });
 
   for (const name of Object.keys(scenarios)) {
-    it(name, { skip: skipped[name] || false, timeout: 120000 }, async () => {
+    it(name, { timeout: 120000 }, async () => {
       const info = { host: broker.host, tcpPort: broker.tcpPort, wsPort: broker.wsPort, wsProxyPort: proxy.port };
       await page.evaluate(([n, i]) => window.runScenario(n, i), [name, info]);
       if (pageErrors.length) throw new Error(`uncaught in the page: ${pageErrors.splice(0).join('; ')}`);

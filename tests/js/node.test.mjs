@@ -2,7 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import { startBroker } from '../fixtures/broker.mjs';
 import { startFaultProxy } from '../fixtures/fault_proxy.mjs';
-import { scenarios, skipped } from './scenarios/index.mjs';
+import { scenarios } from './scenarios/index.mjs';
 import { brokerView, notBuilt } from './helpers/package.mjs';
 
 describe('mqtt-wasm in Node (WebSocket)', { skip: notBuilt }, () => {
@@ -19,6 +19,6 @@ describe('mqtt-wasm in Node (WebSocket)', { skip: notBuilt }, () => {
     if (broker) await broker.stop();
   });
   for (const [name, scenario] of Object.entries(scenarios)) {
-    it(name, { skip: skipped[name] || false, timeout: 60000 }, () => scenario(mqtt, brokerView(broker, proxy), 'node'));
+    it(name, { timeout: 60000 }, () => scenario(mqtt, brokerView(broker, proxy), 'node'));
   }
 });

@@ -17,9 +17,3 @@ import * as will from './will.mjs';
 export const scenarios = {
   ...errors, ...basic, ...payloads, ...qos, ...mqtt5, ...invalid, ...close, ...memory, ...reconnect, ...will,
 };
-
-// Scenarios known to fail because of the core, with the reason; the runners skip them.
-export const skipped = {
-  closeInsideConnectListener: 'core: Engine::Impl::handle_connack (connection.cpp) emits on_connect before it completes the connect request, '
-    + 'so close() in a connect listener fails it with CLOSED (fail_all_pending)',
-};
