@@ -312,8 +312,17 @@ async function barrier(conn, id) {
   for (;;) if ((await conn.expect('puback')).id === id) return;
 }
 
+// Two QoS > 0 PUBLISH packets that differ at most in DUP and packet id.
+function sameMessage(a, b) {
+  const end = 2 + a.body.readUInt16BE(0); // topic; the packet id follows
+  return (a.flags & 0x07) === (b.flags & 0x07) && a.body.subarray(0, end).equals(b.body.subarray(0, end)) &&
+    a.body.subarray(end + 2).equals(b.body.subarray(end + 2));
+}
+
 // window: the Receive Maximum of `limits`; allowed(p): whether `limits` allow that PUBLISH.
-function resumeUnder({ total, limits, resent, window = 65535, allowed = () => true, recFirst = 0 }) {
+// session: false says session present 0: the broker forgot the exchanges, so what got PUBREC is
+// done (no PUBREL) and the others come again as new messages (DUP 0).
+function resumeUnder({ total, limits, resent, window = 65535, allowed = () => true, recFirst = 0, session = true }) {
   return () => {
     const first = new Map(); // packet id -> the PUBLISH on the first connection
     const received = new Set(); // ids answered with PUBREC on the first connection
@@ -336,30 +345,34 @@ function resumeUnder({ total, limits, resent, window = 65535, allowed = () => tr
         conn.destroy();
         return;
       }
-      conn.send(pkt.connack({ version: 5, sessionPresent: true, properties: limits }));
+      conn.send(pkt.connack({ version: 5, sessionPresent: session, properties: limits }));
       // id -> 'publish' (answer PUBACK, or PUBREC for QoS 2) | 'rec' (PUBREL awaited) | 'rel' (answer PUBCOMP)
       const open = new Map();
-      const resumedIds = new Set();
+      const qosOf = new Map(); // id -> QoS of the PUBLISH resent under it
+      const resumed = new Set(); // first-connection ids resent (PUBLISH or PUBREL)
+      const messages = [...first.values()];
       let read = 0;
       let completed = 0;
       let maxOpen = 0;
       let lastAt = -1; // resent PUBLISH packets keep their first order [MQTT-4.6.0-1]
-      const order = [...first.keys()];
       const take = (p) => {
-        const before = first.get(p.id);
         if (p.type === 'pubrel') {
-          if (open.get(p.id) === 'rec' || (received.has(p.id) && !resumedIds.has(p.id))) {
-            resumedIds.add(p.id);
+          if (open.get(p.id) === 'rec' || (session && received.has(p.id) && !resumed.has(p.id))) {
+            resumed.add(p.id);
             return open.set(p.id, 'rel');
           }
           throw new Error(`PUBREL id ${p.id} for no exchange awaiting it`);
         }
-        if (!before || resumedIds.has(p.id) || received.has(p.id)) throw new Error(`PUBLISH id ${p.id} is not a resend of one in flight`);
-        if (!(p.flags & 0x08) || !p.body.equals(before.body)) throw new Error(`PUBLISH id ${p.id} resent changed (flags ${p.flags})`);
+        // The same message: with the session, the same id; without, maybe another.
+        const at = messages.findIndex((m) => !resumed.has(m.id) && !received.has(m.id) &&
+          (!session || m.id === p.id) && sameMessage(m, p));
+        if (at < 0 || open.has(p.id)) throw new Error(`PUBLISH id ${p.id} is not a resend of one in flight`);
+        if (!(p.flags & 0x08) !== !session) throw new Error(`PUBLISH id ${p.id} resent with DUP ${(p.flags >> 3) & 1}`);
         if (!allowed(p)) throw new Error(`PUBLISH id ${p.id} (${p.size} bytes, flags ${p.flags}) is over the new limits`);
-        if (order.indexOf(p.id) < lastAt) throw new Error(`PUBLISH id ${p.id} resent out of its first order`);
-        lastAt = order.indexOf(p.id);
-        resumedIds.add(p.id);
+        if (at < lastAt) throw new Error(`PUBLISH id ${p.id} resent out of its first order`);
+        lastAt = at;
+        resumed.add(messages[at].id);
+        qosOf.set(p.id, p.qos);
         return open.set(p.id, 'publish');
       };
       const readSent = () => {
@@ -378,7 +391,7 @@ function resumeUnder({ total, limits, resent, window = 65535, allowed = () => tr
         const next = [...open].find(([, stage]) => stage !== 'rec');
         if (!next) continue;
         const [id, stage] = next;
-        if (stage === 'publish' && first.get(id).qos === 2) {
+        if (stage === 'publish' && qosOf.get(id) === 2) {
           conn.send(pkt.ack('pubrec', id));
           open.set(id, 'rec');
           continue;
@@ -435,6 +448,13 @@ export const resumeCatalogue = [
     name: 'QoS 2 and QoS 1 in flight, one QoS 2 past PUBREC; Receive Maximum 2 on the resumed session: at most 2 exchanges open',
     publish: [{ tag: 'two', topic: 'r/q2', qos: 2, count: 3 }, { tag: 'one', topic: 'r/q2', qos: 1, count: 3 }],
     broker: resumeUnder({ total: 6, recFirst: 1, limits: [[0x21, 0, 2]], resent: 6, window: 2 }),
+    outcome: { two: 'success', one: 'success' },
+    errors: null,
+  },
+  {
+    name: 'the same, but the broker forgot the session (session present 0): sent again as new messages, at most 2 open',
+    publish: [{ tag: 'two', topic: 'r/new', qos: 2, count: 3 }, { tag: 'one', topic: 'r/new', qos: 1, count: 3 }],
+    broker: resumeUnder({ total: 6, recFirst: 1, limits: [[0x21, 0, 2]], resent: 5, window: 2, session: false }),
     outcome: { two: 'success', one: 'success' },
     errors: null,
   },
