@@ -75,8 +75,13 @@ export function createMessageLog({ body, filterInput, modeSelect, countLabel, cl
   }
 
   // Messages added in one go (a batch of events from the worker) reach the table together,
-  // after the batch: one append, one count and one scroll, not a layout per row.
+  // after the batch: one append, one count and one scroll, not a layout per row. Whether the
+  // view follows the newest row is kept from scroll events, not measured before each append.
   let pending = null;
+  let stickToBottom = true;
+  wrap.addEventListener('scroll', () => {
+    stickToBottom = wrap.scrollTop + wrap.clientHeight >= wrap.scrollHeight - 4;
+  });
   function add(m) {
     messages.push(m);
     if (!pending) {
@@ -104,9 +109,8 @@ export function createMessageLog({ body, filterInput, modeSelect, countLabel, cl
     const kept = new Set(messages);
     const rows = added.filter((m) => kept.has(m) && matches(m)).map(row);
     if (rows.length) {
-      const stick = wrap.scrollTop + wrap.clientHeight >= wrap.scrollHeight - 4;
       body.append(...rows);
-      if (stick) wrap.scrollTop = wrap.scrollHeight;
+      if (stickToBottom) wrap.scrollTop = wrap.scrollHeight;
     }
     updateCount();
   }
