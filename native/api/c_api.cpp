@@ -233,6 +233,9 @@ int mqtt_subscribe(mqtt_client_t* c, const mqtt_subscribe_options_t* o) {
   mqtt::SubscribeOptions s;
   s.topic = o->topic;
   s.qos = o->qos;
+  s.no_local = o->no_local != 0;
+  s.retain_as_published = o->retain_as_published != 0;
+  s.retain_handling = o->retain_handling;
   s.success = success_of(c, o->success, o->user);
   s.fail = fail_of(c, o->fail, o->user);
   return c->client->subscribe(s);

@@ -118,6 +118,10 @@ typedef struct {
   mqtt_success_cb success; /* SUBACK granted it */
   mqtt_fail_cb fail;
   void* user;
+  /* MQTT 5 subscription options (0: MQTT's default; ignored by MQTT 3.1.1). */
+  int no_local;            /* 1: not the messages this client publishes */
+  int retain_as_published; /* 1: forwarded messages keep their retain flag */
+  int retain_handling;     /* retained messages at subscribe: 0 always, 1 if new, 2 never */
 } mqtt_subscribe_options_t;
 
 typedef struct {
@@ -192,6 +196,7 @@ int mqtt_off(mqtt_client_t* client, mqtt_event_type_t event, mqtt_event_cb cb, v
  * Otherwise an MQTT_ERR_* value, and fail was called with it before the return:
  * MQTT_ERR_MISSING_TOPIC (NULL or ""), _INVALID_TOPIC (a publish topic with + or #),
  * _INVALID_TOPIC_FILTER, _TOPIC_TOO_LONG, _INVALID_UTF8, _INVALID_QOS (not 0..2),
+ * _INVALID_ARGUMENT (subscribe: retain_handling not 0..2),
  * _MISSING_MESSAGE (publish: message NULL), _PAYLOAD_TOO_LARGE, _INVALID_PROPERTY (a NULL user
  * property key or value, a payload format indicator not 0 or 1...), _QUEUE_FULL, _CLOSED (after
  * mqtt_close). A NULL client or options pointer returns MQTT_ERR_INVALID_ARGUMENT without

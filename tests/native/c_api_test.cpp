@@ -9,6 +9,7 @@
 
 extern "C" int c_api_scenario(int port);
 extern "C" int c_api_v5_scenario(int port);
+extern "C" int c_api_v5_subscribe_scenario(int port);
 
 namespace mqtt::test {
 namespace {
@@ -25,6 +26,13 @@ TEST(CApi, Mqtt5PropertiesFromC) {
   ASSERT_TRUE(broker.running());
   EXPECT_EQ(c_api_v5_scenario(broker.port()), 0)
       << "the step numbered above failed (see c_api_v5.c)";
+}
+
+TEST(CApi, Mqtt5SubscriptionOptionsFromC) {
+  Broker broker;
+  ASSERT_TRUE(broker.running());
+  EXPECT_EQ(c_api_v5_subscribe_scenario(broker.port()), 0)
+      << "the step numbered above failed (see c_api_v5_subscribe.c)";
 }
 
 // With no loop given the client runs on the background loop's thread, and the functions are

@@ -8,6 +8,7 @@
 
 extern "C" int c_api_scenario(int port);
 extern "C" int c_api_v5_scenario(int port);
+extern "C" int c_api_v5_subscribe_scenario(int port);
 extern "C" int c_api_bad_events(mqtt_client_t* client);
 
 namespace mqtt::test {
@@ -25,6 +26,13 @@ TEST(PortCApi, Mqtt5PropertiesFromC) {
   ASSERT_TRUE(broker.running());
   EXPECT_EQ(c_api_v5_scenario(broker.port()), 0)
       << "the step numbered above failed (see c_api_v5.c)";
+}
+
+TEST(PortCApi, Mqtt5SubscriptionOptionsFromC) {
+  Broker broker;
+  ASSERT_TRUE(broker.running());
+  EXPECT_EQ(c_api_v5_subscribe_scenario(broker.port()), 0)
+      << "the step numbered above failed (see c_api_v5_subscribe.c)";
 }
 
 TEST(PortCApi, EventNumbersOutsideTheEnumerationAreRefused) {

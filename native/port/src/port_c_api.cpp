@@ -192,6 +192,9 @@ int mqtt_subscribe(mqtt_client_t* c, const mqtt_subscribe_options_t* o) {
     mqtt::SubscribeRequest r;
     r.topic = o->topic;
     r.qos = o->qos;
+    r.no_local = o->no_local != 0;
+    r.retain_as_published = o->retain_as_published != 0;
+    r.retain_handling = o->retain_handling;
     return c->port->engine().subscribe(r, token);
   });
 }
