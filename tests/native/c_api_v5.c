@@ -4,11 +4,10 @@
  * Returns 0 on success, or the number of the step that went wrong. */
 #include <string.h>
 
-#include "mqtt.h"
+#include "c_steps.h"
 
 struct v5_scenario {
-  mqtt_loop_t* loop;
-  int connected, subscribed, published, failed, refused;
+  struct c_steps steps; /* first: the user pointer of the request callbacks */
   int received, had_properties;
   /* What the message event carried, copied: its pointers are valid only during the callback. */
   int has_format, format, has_expiry;
@@ -24,31 +23,6 @@ static void copy_text(char* to, size_t size, const char* from) {
   if (!from) return;
   strncpy(to, from, size - 1);
   to[size - 1] = '\0';
-}
-
-static void on_success(mqtt_client_t* c, void* user) {
-  (void)c;
-  ((struct v5_scenario*)user)->connected = 1;
-}
-
-static void on_fail(mqtt_client_t* c, const mqtt_error_t* e, void* user) {
-  (void)c;
-  ((struct v5_scenario*)user)->failed = e->code;
-}
-
-static void on_subscribed(mqtt_client_t* c, void* user) {
-  (void)c;
-  ((struct v5_scenario*)user)->subscribed = 1;
-}
-
-static void on_published(mqtt_client_t* c, void* user) {
-  (void)c;
-  ((struct v5_scenario*)user)->published = 1;
-}
-
-static void on_refused(mqtt_client_t* c, const mqtt_error_t* e, void* user) {
-  (void)c;
-  ((struct v5_scenario*)user)->refused = e->code;
 }
 
 static void on_message(mqtt_client_t* c, const mqtt_event_t* e, void* user) {
@@ -75,15 +49,10 @@ static void on_message(mqtt_client_t* c, const mqtt_event_t* e, void* user) {
   }
 }
 
-#define WAIT(cond)                                                          \
-  do {                                                                      \
-    int i_;                                                                 \
-    for (i_ = 0; i_ < 500 && !(cond); ++i_) mqtt_loop_run_once(s.loop, 10); \
-  } while (0)
+#define WAIT(cond) C_WAIT(&s.steps, cond)
 
 int c_api_v5_scenario(int port) {
   struct v5_scenario s;
-  mqtt_options_t options = MQTT_OPTIONS_INIT;
   mqtt_subscribe_options_t sub;
   mqtt_publish_options_t pub;
   mqtt_properties_t props;
@@ -93,28 +62,17 @@ int c_api_v5_scenario(int port) {
   static const char topic[] = "c/v5/properties";
 
   memset(&s, 0, sizeof s);
-  s.loop = mqtt_loop_create();
-  options.loop = s.loop;
-  options.host = "127.0.0.1";
-  options.port = port;
-  options.protocol_version = 5;
-  options.user = &s;
-  options.success = on_success;
-  options.fail = on_fail;
-  client = mqtt_create_client(&options);
+  client = c_steps_connect_v5(&s.steps, port, on_message);
   if (!client) return 1;
-  if (mqtt_on(client, MQTT_EVENT_MESSAGE, on_message, &s) != 0) return 2;
-  WAIT(s.connected || s.failed);
-  if (!s.connected) return 3;
 
   memset(&sub, 0, sizeof sub);
   sub.topic = topic;
   sub.qos = 1;
-  sub.success = on_subscribed;
+  sub.success = c_steps_subscribed;
   sub.user = &s;
   if (mqtt_subscribe(client, &sub) != 0) return 4;
-  WAIT(s.subscribed);
-  if (!s.subscribed) return 5;
+  WAIT(s.steps.subscribed);
+  if (!s.steps.subscribed) return 5;
 
   /* Every property; the strings and bytes are the caller's, read before mqtt_publish returns. */
   user[0].key = "sensor";
@@ -139,13 +97,13 @@ int c_api_v5_scenario(int port) {
   pub.message = "21.5";
   pub.message_len = 4;
   pub.qos = 1;
-  pub.success = on_published;
-  pub.fail = on_refused;
+  pub.success = c_steps_published;
+  pub.fail = c_steps_failed;
   pub.user = &s;
   pub.properties = &props;
   if (mqtt_publish(client, &pub) != 0) return 6;
-  WAIT(s.published && s.received);
-  if (!s.published || s.received != 1) return 7;
+  WAIT(s.steps.published && s.received);
+  if (!s.steps.published || s.received != 1) return 7;
   if (!s.had_properties) return 8;
   if (!s.has_format || s.format != 1) return 9;
   /* The broker forwards the time left: at most what was sent, and a moment of it passed. */
@@ -162,10 +120,10 @@ int c_api_v5_scenario(int port) {
 
   /* No properties given: none arrive (the event still has the struct, all absent). */
   memset(&s.content_type, 0, sizeof s.content_type);
-  s.published = 0;
+  s.steps.published = 0;
   pub.properties = NULL;
   if (mqtt_publish(client, &pub) != 0) return 18;
-  WAIT(s.published && s.received == 2);
+  WAIT(s.steps.published && s.received == 2);
   if (s.received != 2) return 19;
   if (s.has_format || s.has_expiry || s.content_type[0] != '\0' || s.user_len != 0 ||
       s.correlation_len != 0)
@@ -175,14 +133,14 @@ int c_api_v5_scenario(int port) {
   pub.properties = &props;
   user[1].value = NULL;
   if (mqtt_publish(client, &pub) != MQTT_ERR_INVALID_PROPERTY) return 21;
-  if (s.refused != MQTT_ERR_INVALID_PROPERTY) return 22;
+  if (s.steps.failed != MQTT_ERR_INVALID_PROPERTY) return 22;
   user[1].value = "C";
-  s.refused = 0;
+  s.steps.failed = 0;
   props.payload_format_indicator = 2;
   if (mqtt_publish(client, &pub) != MQTT_ERR_INVALID_PROPERTY) return 23;
-  if (s.refused != MQTT_ERR_INVALID_PROPERTY) return 24;
+  if (s.steps.failed != MQTT_ERR_INVALID_PROPERTY) return 24;
 
   mqtt_destroy(client);
-  mqtt_loop_destroy(s.loop);
+  mqtt_loop_destroy(s.steps.loop);
   return 0;
 }

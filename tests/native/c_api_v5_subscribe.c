@@ -5,35 +5,14 @@
  * Returns 0 on success, or the number of the step that went wrong. */
 #include <string.h>
 
-#include "mqtt.h"
+#include "c_steps.h"
 
 struct so_scenario {
-  mqtt_loop_t* loop;
+  struct c_steps steps; /* first: the user pointer of the request callbacks */
   mqtt_client_t* client;
-  int connected, failed, subscribed, published;
   int retained, local, kept, cleared, marker;
   int kept_retain, cleared_retain;
 };
-
-static void on_success(mqtt_client_t* c, void* user) {
-  (void)c;
-  ((struct so_scenario*)user)->connected = 1;
-}
-
-static void on_fail(mqtt_client_t* c, const mqtt_error_t* e, void* user) {
-  (void)c;
-  ((struct so_scenario*)user)->failed = e->code;
-}
-
-static void on_subscribed(mqtt_client_t* c, void* user) {
-  (void)c;
-  ((struct so_scenario*)user)->subscribed++;
-}
-
-static void on_published(mqtt_client_t* c, void* user) {
-  (void)c;
-  ((struct so_scenario*)user)->published++;
-}
 
 static void on_message(mqtt_client_t* c, const mqtt_event_t* e, void* user) {
   struct so_scenario* s = (struct so_scenario*)user;
@@ -45,11 +24,7 @@ static void on_message(mqtt_client_t* c, const mqtt_event_t* e, void* user) {
   if (strcmp(e->topic, "so/marker") == 0) s->marker++;
 }
 
-#define WAIT(cond)                                                          \
-  do {                                                                      \
-    int i_;                                                                 \
-    for (i_ = 0; i_ < 500 && !(cond); ++i_) mqtt_loop_run_once(s.loop, 10); \
-  } while (0)
+#define WAIT(cond) C_WAIT(&s.steps, cond)
 
 static int subscribe(struct so_scenario* s, const char* topic, int no_local,
                      int retain_as_published, int retain_handling) {
@@ -57,8 +32,8 @@ static int subscribe(struct so_scenario* s, const char* topic, int no_local,
   memset(&sub, 0, sizeof sub);
   sub.topic = topic;
   sub.qos = 1;
-  sub.success = on_subscribed;
-  sub.fail = on_fail;
+  sub.success = c_steps_subscribed;
+  sub.fail = c_steps_failed;
   sub.user = s;
   sub.no_local = no_local;
   sub.retain_as_published = retain_as_published;
@@ -74,42 +49,30 @@ static int publish(struct so_scenario* s, const char* topic, int retain) {
   pub.message_len = 1;
   pub.qos = 1;
   pub.retain = retain;
-  pub.success = on_published;
-  pub.fail = on_fail;
+  pub.success = c_steps_published;
+  pub.fail = c_steps_failed;
   pub.user = s;
   return mqtt_publish(s->client, &pub);
 }
 
 int c_api_v5_subscribe_scenario(int port) {
   struct so_scenario s;
-  mqtt_options_t options = MQTT_OPTIONS_INIT;
 
   memset(&s, 0, sizeof s);
-  s.loop = mqtt_loop_create();
-  options.loop = s.loop;
-  options.host = "127.0.0.1";
-  options.port = port;
-  options.protocol_version = 5;
-  options.user = &s;
-  options.success = on_success;
-  options.fail = on_fail;
-  s.client = mqtt_create_client(&options);
+  s.client = c_steps_connect_v5(&s.steps, port, on_message);
   if (!s.client) return 1;
-  if (mqtt_on(s.client, MQTT_EVENT_MESSAGE, on_message, &s) != 0) return 2;
-  WAIT(s.connected || s.failed);
-  if (!s.connected) return 3;
 
   /* A retained message, then a subscription that asks for none at subscribe time. */
   if (publish(&s, "so/retained", 1) != 0) return 4;
-  WAIT(s.published == 1);
-  if (s.published != 1) return 5;
+  WAIT(s.steps.published == 1);
+  if (s.steps.published != 1) return 5;
   if (subscribe(&s, "so/retained", 0, 0, 2) != 0) return 6;
   if (subscribe(&s, "so/local", 1, 0, 0) != 0) return 7;
   if (subscribe(&s, "so/kept", 0, 1, 0) != 0) return 8;
   if (subscribe(&s, "so/cleared", 0, 0, 0) != 0) return 9;
   if (subscribe(&s, "so/marker", 0, 0, 0) != 0) return 10;
-  WAIT(s.subscribed == 5 || s.failed);
-  if (s.subscribed != 5) return 11;
+  WAIT(s.steps.subscribed == 5 || s.steps.failed);
+  if (s.steps.subscribed != 5) return 11;
 
   /* Our own message on a no_local subscription, retained messages forwarded live with and
    * without retain_as_published, then the marker. */
@@ -131,9 +94,9 @@ int c_api_v5_subscribe_scenario(int port) {
 
   /* Out of range: refused before anything is sent. */
   if (subscribe(&s, "so/marker", 0, 0, 3) != MQTT_ERR_INVALID_ARGUMENT) return 24;
-  if (s.failed != MQTT_ERR_INVALID_ARGUMENT) return 25;
+  if (s.steps.failed != MQTT_ERR_INVALID_ARGUMENT) return 25;
 
   mqtt_destroy(s.client);
-  mqtt_loop_destroy(s.loop);
+  mqtt_loop_destroy(s.steps.loop);
   return 0;
 }
