@@ -163,12 +163,13 @@ CProperties::CProperties(const Properties& in) {
   out_.user_properties_len = user_.size();
 }
 
-CError::CError(int code, const char* message, int reason_code, std::string_view reason)
-    : reason_string(reason) {
+CError::CError(int code, const char* message, int reason_code, std::string_view reason) {
   error.code = code;
   error.message = message;
   error.reason_code = reason_code;
-  error.reason_string = reason.empty() ? nullptr : reason_string.c_str();
+  if (!MQTT_CONFIG_V5 || reason.empty()) return;  // MQTT 5 only
+  reason_string.assign(reason.data(), reason.size());
+  error.reason_string = reason_string.c_str();
 }
 
 void fail_now(mqtt_fail_cb fail, mqtt_client_t* client, int code, void* user) {

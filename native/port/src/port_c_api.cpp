@@ -94,7 +94,8 @@ struct mqtt_client final : mqtt::Events {
     e.qos = m.qos;
     e.retain = m.retain;
     e.dup = m.dup;
-    if (!m.properties) return emit(MQTT_EVENT_MESSAGE, e);
+    // A 3.1.1-only build has no properties: the conversion is left out of it.
+    if (!MQTT_CONFIG_V5 || !m.properties) return emit(MQTT_EVENT_MESSAGE, e);
     mqtt::c_api::CProperties properties(*m.properties);
     e.properties = properties.get();
     emit(MQTT_EVENT_MESSAGE, e);
@@ -217,7 +218,7 @@ int mqtt_publish(mqtt_client_t* c, const mqtt_publish_options_t* o) {
     r.payload = mqtt::Bytes(static_cast<const uint8_t*>(o->message), o->message_len);
     r.qos = o->qos;
     r.retain = o->retain != 0;
-    if (o->properties) {
+    if (MQTT_CONFIG_V5 && o->properties) {  // 3.1.1 only: none is ever sent
       int rc = mqtt::c_api::convert(*o->properties, r.properties);
       if (rc != MQTT_ERR_OK) return static_cast<mqtt::ErrorCode>(rc);
     }
