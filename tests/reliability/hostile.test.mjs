@@ -2,12 +2,13 @@
 // client built with AddressSanitizer + UBSan (set MQTT_REL_ASAN=0 to leave it out), and the wasm
 // client in Node. The client must report the violation by its code name, close the connection
 // itself, and not crash (the native driver must still answer and exit 0: any sanitizer report
-// makes it exit non-zero).
+// makes it exit non-zero). Then every case of resumeCatalogue on the same hosts: a resumed session
+// under smaller limits ends each publish exactly once, as the limits allow.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFakeBroker } from '../fixtures/fake_broker.mjs';
-import { nativeBuild, startNativeClient, loadWasm, waitFor } from './helpers.mjs';
-import { catalogue } from './hostile_catalogue.mjs';
+import { nativeBuild, startNativeClient, loadWasm, waitFor, uniqueId } from './helpers.mjs';
+import { catalogue, resumeCatalogue } from './hostile_catalogue.mjs';
 
 const results = [];
 
@@ -18,8 +19,11 @@ function nativeArgs(port, c = {}) {
   if (c.maximumPacketSize) a.push('--max-packet', String(c.maximumPacketSize));
   if (c.topicAliasMaximum) a.push('--topic-alias-max', String(c.topicAliasMaximum));
   if (c.connectTimeout) a.push('--connect-timeout', String(c.connectTimeout));
+  if (c.authMethod) a.push('--auth-method', c.authMethod);
   return a;
 }
+
+const sentTypes = (conn) => conn.received.map((p) => `${p.type}${p.type === 'disconnect' ? ` ${p.body[0]}` : ''}`).join(', ');
 
 function matches(item, code) {
   return item.expectAny ? item.expectAny.includes(code) : code === item.expect;
@@ -49,6 +53,7 @@ async function runNative(binary, item, env) {
       // The client ends the connection (except when the broker did).
       await waitFor(() => fake.connections[0]?.closedBy, 10000, 'the connection to end');
       if (item.event !== 'disconnect') assert.equal(fake.connections[0].closedBy, 'client', 'the client closed the connection');
+      if (item.check) assert.ok(item.check(fake.connections[0]), `what the client sent: ${sentTypes(fake.connections[0])}`);
       const s = await client.ask('stats', 'stats'); // still alive, still answering
       assert.notEqual(s.state, 'connected');
     }
@@ -73,6 +78,7 @@ async function runWasm(mqtt, item) {
     ...(c.maximumPacketSize ? { maximumPacketSize: c.maximumPacketSize } : {}),
     ...(c.topicAliasMaximum ? { topicAliasMaximum: c.topicAliasMaximum } : {}),
     ...(c.connectTimeout ? { connectTimeout: c.connectTimeout } : {}),
+    ...(c.authMethod ? { authenticationMethod: c.authMethod } : {}),
     success: () => events.push({ ev: 'success' }),
     fail: (e) => events.push({ ev: 'fail', code: mqtt.errorName(e.code).toLowerCase(), message: e.message }),
   });
@@ -97,7 +103,122 @@ async function runWasm(mqtt, item) {
     assert.ok(matches(item, reported.code), `reported ${reported.ev} ${reported.code} (${reported.message}), expected ${item.expect ?? item.expectAny}`);
     await waitFor(() => fake.connections[0]?.closedBy, 10000, 'the connection to end');
     if (item.event !== 'disconnect') assert.equal(fake.connections[0].closedBy, 'client', 'the client closed the connection');
+    if (item.check) assert.ok(item.check(fake.connections[0]), `what the client sent: ${sentTypes(fake.connections[0])}`);
     return `${reported.ev} ${reported.code}`;
+  } finally {
+    client.close();
+    await fake.close();
+  }
+}
+
+// --- resumeCatalogue ----------------------------------------------------------------------------
+const RESUME_CLIENT = { version: 5, clean: false, sessionExpiry: 600, reconnectMin: 50, reconnectMax: 100 };
+
+// accounts: per publish group { accepted, success, fail_codes, double, outstanding } (rel_client's
+// report); events: [{ ev, code }] of the client; fake: the fake broker after the resumed
+// connection saw everything.
+function assertResumed(item, accounts, events, fake) {
+  for (const g of item.publish) {
+    const a = accounts[g.tag];
+    const want = item.outcome[g.tag];
+    assert.equal(a.accepted, g.count, `${g.tag}: every publish accepted`);
+    assert.equal(a.double, 0, `${g.tag}: no publish completed twice`);
+    assert.equal(a.outstanding, 0, `${g.tag}: every publish completed`);
+    if (want === 'success') assert.deepEqual({ success: a.success, fail_codes: a.fail_codes }, { success: g.count, fail_codes: {} }, g.tag);
+    else assert.deepEqual({ success: a.success, fail_codes: a.fail_codes }, { success: 0, fail_codes: { [want]: g.count } }, g.tag);
+  }
+  const errors = events.filter((e) => e.ev === 'error').map((e) => e.code);
+  if (item.errors) {
+    assert.ok(errors.length > 0, `an error event naming ${item.errors}`);
+    assert.deepEqual([...new Set(errors)], [item.errors], 'the error events');
+  } else {
+    assert.deepEqual(errors, [], 'no error event');
+  }
+  assert.equal(events.filter((e) => e.ev === 'reconnect').length, 1, 'one reconnection');
+  assert.equal(fake.connections.length, 2, 'the client stays on the resumed connection');
+  assert.equal(fake.connections[1].closedBy, null, 'the resumed connection stays up');
+}
+
+// Waits until the resumed connection saw every resend, or the fake broker saw a violation.
+async function resumedConnectionDone(fake) {
+  await waitFor(() => fake.connections[1]?.done || fake.errors.length, 10000, 'the resumed connection to see every resend');
+  assert.deepEqual(fake.errors.map(String), [], 'the fake broker saw only what the new limits allow');
+}
+
+const resumedSummary = (item, fake) => `at most ${fake.connections[1].maxUnacked} unacknowledged on the resumed ` +
+  `connection; ${item.publish.map((g) => `${g.tag} ${item.outcome[g.tag]}`).join(', ')}`;
+
+async function runNativeResume(binary, item, env) {
+  const fake = await startFakeBroker(item.broker());
+  const c = RESUME_CLIENT;
+  const client = startNativeClient(binary, ['--url', `mqtt://127.0.0.1:${fake.port}`, '--id', uniqueId('rs'),
+    '--version', String(c.version), '--clean', '0', '--session-expiry', String(c.sessionExpiry), '--keepalive', '0',
+    '--reconnect-min', String(c.reconnectMin), '--reconnect-max', String(c.reconnectMax)], { env });
+  try {
+    await client.next('connect');
+    for (const g of item.publish) {
+      client.send(`burst ${g.tag} ${g.topic} ${g.qos} ${g.count} ${g.size ?? 0} ${g.retain ? 1 : 0}`);
+    }
+    await resumedConnectionDone(fake);
+    const accounts = {};
+    for (const g of item.publish) {
+      accounts[g.tag] = await waitFor(async () => {
+        const r = await client.ask(`report ${g.tag}`, 'report');
+        return r.outstanding === 0 && r;
+      }, 10000, `every ${g.tag} publish to complete`);
+    }
+    assertResumed(item, accounts, client.events, fake);
+    assert.equal((await client.ask('stats', 'stats')).state, 'connected');
+    const exit = await client.stop();
+    assert.deepEqual(exit, { code: 0, signal: null }, `the driver exits cleanly; stderr:\n${client.stderr}`);
+    return resumedSummary(item, fake);
+  } finally {
+    if (!client.exit) client.child.kill('SIGKILL');
+    await fake.close();
+  }
+}
+
+async function runWasmResume(mqtt, item) {
+  const fake = await startFakeBroker(item.broker());
+  const c = RESUME_CLIENT;
+  const events = [];
+  const accounts = {};
+  const client = mqtt.createClient({
+    url: `mqtt://127.0.0.1:${fake.port}`, clientId: uniqueId('rsw'), clean: false, protocolVersion: c.version,
+    sessionExpiryInterval: c.sessionExpiry, keepalive_interval: 0, reconnectMinDelay: c.reconnectMin,
+    reconnectMaxDelay: c.reconnectMax,
+  });
+  assert.ok(client, 'createClient returned a client');
+  client.on('error', (e) => events.push({ ev: 'error', code: mqtt.errorName(e.code).toLowerCase() }));
+  for (const ev of ['connect', 'reconnect']) client.on(ev, () => events.push({ ev }));
+  try {
+    await waitFor(() => events.some((e) => e.ev === 'connect'), 10000, 'connect');
+    for (const g of item.publish) {
+      const a = { accepted: 0, success: 0, fail_codes: {}, double: 0, outstanding: 0 };
+      accounts[g.tag] = a;
+      for (let i = 0; i < g.count; i++) {
+        let completions = 0;
+        const done = () => {
+          if (completions++ > 0) a.double++;
+          else a.outstanding--;
+        };
+        const rc = client.publish({ topic: g.topic, message: `${g.tag}-${i}`.padEnd(g.size ?? 0, 'x'), qos: g.qos,
+          retain: !!g.retain,
+          success: () => { a.success++; done(); },
+          fail: (e) => {
+            const code = mqtt.errorName(e.code).toLowerCase();
+            a.fail_codes[code] = (a.fail_codes[code] ?? 0) + 1;
+            done();
+          } });
+        assert.equal(rc, 0, `publish ${g.tag}-${i} accepted`);
+        a.accepted++;
+        a.outstanding++;
+      }
+    }
+    await resumedConnectionDone(fake);
+    await waitFor(() => item.publish.every((g) => accounts[g.tag].outstanding === 0), 10000, 'every publish to complete');
+    assertResumed(item, accounts, events, fake);
+    return resumedSummary(item, fake);
   } finally {
     client.close();
     await fake.close();
@@ -126,6 +247,14 @@ for (const host of hosts) {
         if (!host.wasm && !binary) return t.skip('not built (MQTT_REL_ASAN=0)');
         const got = host.wasm ? await runWasm(mqtt, item) : await runNative(binary, item, host.env);
         results.push(`${host.name.padEnd(18)} ${item.name}: ${got}`);
+      });
+    }
+    for (const item of resumeCatalogue) {
+      test(`resumed session: ${item.name}`, { timeout: 30000 }, async (t) => {
+        if (host.wasm && !mqtt) return t.skip('wasm/dist is not built');
+        if (!host.wasm && !binary) return t.skip('not built (MQTT_REL_ASAN=0)');
+        const got = host.wasm ? await runWasmResume(mqtt, item) : await runNativeResume(binary, item, host.env);
+        results.push(`${host.name.padEnd(18)} resumed: ${item.name}: ${got}`);
       });
     }
   });

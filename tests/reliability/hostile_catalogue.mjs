@@ -2,13 +2,21 @@
 // out-of-order or hostile packet. `expect` is the error code name the client must report (as an
 // `error` event, or through `fail` when the connection was not up yet) before it closes the
 // connection; `expect: null` marks packets that are legal and must NOT end the connection
-// (then `check(conn)` verifies the client's answer).
+// (then `check(conn)` verifies the client's answer; with an `expect`, `check(conn)` verifies what
+// the client sent before it hung up).
 //
 // `client` holds the client options of the case: version, receiveMaximum, maximumPacketSize,
-// topicAliasMaximum, connectTimeout (mapped to rel_client flags or createClient options).
+// topicAliasMaximum, connectTimeout, authMethod (mapped to rel_client flags or createClient options).
+//
+// `resumeCatalogue` (at the end): brokers that come back with smaller limits for a resumed session.
 import { pkt, packet, props, u16, str, varint } from '../fixtures/fake_broker.mjs';
 
 const connackFor = (conn) => pkt.connack({ version: conn.version });
+
+// MQTT 5 AUTH: reason code, then the Authentication Method property when `method` is given.
+const auth = (rc, method) => packet(0xf0, Buffer.from([rc]), method ? props([0x15, ...str(method)]) : props());
+// The client's DISCONNECT names a Protocol Error (0x82).
+const disconnectedWith82 = (conn) => conn.received.some((p) => p.type === 'disconnect' && p.body[0] === 0x82);
 
 // Answer CONNECT, then send `bytes` (a Buffer or a function of the connection).
 const afterConnack = (bytes) => async (conn) => {
@@ -228,6 +236,40 @@ export const catalogue = [
     check: (conn) => conn.received.some((p) => p.type === 'pubcomp' && p.id === 78),
   },
   {
+    name: 'AUTH naming another authentication method than CONNECT (MQTT 5, during connect)',
+    client: { version: 5, authMethod: 'SCRAM-SHA-1' },
+    expect: 'protocol_error',
+    script: async (conn) => {
+      await conn.expect('connect');
+      conn.send(auth(0x18, 'PLAIN'));
+      await conn.closed;
+    },
+  },
+  {
+    name: 'AUTH without an authentication method (MQTT 5, during connect)',
+    client: { version: 5, authMethod: 'SCRAM-SHA-1' },
+    expect: 'protocol_error',
+    script: async (conn) => {
+      await conn.expect('connect');
+      conn.send(auth(0x18));
+      await conn.closed;
+    },
+  },
+  {
+    name: 'AUTH naming another authentication method after CONNACK (MQTT 5): DISCONNECT 0x82',
+    client: { version: 5, authMethod: 'SCRAM-SHA-1' },
+    expect: 'protocol_error',
+    script: afterConnack(auth(0x19, 'PLAIN')),
+    check: disconnectedWith82,
+  },
+  {
+    name: 'AUTH when CONNECT named no authentication method (MQTT 5): DISCONNECT 0x82',
+    client: { version: 5 },
+    expect: 'protocol_error',
+    script: afterConnack(auth(0x19, 'SCRAM-SHA-1')),
+    check: disconnectedWith82,
+  },
+  {
     name: 'no CONNACK at all (connect timeout)',
     client: { connectTimeout: 500 },
     expect: 'connect_timeout',
@@ -247,6 +289,111 @@ export const catalogue = [
       setTimeout(() => conn.end(), 50);
       await conn.closed;
     },
+  },
+];
+
+// --- Resumed sessions under the broker's new limits -----------------------------------------
+// The client (MQTT 5, Clean Start 0, reconnection on) publishes the `publish` groups once it is
+// connected. The first connection (Receive Maximum 10) takes every publish without acknowledging
+// it and drops; the second says session present with the CONNACK properties `limits`. The script
+// throws (kept in fake.errors) when the client sends what those limits forbid, resends other than
+// the same packet (DUP set, same packet id) or opens a third connection; it sets `conn.done` once
+// it has seen everything. `outcome`: what each group's publishes must end in, each exactly once
+// (`success`, or the code name of `fail`); `errors`: the code of the error events, if any.
+//
+// Whether the client sent more is told without waiting on time: a QoS 1 PUBLISH from the broker
+// (the barrier) is answered by a PUBACK, and whatever the client sent before reading it arrives
+// first on the same connection.
+async function barrier(conn, id) {
+  conn.send(pkt.publish({ version: 5, topic: 'barrier', qos: 1, id, payload: 'b' }));
+  for (;;) if ((await conn.expect('puback')).id === id) return;
+}
+
+const resumed = (conn) => conn.received.filter((p) => p.type === 'publish');
+
+// window: the Receive Maximum of `limits`; allowed(p): whether `limits` allow that PUBLISH.
+function resumeUnder({ total, limits, resent, window = 65535, allowed = () => true }) {
+  return () => {
+    const first = new Map(); // packet id -> the PUBLISH on the first connection
+    let n = 0;
+    return async (conn) => {
+      const connect = await conn.expect('connect');
+      if (++n > 2) throw new Error(`connection ${n}: the client left the resumed connection`);
+      if (connect.connectFlags & 0x02) throw new Error(`connection ${n}: Clean Start set`);
+      if (n === 1) {
+        conn.send(pkt.connack({ version: 5, properties: [[0x21, 0, 10]] }));
+        while (first.size < total) {
+          const p = await conn.expect('publish');
+          first.set(p.id, p);
+        }
+        conn.destroy();
+        return;
+      }
+      conn.send(pkt.connack({ version: 5, sessionPresent: true, properties: limits }));
+      let acked = 0;
+      let maxUnacked = 0;
+      const again = new Set();
+      const check = (p) => {
+        const before = first.get(p.id);
+        if (!before || again.has(p.id)) throw new Error(`PUBLISH id ${p.id} is not a resend of one in flight`);
+        if (!(p.flags & 0x08) || !p.body.equals(before.body)) throw new Error(`PUBLISH id ${p.id} resent changed (flags ${p.flags})`);
+        if (!allowed(p)) throw new Error(`PUBLISH id ${p.id} (${p.size} bytes, flags ${p.flags}) is over the new limits`);
+        again.add(p.id);
+      };
+      while (acked < resent) {
+        const p = await conn.expect('publish');
+        check(p);
+        await barrier(conn, 1000 + acked);
+        const unacked = resumed(conn).length - acked;
+        maxUnacked = Math.max(maxUnacked, unacked);
+        if (unacked > window) throw new Error(`${unacked} publishes unacknowledged, Receive Maximum ${window}`);
+        conn.send(pkt.ack('puback', p.id));
+        acked++;
+      }
+      await barrier(conn, 2000);
+      const sent = resumed(conn);
+      sent.slice(acked).forEach(check);
+      if (sent.length !== resent) throw new Error(`${sent.length} publishes resent, expected ${resent}`);
+      conn.maxUnacked = maxUnacked;
+      conn.done = true;
+      await conn.closed;
+    };
+  };
+}
+
+const MAX_PACKET = 64;
+
+export const resumeCatalogue = [
+  {
+    name: 'Receive Maximum 10, then 2 on the resumed session: at most 2 unacknowledged, each resent once',
+    publish: [{ tag: 'rm', topic: 'r/rm', qos: 1, count: 5 }],
+    broker: resumeUnder({ total: 5, limits: [[0x21, 0, 2]], resent: 5, window: 2 }),
+    outcome: { rm: 'success' },
+    errors: null,
+  },
+  {
+    name: 'Maximum QoS 0 on the resumed session: the QoS 1 publishes in flight fail not_supported',
+    publish: [{ tag: 'qos', topic: 'r/qos', qos: 1, count: 3 }],
+    broker: resumeUnder({ total: 3, limits: [[0x24, 0]], resent: 0 }),
+    outcome: { qos: 'not_supported' },
+    errors: 'not_supported',
+  },
+  {
+    name: 'Retain Available 0 on the resumed session: retained publishes fail not_supported, the others resent',
+    publish: [{ tag: 'kept', topic: 'r/ret', qos: 1, count: 2, retain: true },
+      { tag: 'plain', topic: 'r/ret', qos: 1, count: 2 }],
+    broker: resumeUnder({ total: 4, limits: [[0x25, 0]], resent: 2, allowed: (p) => !(p.flags & 0x01) }),
+    outcome: { kept: 'not_supported', plain: 'success' },
+    errors: 'not_supported',
+  },
+  {
+    name: `Maximum Packet Size ${MAX_PACKET} on the resumed session: larger publishes fail payload_too_large, the others resent`,
+    publish: [{ tag: 'big', topic: 'r/size', qos: 1, count: 2, size: 200 },
+      { tag: 'small', topic: 'r/size', qos: 1, count: 2 }],
+    broker: resumeUnder({ total: 4, limits: [[0x27, 0, 0, 0, MAX_PACKET]], resent: 2,
+      allowed: (p) => p.size <= MAX_PACKET }),
+    outcome: { big: 'payload_too_large', small: 'success' },
+    errors: 'payload_too_large',
   },
 ];
 export { props };

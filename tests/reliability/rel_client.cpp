@@ -7,7 +7,8 @@
 //              [--keepalive S] [--queue-max N] [--queue-bytes N] [--max-inflight N]
 //              [--receive-max N] [--max-packet N] [--topic-alias-max N] [--reconnect-min MS]
 //              [--reconnect-max MS] [--no-reconnect] [--connect-timeout MS] [--username U]
-//              [--password P] [--cafile F] [--insecure] [--servername NAME] [--print-messages]
+//              [--password P] [--cafile F] [--insecure] [--servername NAME] [--session-expiry S]
+//              [--auth-method NAME] [--print-messages]
 //
 // Commands (one per line, fields separated by spaces):
 //   sub TOPIC QOS                          -> {"ev":"suback",...}
@@ -15,7 +16,8 @@
 //   flow TAG TOPIC QOS COUNT WINDOW [SIZE] COUNT publishes "TAG-i" (padded to SIZE bytes), at most
 //                                          WINDOW accepted and not completed at once; prints
 //                                          {"ev":"flow_done",...} when every one has completed
-//   burst TAG TOPIC QOS COUNT [SIZE]       COUNT publishes at once (no window), accounted under TAG
+//   burst TAG TOPIC QOS COUNT [SIZE [RETAIN]] COUNT publishes at once (no window), accounted under
+//                                          TAG; RETAIN 1 sets the retain flag
 //   report TAG                             -> {"ev":"report","tag":...,"accepted",...}
 //   tally TOPIC                            -> {"ev":"tally","received","unique","duplicates"}
 //                                          (each QoS 2 duplicate is also reported when it arrives:
@@ -235,7 +237,7 @@ class Driver final : public mqtt::Loop::Source {
 
   // One publish under the accounting of `tag`; index i identifies the request.
   void publish(const std::string& tag, const std::string& topic, int qos, long i, const std::string& payload,
-               Flow* flow) {
+               Flow* flow, bool retain = false) {
     Account& a = accounts_[tag];
     if (a.completions.size() <= static_cast<size_t>(i)) a.completions.resize(static_cast<size_t>(i) + 1, 0);
     auto in_call = std::make_shared<bool>(true);
@@ -258,6 +260,7 @@ class Driver final : public mqtt::Loop::Source {
     };
     mqtt::PublishOptions p(topic, payload, qos, [completed] { completed(true, nullptr); },
                            [completed](const mqtt::ErrorInfo& e) { completed(false, &e); });
+    p.retain = retain;
     int rc = client_->publish(p);
     *in_call = false;
     if (rc == 0) {
@@ -326,10 +329,13 @@ class Driver final : public mqtt::Loop::Source {
       int qos = 0;
       long count = 0;
       size_t size = 0;
+      int retain = 0;
       in >> tag >> topic >> qos >> count;
       if (!(in >> size)) size = 0;
+      if (!(in >> retain)) retain = 0;
       long& base = burst_index_[tag];
-      for (long k = 0; k < count; ++k, ++base) publish(tag, topic, qos, base, payload_for(tag, base, size), nullptr);
+      for (long k = 0; k < count; ++k, ++base)
+        publish(tag, topic, qos, base, payload_for(tag, base, size), nullptr, retain != 0);
       emit("{\"ev\":\"burst_done\",\"tag\":" + json_string(tag) + "}");
     } else if (cmd == "report") {
       std::string tag;
@@ -440,6 +446,7 @@ int main(int argc, char** argv) {
     else if (a == "--cafile") o.tls.ca_file = value();
     else if (a == "--insecure") o.tls.verify = false;
     else if (a == "--servername") o.tls.servername = value();
+    else if (a == "--auth-method") o.authentication_method = value();
     else if (a == "--print-messages") print_messages = true;
     else usage(("unknown option " + a).c_str());
   }
