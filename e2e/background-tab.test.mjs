@@ -24,7 +24,7 @@ describe('a hidden tab', () => {
   let server;
   const brokerLog = () => logged.log();
   before(async () => {
-    if (!process.env.PLAYGROUND_SKIP_WASM) ensureWasm({ log: buildLog });
+    if (!process.env.PLAYGROUND_SKIP_WASM) await ensureWasm({ log: buildLog });
     logged = await startLoggedBroker({ verbose: true });  // every packet, PINGREQs included
     broker = logged.broker;
     server = await startStaticServer(repo);

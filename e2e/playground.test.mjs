@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { waitUntil, freePort, distDir } from './helpers/servers.mjs';
 import { artifactsDir, openPage, screenshot } from './helpers/browser.mjs';
-import { consoleLine, editorText, examplesDir, playgroundFixture, run, runState, setRoutes, stop } from './helpers/playground.mjs';
+import { assertPageAnswers, consoleLine, editorText, examplesDir, playgroundFixture, run, runState, setRoutes, stop } from './helpers/playground.mjs';
 
 const fx = playgroundFixture();
 const { openWithScript } = fx;
@@ -85,11 +85,7 @@ describe('playground', () => {
     await page.getByRole('button', { name: /Run/ }).click();
     await consoleLine(page, /did not yield/).waitFor();
     assert.equal(await runState(page).getAttribute('data-state'), 'killed');
-    // The page answers: the theme toggle works and the editor takes input.
-    const toggle = page.getByRole('button', { name: 'Toggle dark theme' });
-    const before = await toggle.getAttribute('aria-pressed');
-    await toggle.click();
-    assert.notEqual(await toggle.getAttribute('aria-pressed'), before);
+    await assertPageAnswers(page);
     assert.equal(await page.evaluate(() => 6 * 7), 42);
     // A loop that starts later, in a timer, is caught too.
     await page.context().close();
@@ -105,6 +101,46 @@ describe('playground', () => {
     await consoleLine(later, /did not yield/).waitFor();
     await waitUntil(() => /Client spinner (closed its connection|disconnected)/.test(fx.stack.brokerLog()), 'the broker to see the spinner go');
     await later.context().close();
+  });
+
+  test('a console flood in an endless loop: the page stays usable and says how many lines were dropped', async () => {
+    const page = await openWithScript("console.log('start');\nwhile (true) console.log('x');\n");
+    await page.getByRole('button', { name: /Run/ }).click();
+    // One note per second of flood, updated in place while it lasts.
+    const note = page.locator('[data-testid="console"] [data-note]', { hasText: /console lines dropped/ }).last();
+    await note.waitFor();
+    await consoleLine(page, /did not yield/).waitFor();
+    assert.equal(await runState(page).getAttribute('data-state'), 'killed');
+    const dropped = Number(/… (\d+) console lines dropped/.exec(await note.textContent())?.[1]);
+    assert.ok(dropped > 0, `a count of dropped lines, in: ${await note.textContent()}`);
+    // The console keeps a bounded number of lines.
+    assert.ok(await page.locator('[data-testid="console"] li').count() <= 2000);
+    await assertPageAnswers(page);
+    // Run works again.
+    await run(page);
+    await consoleLine(page, 'start').nth(0).waitFor();
+    await page.context().close();
+  });
+
+  test('a flood that ends: shown and dropped lines add up, and what the script prints next shows', async () => {
+    const page = await openWithScript([
+      'for (var i = 0; i < 5000; i++) console.log(String(i));',
+      // A second later the flood's window is over.
+      "setTimeout(function () { console.log('after the flood'); }, 1100);",
+      '',
+    ].join('\n'));
+    await run(page);
+    await consoleLine(page, 'after the flood').waitFor();
+    const texts = await page.locator('[data-testid="console"] .console-text').allTextContents();
+    const shown = texts.filter((t) => /^\d+$/.test(t)).length;
+    const notes = texts.filter((t) => /dropped/.test(t));
+    assert.equal(notes.length, 1, notes.join('\n'));
+    const dropped = Number(/… (\d+) console lines dropped/.exec(notes[0])?.[1]);
+    assert.ok(dropped > 0 && shown > 0, notes[0]);
+    assert.equal(shown + dropped, 5000);
+    assert.ok(texts.indexOf(notes[0]) < texts.indexOf('after the flood'), 'the note comes before the next line');
+    await stop(page);
+    await page.context().close();
   });
 
   test('the user script cannot reach the page: no DOM, storage, cookies, fetch or other contexts', async () => {

@@ -34,8 +34,8 @@ export async function startLoggedBroker({ verbose = false } = {}) {
 }
 
 export async function startStack() {
-  if (!process.env.PLAYGROUND_SKIP_WASM) ensureWasm({ log: buildLog });
-  ensurePlayground({ log: buildLog });
+  if (!process.env.PLAYGROUND_SKIP_WASM) await ensureWasm({ log: buildLog });
+  await ensurePlayground({ log: buildLog });
   const logged = await startLoggedBroker();
   const { broker } = logged;
   const brokerWsUrl = `ws://${broker.host}:${broker.wsPort}/mqtt`;

@@ -294,12 +294,15 @@ export const catalogue = [
 
 // --- Resumed sessions under the broker's new limits -----------------------------------------
 // The client (MQTT 5, Clean Start 0, reconnection on) publishes the `publish` groups once it is
-// connected. The first connection (Receive Maximum 10) takes every publish without acknowledging
-// it and drops; the second says session present with the CONNACK properties `limits`. The script
-// throws (kept in fake.errors) when the client sends what those limits forbid, resends other than
-// the same packet (DUP set, same packet id) or opens a third connection; it sets `conn.done` once
-// it has seen everything. `outcome`: what each group's publishes must end in, each exactly once
-// (`success`, or the code name of `fail`); `errors`: the code of the error events, if any.
+// connected. The first connection (Receive Maximum 10) takes every publish without completing it
+// (the first `recFirst` QoS 2 ones get PUBREC, so the client holds them awaiting PUBCOMP) and
+// drops; the second says session present with the CONNACK properties `limits`. The script throws
+// (kept in fake.errors) when the client sends what those limits forbid, resends other than the
+// same packet (DUP set, same packet id; PUBREL for what got PUBREC), has more than `window`
+// exchanges open or opens a third connection; it sets `conn.done` once `resent` exchanges are
+// complete and nothing more came. `outcome`: what each group's publishes must end in, each
+// exactly once (`success` or the code name of `fail` for all, or counts by result); `errors`: the
+// code of the error events, if any.
 //
 // Whether the client sent more is told without waiting on time: a QoS 1 PUBLISH from the broker
 // (the barrier) is answered by a PUBACK, and whatever the client sent before reading it arrives
@@ -309,12 +312,20 @@ async function barrier(conn, id) {
   for (;;) if ((await conn.expect('puback')).id === id) return;
 }
 
-const resumed = (conn) => conn.received.filter((p) => p.type === 'publish');
+// Two QoS > 0 PUBLISH packets that differ at most in DUP and packet id.
+function sameMessage(a, b) {
+  const end = 2 + a.body.readUInt16BE(0); // topic; the packet id follows
+  return (a.flags & 0x07) === (b.flags & 0x07) && a.body.subarray(0, end).equals(b.body.subarray(0, end)) &&
+    a.body.subarray(end + 2).equals(b.body.subarray(end + 2));
+}
 
 // window: the Receive Maximum of `limits`; allowed(p): whether `limits` allow that PUBLISH.
-function resumeUnder({ total, limits, resent, window = 65535, allowed = () => true }) {
+// session: false says session present 0: the broker forgot the exchanges, so what got PUBREC is
+// done (no PUBREL) and the others come again as new messages (DUP 0).
+function resumeUnder({ total, limits, resent, window = 65535, allowed = () => true, recFirst = 0, session = true }) {
   return () => {
     const first = new Map(); // packet id -> the PUBLISH on the first connection
+    const received = new Set(); // ids answered with PUBREC on the first connection
     let n = 0;
     return async (conn) => {
       const connect = await conn.expect('connect');
@@ -325,36 +336,74 @@ function resumeUnder({ total, limits, resent, window = 65535, allowed = () => tr
         while (first.size < total) {
           const p = await conn.expect('publish');
           first.set(p.id, p);
+          if (p.qos === 2 && received.size < recFirst) {
+            conn.send(pkt.ack('pubrec', p.id));
+            received.add(p.id);
+          }
         }
+        for (let i = 0; i < received.size; i++) await conn.expect('pubrel');
         conn.destroy();
         return;
       }
-      conn.send(pkt.connack({ version: 5, sessionPresent: true, properties: limits }));
-      let acked = 0;
-      let maxUnacked = 0;
-      const again = new Set();
-      const check = (p) => {
-        const before = first.get(p.id);
-        if (!before || again.has(p.id)) throw new Error(`PUBLISH id ${p.id} is not a resend of one in flight`);
-        if (!(p.flags & 0x08) || !p.body.equals(before.body)) throw new Error(`PUBLISH id ${p.id} resent changed (flags ${p.flags})`);
+      conn.send(pkt.connack({ version: 5, sessionPresent: session, properties: limits }));
+      // id -> 'publish' (answer PUBACK, or PUBREC for QoS 2) | 'rec' (PUBREL awaited) | 'rel' (answer PUBCOMP)
+      const open = new Map();
+      const qosOf = new Map(); // id -> QoS of the PUBLISH resent under it
+      const resumed = new Set(); // first-connection ids resent (PUBLISH or PUBREL)
+      const messages = [...first.values()];
+      let read = 0;
+      let completed = 0;
+      let maxOpen = 0;
+      let lastAt = -1; // resent PUBLISH packets keep their first order [MQTT-4.6.0-1]
+      const take = (p) => {
+        if (p.type === 'pubrel') {
+          if (open.get(p.id) === 'rec' || (session && received.has(p.id) && !resumed.has(p.id))) {
+            resumed.add(p.id);
+            return open.set(p.id, 'rel');
+          }
+          throw new Error(`PUBREL id ${p.id} for no exchange awaiting it`);
+        }
+        // The same message: with the session, the same id; without, maybe another.
+        const at = messages.findIndex((m) => !resumed.has(m.id) && !received.has(m.id) &&
+          (!session || m.id === p.id) && sameMessage(m, p));
+        if (at < 0 || open.has(p.id)) throw new Error(`PUBLISH id ${p.id} is not a resend of one in flight`);
+        if (!(p.flags & 0x08) !== !session) throw new Error(`PUBLISH id ${p.id} resent with DUP ${(p.flags >> 3) & 1}`);
         if (!allowed(p)) throw new Error(`PUBLISH id ${p.id} (${p.size} bytes, flags ${p.flags}) is over the new limits`);
-        again.add(p.id);
+        if (at < lastAt) throw new Error(`PUBLISH id ${p.id} resent out of its first order`);
+        lastAt = at;
+        resumed.add(messages[at].id);
+        qosOf.set(p.id, p.qos);
+        return open.set(p.id, 'publish');
       };
-      while (acked < resent) {
-        const p = await conn.expect('publish');
-        check(p);
-        await barrier(conn, 1000 + acked);
-        const unacked = resumed(conn).length - acked;
-        maxUnacked = Math.max(maxUnacked, unacked);
-        if (unacked > window) throw new Error(`${unacked} publishes unacknowledged, Receive Maximum ${window}`);
-        conn.send(pkt.ack('puback', p.id));
-        acked++;
+      const readSent = () => {
+        for (; read < conn.received.length; read++) {
+          const p = conn.received[read];
+          if (p.type === 'publish' || p.type === 'pubrel') take(p);
+        }
+        maxOpen = Math.max(maxOpen, open.size);
+        if (open.size > window) throw new Error(`${open.size} exchanges open, Receive Maximum ${window}`);
+      };
+      for (let round = 0; completed < resent; round++) {
+        if (round > 4 * resent) throw new Error(`${completed} of ${resent} exchanges completed; open: ${[...open]}`);
+        await barrier(conn, 1000 + round);
+        readSent();
+        // Answer the oldest exchange that waits on us.
+        const next = [...open].find(([, stage]) => stage !== 'rec');
+        if (!next) continue;
+        const [id, stage] = next;
+        if (stage === 'publish' && qosOf.get(id) === 2) {
+          conn.send(pkt.ack('pubrec', id));
+          open.set(id, 'rec');
+          continue;
+        }
+        conn.send(pkt.ack(stage === 'rel' ? 'pubcomp' : 'puback', id));
+        open.delete(id);
+        completed++;
       }
-      await barrier(conn, 2000);
-      const sent = resumed(conn);
-      sent.slice(acked).forEach(check);
-      if (sent.length !== resent) throw new Error(`${sent.length} publishes resent, expected ${resent}`);
-      conn.maxUnacked = maxUnacked;
+      await barrier(conn, 5000);
+      readSent();
+      if (open.size) throw new Error(`more than ${resent} exchanges resent; open: ${[...open]}`);
+      conn.maxUnacked = maxOpen;
       conn.done = true;
       await conn.closed;
     };
@@ -374,7 +423,7 @@ export const resumeCatalogue = [
   {
     name: 'Maximum QoS 0 on the resumed session: the QoS 1 publishes in flight fail not_supported',
     publish: [{ tag: 'qos', topic: 'r/qos', qos: 1, count: 3 }],
-    broker: resumeUnder({ total: 3, limits: [[0x24, 0]], resent: 0 }),
+    broker: resumeUnder({ total: 3, limits: [[0x24, 0]], resent: 0, allowed: (p) => p.qos === 0 }),
     outcome: { qos: 'not_supported' },
     errors: 'not_supported',
   },
@@ -394,6 +443,27 @@ export const resumeCatalogue = [
       allowed: (p) => p.size <= MAX_PACKET }),
     outcome: { big: 'payload_too_large', small: 'success' },
     errors: 'payload_too_large',
+  },
+  {
+    name: 'QoS 2 and QoS 1 in flight, one QoS 2 past PUBREC; Receive Maximum 2 on the resumed session: at most 2 exchanges open',
+    publish: [{ tag: 'two', topic: 'r/q2', qos: 2, count: 3 }, { tag: 'one', topic: 'r/q2', qos: 1, count: 3 }],
+    broker: resumeUnder({ total: 6, recFirst: 1, limits: [[0x21, 0, 2]], resent: 6, window: 2 }),
+    outcome: { two: 'success', one: 'success' },
+    errors: null,
+  },
+  {
+    name: 'the same, but the broker forgot the session (session present 0): sent again as new messages, at most 2 open',
+    publish: [{ tag: 'two', topic: 'r/new', qos: 2, count: 3 }, { tag: 'one', topic: 'r/new', qos: 1, count: 3 }],
+    broker: resumeUnder({ total: 6, recFirst: 1, limits: [[0x21, 0, 2]], resent: 5, window: 2, session: false }),
+    outcome: { two: 'success', one: 'success' },
+    errors: null,
+  },
+  {
+    name: 'Maximum QoS 1 on the resumed session: QoS 2 publishes fail not_supported, the one past PUBREC completes',
+    publish: [{ tag: 'two', topic: 'r/mq1', qos: 2, count: 3 }, { tag: 'one', topic: 'r/mq1', qos: 1, count: 1 }],
+    broker: resumeUnder({ total: 4, recFirst: 1, limits: [[0x24, 1]], resent: 2, allowed: (p) => p.qos <= 1 }),
+    outcome: { two: { success: 1, not_supported: 2 }, one: 'success' },
+    errors: 'not_supported',
   },
 ];
 export { props };

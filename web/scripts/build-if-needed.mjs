@@ -1,7 +1,8 @@
 // Builds what the playground needs, only when it is missing or older than its sources:
 // the WebAssembly package (npm run build --prefix wasm) and the playground (vite build).
+// Builds run asynchronously, so a Ctrl-C handler can run meanwhile and stopBuilds() them.
 
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 export const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const repoDir = path.resolve(webDir, '..');
 export const wasmDir = path.join(repoDir, 'wasm');
-export const distDir = path.join(webDir, 'dist');
+// PLAYGROUND_DIST builds and serves the playground elsewhere (a test's own empty folder).
+export const distDir = path.resolve(process.env.PLAYGROUND_DIST || path.join(webDir, 'dist'));
 
 function newestMtime(p) {
   if (!fs.existsSync(p)) return 0;
@@ -23,11 +25,41 @@ function newestMtime(p) {
   return newest;
 }
 
+// Builds running now. Each runs in its own process group, so stopBuilds() reaches the tools a
+// build starts (npm -> emcc -> ninja) and not only npm; a Ctrl-C in the terminal reaches
+// only the caller, which decides what to stop.
+const running = new Set();
+
+export class BuildInterrupted extends Error {}
+
 function run(cmd, args, cwd, log) {
   log(`$ ${cmd} ${args.join(' ')}`);
-  // Output goes to stderr: under the test runner, stdout is the TAP stream.
-  const r = spawnSync(cmd, args, { cwd, stdio: ['ignore', 2, 2] });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status})`);
+  const what = `${cmd} ${args.join(' ')}`;
+  return new Promise((resolve, reject) => {
+    // Output goes to stderr: under the test runner, stdout is the TAP stream.
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 2, 2], detached: true });
+    running.add(child);
+    child.once('error', (err) => { running.delete(child); reject(err); });
+    child.once('exit', (code, signal) => {
+      running.delete(child);
+      if (code === 0) resolve();
+      else if (child.stopped || signal) reject(new BuildInterrupted(`${what} interrupted${signal ? ` (${signal})` : ''}`));
+      else reject(new Error(`${what} failed (exit ${code})`));
+    });
+  });
+}
+
+// Interrupts every running build (its whole process group) and resolves when they have exited.
+export function stopBuilds(signal = 'SIGINT') {
+  return Promise.all([...running].map((child) => new Promise((resolve) => {
+    child.stopped = true;
+    child.once('exit', resolve);
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      resolve(); // already gone
+    }
+  })));
 }
 
 // What wasm/dist is built from (the JavaScript in wasm/js is bundled from source by Vite, but
@@ -44,15 +76,15 @@ export function wasmOutOfDate(root = repoDir) {
   return WASM_SOURCES.some((s) => newestMtime(path.join(root, s)) > builtAt);
 }
 
-export function ensureWasm({ log = console.log } = {}) {
+export async function ensureWasm({ log = console.log } = {}) {
   if (!wasmOutOfDate()) return;
   if (!fs.existsSync(path.join(wasmDir, 'package.json'))) {
     throw new Error('the WebAssembly package (wasm/) is missing');
   }
-  run('npm', ['run', 'build', '--prefix', wasmDir], repoDir, log);
+  await run('npm', ['run', 'build', '--prefix', wasmDir], repoDir, log);
 }
 
-export function ensurePlayground({ log = console.log, force = false } = {}) {
+export async function ensurePlayground({ log = console.log, force = false } = {}) {
   const built = path.join(distDir, 'index.html');
   const sources = Math.max(
     newestMtime(path.join(webDir, 'src')),
@@ -63,7 +95,8 @@ export function ensurePlayground({ log = console.log, force = false } = {}) {
   );
   if (!force && fs.existsSync(built) && fs.statSync(built).mtimeMs >= sources) return;
   if (!fs.existsSync(path.join(webDir, 'node_modules', 'vite'))) {
-    run('npm', ['ci', '--no-audit', '--no-fund'], webDir, log);
+    await run('npm', ['ci', '--no-audit', '--no-fund'], webDir, log);
   }
-  run(process.execPath, [path.join(webDir, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], webDir, log);
+  await run(process.execPath, [path.join(webDir, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn',
+    '--outDir', distDir, '--emptyOutDir'], webDir, log);
 }

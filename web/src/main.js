@@ -2,6 +2,7 @@
 import './style.css';
 import { createEditor } from './editor/editor.js';
 import { Runner } from './runner/runner.js';
+import { ROWS_PER_SECOND } from './runner/outbox.js';
 import { defaultRoutes } from './runner/routing.js';
 import { createConsolePanel } from './panels/console.js';
 import { createMessageLog } from './panels/messages.js';
@@ -125,9 +126,31 @@ function handleEvent(source, ev) {
     case 'sub':
       clientsPanel.updateSub(source, ev);
       break;
+    case 'dropped':
+      reportFlood(ev);
+      break;
     default:
       break;
   }
+}
+
+// A flood from the script: rows past the worker's ration (runner/outbox.js) were only counted.
+// One console line per flood says how many, updated as the counts grow; the chart still
+// counts the messages the log did not get.
+const floodCounts = new Map();
+let runs = 0;
+function reportFlood(ev) {
+  const seen = floodCounts.get(ev.flood) || { in: 0, out: 0 };
+  for (const dir of ['in', 'out']) if (ev[dir] > seen[dir]) chart.add(dir, ev.t, ev[dir] - seen[dir]);
+  floodCounts.set(ev.flood, { in: ev.in, out: ev.out });
+  const parts = [];
+  if (ev.console) parts.push(`${ev.console} console line${ev.console === 1 ? '' : 's'}`);
+  const messages = ev.in + ev.out;
+  if (messages) parts.push(`${messages} message${messages === 1 ? '' : 's'} (not in the log)`);
+  consolePanel.note(`flood-${runs}-${ev.flood}`, {
+    level: 'warn',
+    text: `… ${parts.join(' and ')} dropped: a flood (at most ${ROWS_PER_SECOND} of each a second are shown)`,
+  });
 }
 
 const runState = $('run-state');
@@ -145,6 +168,10 @@ const runner = new Runner({
     stopButton.disabled = !active;
     runButton.textContent = active ? '↻ Restart' : '▶ Run';
     if (!active) clientsPanel.endSource('run');
+    if (state === 'starting') {
+      runs++;
+      floodCounts.clear();
+    }
     if (state === 'stopped') consolePanel.add({ level: 'info', text: 'script stopped' });
   },
 });

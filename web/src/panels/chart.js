@@ -5,10 +5,10 @@ export function createRateChart({ canvas, legend }) {
   const buckets = new Map(); // second -> { in, out }
   let raf = 0;
 
-  function add(dir, t = Date.now()) {
+  function add(dir, t = Date.now(), n = 1) {
     const s = Math.floor(t / 1000);
     const b = buckets.get(s) || { in: 0, out: 0 };
-    b[dir]++;
+    b[dir] += n;
     buckets.set(s, b);
   }
 

@@ -13,7 +13,7 @@ export function createMessageLog({ body, filterInput, modeSelect, countLabel, cl
 
   filterInput.addEventListener('input', () => { filter = filterInput.value.trim().toLowerCase(); render(); });
   modeSelect.addEventListener('change', () => { mode = modeSelect.value; render(); });
-  clearButton.addEventListener('click', () => { messages.length = 0; render(); });
+  clearButton.addEventListener('click', () => clear());
 
   function matches(m) {
     if (!filter) return true;
@@ -69,27 +69,53 @@ export function createMessageLog({ body, filterInput, modeSelect, countLabel, cl
   }
 
   function render() {
+    pending = null; // all of messages is shown here
     body.replaceChildren(...messages.filter(matches).map(row));
     updateCount();
   }
 
+  // Messages added in one go (a batch of events from the worker) reach the table together,
+  // after the batch: one append, one count and one scroll, not a layout per row.
+  let pending = null;
   function add(m) {
     messages.push(m);
-    if (messages.length > MAX_MESSAGES) {
-      const dropped = messages.shift();
-      const first = body.firstElementChild;
-      if (first && matches(dropped)) {
-        if (first.nextElementSibling?.classList.contains('message-details')) first.nextElementSibling.remove();
-        first.remove();
+    if (!pending) {
+      pending = [];
+      queueMicrotask(renderPending);
+    }
+    pending.push(m);
+  }
+
+  function renderPending() {
+    const added = pending;
+    pending = null;
+    if (!added) return;
+    // Rows past MAX_MESSAGES leave from the top, with their open details.
+    const extra = messages.length - MAX_MESSAGES;
+    if (extra > 0) {
+      const fresh = new Set(added);
+      for (const m of messages.splice(0, extra)) {
+        if (!matches(m) || fresh.has(m)) continue;
+        const first = body.firstElementChild;
+        if (first?.nextElementSibling?.classList.contains('message-details')) first.nextElementSibling.remove();
+        first?.remove();
       }
     }
-    if (matches(m)) {
+    const kept = new Set(messages);
+    const rows = added.filter((m) => kept.has(m) && matches(m)).map(row);
+    if (rows.length) {
       const stick = wrap.scrollTop + wrap.clientHeight >= wrap.scrollHeight - 4;
-      body.append(row(m));
+      body.append(...rows);
       if (stick) wrap.scrollTop = wrap.scrollHeight;
     }
     updateCount();
   }
 
-  return { add, clear: () => { messages.length = 0; render(); } };
+  function clear() {
+    messages.length = 0;
+    pending = null;
+    render();
+  }
+
+  return { add, clear };
 }

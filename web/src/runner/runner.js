@@ -46,7 +46,8 @@ export class Runner {
         this.lastPong = performance.now();
         break;
       case 'events':
-        this.lastPong = performance.now();
+        // Not a sign of life: a script that prints in an endless loop still sends events
+        // (runner/outbox.js), and only a pong says the worker yields.
         for (const ev of msg.events) {
           if (ev.type === 'state') {
             if (ev.state === 'running') this.setState('running');

@@ -2,13 +2,14 @@
 // thread, so an endless loop cannot freeze the page and terminate() always ends it).
 //
 // Page -> worker: {type:'run', code, routes} | {type:'stop'} | {type:'ping', n}
-// Worker -> page: batches of events {type:'events', events:[...]}, and {type:'pong', n},
+// Worker -> page: batches of events {type:'events', events:[...]} (see outbox.js), {type:'pong', n},
 //                 {type:'stopped', clients} after a graceful stop.
 
 import { formatArgs, scriptLocation, describeError } from './format.js';
 import { parseRoutes } from './routing.js';
 import { instrumentMqtt } from './instrument.js';
 import { createNetworkModule } from './network-shim.js';
+import { createOutbox } from './outbox.js';
 
 const post = self.postMessage.bind(self);
 const nativeSetTimeout = self.setTimeout.bind(self);
@@ -16,38 +17,7 @@ const nativeClearTimeout = self.clearTimeout.bind(self);
 const nativeSetInterval = self.setInterval.bind(self);
 const nativeClearInterval = self.clearInterval.bind(self);
 
-// Events go to the page in batches, so a script publishing in a tight loop does not flood it.
-// The first few of each batch's window go at once: what a script prints just before an
-// endless loop (which never lets the batch go) still reaches the page.
-const BATCH_MS = 30;
-const EAGER_PER_BATCH = 50;
-let queue = [];
-let transfers = [];
-let flushTimer = null;
-let eager = 0;
-function report(event, transfer) {
-  queue.push(event);
-  if (transfer) transfers.push(...transfer);
-  if (eager < EAGER_PER_BATCH) {
-    eager++;
-    flush();
-  }
-  if (flushTimer === null) {
-    flushTimer = nativeSetTimeout(() => {
-      flushTimer = null;
-      eager = 0;
-      flush();
-    }, BATCH_MS);
-  }
-}
-function flush() {
-  if (!queue.length) return;
-  const events = queue;
-  const t = transfers;
-  queue = [];
-  transfers = [];
-  post({ type: 'events', events }, t);
-}
+const { report, flush } = createOutbox({ post, setTimer: nativeSetTimeout });
 
 function reportError(error, where) {
   const loc = scriptLocation(error);
