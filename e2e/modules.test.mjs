@@ -1,5 +1,5 @@
 // The playground's browser-free parts under Node: routing, the share codec, payload and
-// console formatting, the network module, and the instrumentation around the real
+// console formatting, the network module, the worker's outbox (batches, flood ration), and the instrumentation around the real
 // WebAssembly client (Node entry of the same package) against Mosquitto.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +11,7 @@ import { formatPayload, formatSize } from '../web/src/panels/payload.js';
 import { formatArgs, scriptLocation, BODY_LINE_OFFSET } from '../web/src/runner/format.js';
 import { createNetworkModule } from '../web/src/runner/network-shim.js';
 import { instrumentMqtt } from '../web/src/runner/instrument.js';
+import { createOutbox, ROWS_PER_SECOND } from '../web/src/runner/outbox.js';
 import { wasmOutOfDate } from '../web/scripts/build-if-needed.mjs';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -111,6 +112,62 @@ describe('network module', () => {
     assert.equal(net.getType(), 'wifi');
     assert.equal(net.getInfo().netInfo.ip_addr, '127.0.0.1');
     await new Promise((resolve) => net.on('connect', resolve));
+  });
+});
+
+describe('outbox', () => {
+  // A manual clock and timers that fire only when told: a loop that never yields.
+  function harness() {
+    const h = { t: 0, posted: [], timers: [] };
+    h.outbox = createOutbox({
+      post: (msg) => h.posted.push(...msg.events),
+      setTimer: (fn) => h.timers.push(fn),
+      now: () => h.t,
+    });
+    h.yieldNow = () => { for (const fn of h.timers.splice(0)) fn(); };
+    h.lines = () => h.posted.filter((e) => e.type === 'console').length;
+    h.notes = () => h.posted.filter((e) => e.type === 'dropped');
+    return h;
+  }
+
+  test('a flood in a loop that never yields: the ration is delivered, the rest counted, the count sent as it grows', () => {
+    const h = harness();
+    for (let i = 0; i < 5000; i++) {
+      h.t = i * 0.1; // 5000 lines in 0.5 s
+      h.outbox.report({ type: 'console', level: 'log', text: String(i) });
+    }
+    // Without a yield, everything kept has been posted but the last part of a MAX_QUEUED chunk.
+    assert.ok(h.lines() > ROWS_PER_SECOND - 200 && h.lines() <= ROWS_PER_SECOND, `${h.lines()} lines posted`);
+    const counts = h.notes().map((n) => n.console);
+    assert.ok(counts.length >= 2, 'the count is sent at once and again while the flood lasts');
+    assert.ok(counts.every((c, i) => i === 0 || c > counts[i - 1]), `growing counts ${counts}`);
+    h.yieldNow();
+    assert.equal(h.lines(), ROWS_PER_SECOND);
+    assert.equal(h.notes().at(-1).console, 5000 - ROWS_PER_SECOND);
+    assert.ok(new Set(h.notes().map((n) => n.flood)).size === 1, 'one flood');
+  });
+
+  test('a new second starts a new ration; the flood before it is closed with its final count', () => {
+    const h = harness();
+    for (let i = 0; i < ROWS_PER_SECOND + 10; i++) h.outbox.report({ type: 'console', text: String(i) });
+    h.t = 1000;
+    h.outbox.report({ type: 'console', text: 'next second' });
+    h.yieldNow();
+    const texts = h.posted.map((e) => (e.type === 'dropped' ? `dropped ${e.console}` : e.text));
+    assert.deepEqual(texts.slice(-2), ['dropped 10', 'next second']);
+  });
+
+  test('messages in and out share one ration apart from the console; other events always pass', () => {
+    const h = harness();
+    for (let i = 0; i < ROWS_PER_SECOND; i++) h.outbox.report({ type: 'msg', dir: i % 2 ? 'in' : 'out' });
+    h.outbox.report({ type: 'msg', dir: 'in' });
+    h.outbox.report({ type: 'msg', dir: 'out' });
+    h.outbox.report({ type: 'client-error', error: 'refused' });
+    h.outbox.report({ type: 'client', state: 'closed' });
+    h.yieldNow();
+    assert.equal(h.posted.filter((e) => e.type === 'msg').length, ROWS_PER_SECOND);
+    assert.deepEqual(h.notes().map(({ console: c, in: i, out: o }) => [c, i, o]).at(-1), [0, 1, 1]);
+    assert.ok(h.posted.some((e) => e.type === 'client-error') && h.posted.some((e) => e.type === 'client'));
   });
 });
 

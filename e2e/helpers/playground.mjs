@@ -38,6 +38,14 @@ export async function openWithScript(browser, url, code, options) {
   return openPage(browser, `${url}${await shareHash(code)}`, options);
 }
 
+// The page still answers after what a script did: the theme toggle works.
+export async function assertPageAnswers(page) {
+  const toggle = page.getByRole('button', { name: 'Toggle dark theme' });
+  const before = await toggle.getAttribute('aria-pressed');
+  await toggle.click();
+  assert.notEqual(await toggle.getAttribute('aria-pressed'), before);
+}
+
 export async function run(page) {
   await page.getByRole('button', { name: /Run|Restart/ }).click();
   await page.locator('[data-testid="run-state"][data-state="running"]').waitFor();
