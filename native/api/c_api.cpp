@@ -83,15 +83,12 @@ void guarded(mqtt_client* c, F&& f) {
   if (background) BackgroundWaiter::get().callback_ran();
 }
 
-struct CError {
-  mqtt_error_t error;
-  std::string message;
-  explicit CError(const mqtt::ErrorInfo& info) : message(info.message) {
-    error.code = info.value();
-    error.message = message.c_str();
-    error.reason_code = info.reason_code;
-  }
-};
+using mqtt::c_api::CError;
+
+// The C view of an ErrorInfo, which outlives it (both live for the callback).
+CError c_error(const mqtt::ErrorInfo& info) {
+  return CError(info.value(), info.message.c_str(), info.reason_code, info.reason_string);
+}
 
 mqtt::SuccessCallback success_of(mqtt_client* c, mqtt_success_cb cb, void* user) {
   if (!cb) return nullptr;
@@ -101,7 +98,7 @@ mqtt::SuccessCallback success_of(mqtt_client* c, mqtt_success_cb cb, void* user)
 mqtt::FailCallback fail_of(mqtt_client* c, mqtt_fail_cb cb, void* user) {
   if (!cb) return nullptr;
   return [c, cb, user](const mqtt::ErrorInfo& info) {
-    CError e(info);
+    CError e = c_error(info);
     guarded(c, [&] { cb(c, &e.error, user); });
   };
 }
@@ -128,11 +125,14 @@ void hook(mqtt_client* c, mqtt_event_type_t event) {
       e.qos = info.qos;
       e.retain = info.retain;
       e.dup = info.dup;
+      if (!info.properties) return deliver(c, e);
+      mqtt::c_api::CProperties properties(*info.properties);
+      e.properties = properties.get();
       deliver(c, e);
     });
   } else if (event == MQTT_EVENT_DISCONNECT || event == MQTT_EVENT_ERROR) {
     c->client->on(name, [c, event](const mqtt::ErrorInfo& info) {
-      CError error(info);
+      CError error = c_error(info);
       mqtt_event_t e{};
       e.type = event;
       e.error = &error.error;
@@ -185,7 +185,7 @@ mqtt_client_t* mqtt_create_client(const mqtt_options_t* o) {
   void* user = o->user;
   if (fail) {
     options.fail = [c, fail, user](const mqtt::ErrorInfo& info) {
-      CError e(info);
+      CError e = c_error(info);
       // Invalid options: the client does not exist (and never will), so the callback gets NULL.
       if (c->creating)
         fail(nullptr, &e.error, user);
@@ -233,6 +233,9 @@ int mqtt_subscribe(mqtt_client_t* c, const mqtt_subscribe_options_t* o) {
   mqtt::SubscribeOptions s;
   s.topic = o->topic;
   s.qos = o->qos;
+  s.no_local = o->no_local != 0;
+  s.retain_as_published = o->retain_as_published != 0;
+  s.retain_handling = o->retain_handling;
   s.success = success_of(c, o->success, o->user);
   s.fail = fail_of(c, o->fail, o->user);
   return c->client->subscribe(s);
@@ -255,6 +258,12 @@ int mqtt_publish(mqtt_client_t* c, const mqtt_publish_options_t* o) {
     p.message = mqtt::Payload(static_cast<const uint8_t*>(o->message), o->message_len);
   p.qos = o->qos;
   p.retain = o->retain != 0;
+  if (o->properties) {
+    if (int rc = mqtt::c_api::convert(*o->properties, p.properties)) {
+      mqtt::c_api::fail_now(o->fail, c, rc, o->user);
+      return rc;
+    }
+  }
   p.success = success_of(c, o->success, o->user);
   p.fail = fail_of(c, o->fail, o->user);
   return c->client->publish(p);

@@ -13,9 +13,11 @@
  * then run inside mqtt_loop_run / mqtt_loop_run_once (and inside a call that completes a request
  * at once, such as a refused mqtt_publish).
  *
- * Memory: strings and bytes passed in are copied or used before the call returns. Pointers
- * handed to callbacks (topic, payload, error and its message) are valid only during the
- * callback. The client functions may be called from inside the client's own callbacks,
+ * Memory: strings and bytes passed in (options, properties and what they point to) are copied
+ * or used before the call returns: the caller keeps them and may free them after. Pointers
+ * handed to callbacks (topic, payload, properties and every string and byte they point to, the
+ * error with its message and reason_string) are valid only during the callback: copy what you
+ * keep. The client functions may be called from inside the client's own callbacks,
  * mqtt_close and mqtt_destroy included. */
 #ifndef MQTT_H
 #define MQTT_H
@@ -34,10 +36,33 @@ typedef struct mqtt_loop mqtt_loop_t;
 
 /* What fail callbacks and the error/disconnect events carry. */
 typedef struct {
-  int code;            /* MQTT_ERR_* */
-  const char* message; /* names the problem, with the transport's or broker's detail */
-  int reason_code;     /* the broker's MQTT reason code, 0 when none */
+  int code;                  /* MQTT_ERR_* */
+  const char* message;       /* names the problem, with the transport's or broker's detail */
+  int reason_code;           /* the broker's MQTT reason code, 0 when none */
+  const char* reason_string; /* MQTT 5: the broker's reason string; NULL when it gave none */
 } mqtt_error_t;
+
+/* An MQTT 5 user property: UTF-8 text, NUL-terminated (MQTT forbids U+0000 in it). */
+typedef struct {
+  const char* key;
+  const char* value;
+} mqtt_user_property_t;
+
+/* MQTT 5 properties of a message, as mqtt_publish sends them and the message event receives
+ * them (the same names as the C++ API's). All zero (memset, {0}) is none: a field is sent only
+ * when set. An MQTT 3.1.1 connection sends none of them. */
+typedef struct {
+  int has_payload_format_indicator;
+  int payload_format_indicator; /* 0: unspecified bytes; 1: UTF-8 text */
+  int has_message_expiry_interval;
+  uint32_t message_expiry_interval; /* seconds */
+  const char* content_type;         /* NULL: none */
+  const char* response_topic;       /* NULL: none */
+  const void* correlation_data;     /* NULL: none (binary: correlation_data_len bytes) */
+  size_t correlation_data_len;
+  const mqtt_user_property_t* user_properties; /* user_properties_len pairs, in order */
+  size_t user_properties_len;
+} mqtt_properties_t;
 
 typedef void (*mqtt_success_cb)(mqtt_client_t* client, void* user);
 typedef void (*mqtt_fail_cb)(mqtt_client_t* client, const mqtt_error_t* error, void* user);
@@ -93,6 +118,10 @@ typedef struct {
   mqtt_success_cb success; /* SUBACK granted it */
   mqtt_fail_cb fail;
   void* user;
+  /* MQTT 5 subscription options (0: MQTT's default; ignored by MQTT 3.1.1). */
+  int no_local;            /* 1: not the messages this client publishes */
+  int retain_as_published; /* 1: forwarded messages keep their retain flag */
+  int retain_handling;     /* retained messages at subscribe: 0 always, 1 if new, 2 never */
 } mqtt_subscribe_options_t;
 
 typedef struct {
@@ -111,6 +140,9 @@ typedef struct {
   mqtt_success_cb success; /* written (QoS 0), PUBACK (1), PUBCOMP (2) */
   mqtt_fail_cb fail;
   void* user;
+  /* MQTT 5: NULL for none. Read, like the strings and bytes it points to, before mqtt_publish
+   * returns: a queued message keeps its own copy. */
+  const mqtt_properties_t* properties;
 } mqtt_publish_options_t;
 
 typedef enum {
@@ -129,6 +161,8 @@ typedef struct {
   size_t message_len;
   int qos, retain, dup;      /* message */
   const mqtt_error_t* error; /* disconnect, error */
+  /* message on an MQTT 5 connection: its properties (strings NUL-terminated); NULL on 3.1.1. */
+  const mqtt_properties_t* properties;
 } mqtt_event_t;
 
 typedef void (*mqtt_event_cb)(mqtt_client_t* client, const mqtt_event_t* event, void* user);
@@ -144,13 +178,15 @@ typedef void (*mqtt_event_cb)(mqtt_client_t* client, const mqtt_event_t* event, 
 mqtt_client_t* mqtt_create_client(const mqtt_options_t* options);
 /* Registers a listener for one event (mqtt_once: for its next occurrence only). Returns 0, or
  * MQTT_ERR_INVALID_ARGUMENT for a NULL client or callback or an unknown event. Listeners run in
- * the order they were added; one added twice is called twice. A listener that calls mqtt_close
- * or mqtt_destroy ends the delivery: the later listeners of that event are not called. */
+ * the order they were added; one added twice is called twice. As in the C++ and JavaScript APIs
+ * (Node's EventEmitter), an event calls the listeners registered when it began: one added or
+ * removed meanwhile counts from the next event on. A listener that calls mqtt_close or
+ * mqtt_destroy ends the delivery: the later listeners of that event are not called. */
 int mqtt_on(mqtt_client_t* client, mqtt_event_type_t event, mqtt_event_cb cb, void* user);
 int mqtt_once(mqtt_client_t* client, mqtt_event_type_t event, mqtt_event_cb cb, void* user);
 /* Removes the listeners of that event registered with this callback and user pointer (0 also
  * when there were none; MQTT_ERR_INVALID_ARGUMENT for a NULL client or an unknown event). Safe
- * inside a listener: a listener removed during a delivery is not called by it. */
+ * inside a listener: one removed during a delivery is still called by that delivery, not after. */
 int mqtt_off(mqtt_client_t* client, mqtt_event_type_t event, mqtt_event_cb cb, void* user);
 
 /* Requests. Return 0 when accepted: the request's success or fail then runs exactly once
@@ -160,7 +196,9 @@ int mqtt_off(mqtt_client_t* client, mqtt_event_type_t event, mqtt_event_cb cb, v
  * Otherwise an MQTT_ERR_* value, and fail was called with it before the return:
  * MQTT_ERR_MISSING_TOPIC (NULL or ""), _INVALID_TOPIC (a publish topic with + or #),
  * _INVALID_TOPIC_FILTER, _TOPIC_TOO_LONG, _INVALID_UTF8, _INVALID_QOS (not 0..2),
- * _MISSING_MESSAGE (publish: message NULL), _PAYLOAD_TOO_LARGE, _QUEUE_FULL, _CLOSED (after
+ * _INVALID_ARGUMENT (subscribe: retain_handling not 0..2),
+ * _MISSING_MESSAGE (publish: message NULL), _PAYLOAD_TOO_LARGE, _INVALID_PROPERTY (a NULL user
+ * property key or value, a payload format indicator not 0 or 1...), _QUEUE_FULL, _CLOSED (after
  * mqtt_close). A NULL client or options pointer returns MQTT_ERR_INVALID_ARGUMENT without
  * calling anything. */
 int mqtt_subscribe(mqtt_client_t* client, const mqtt_subscribe_options_t* options);

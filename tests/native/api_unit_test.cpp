@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
+#include <functional>
 #include <memory>
 #include <thread>
 
@@ -623,6 +625,116 @@ TEST(CApi, NullAndInvalidArgumentsAreRefusedWithACode) {
   expect_fail(mqtt_publish(c, &pub), MQTT_ERR_CLOSED);
   mqtt_destroy(c);
   mqtt_loop_destroy(loop);
+}
+
+// The C listener registry follows the C++ and JavaScript rule: a delivery calls the listeners
+// present when it began, even those removed meanwhile; those added meanwhile from the next
+// event on; a `once` listener once, even when a listener runs a nested delivery of that event.
+struct Registry {
+  c_api::Listeners listeners;
+  std::vector<std::string> calls;
+  std::function<void(const std::string&)> during;  // what a listener does when called
+};
+
+template <char Name>
+void record_call(mqtt_client_t*, const mqtt_event_t*, void* user) {
+  auto* r = static_cast<Registry*>(user);
+  r->calls.push_back(std::string(1, Name));
+  if (r->during) r->during(std::string(1, Name));
+}
+
+TEST(CApi, ListenersPresentWhenAnEventBeganAreCalledEvenIfRemovedMeanwhile) {
+  Registry r;
+  mqtt_event_t message{};
+  message.type = MQTT_EVENT_MESSAGE;
+  ASSERT_EQ(r.listeners.add(MQTT_EVENT_MESSAGE, record_call<'a'>, &r, false), MQTT_ERR_OK);
+  ASSERT_EQ(r.listeners.add(MQTT_EVENT_MESSAGE, record_call<'b'>, &r, false), MQTT_ERR_OK);
+  ASSERT_EQ(r.listeners.add(MQTT_EVENT_MESSAGE, record_call<'c'>, &r, true), MQTT_ERR_OK);
+  r.during = [&](const std::string& name) {
+    if (name != "a") return;
+    r.listeners.remove(MQTT_EVENT_MESSAGE, record_call<'b'>, &r);
+    r.listeners.remove(MQTT_EVENT_MESSAGE, record_call<'c'>, &r);
+    r.listeners.add(MQTT_EVENT_MESSAGE, record_call<'d'>, &r, false);
+  };
+  r.listeners.emit(nullptr, message);
+  EXPECT_EQ(r.calls, (std::vector<std::string>{"a", "b", "c"}));
+  r.calls.clear();
+  r.during = nullptr;
+  r.listeners.emit(nullptr, message);
+  EXPECT_EQ(r.calls, (std::vector<std::string>{"a", "d"}));
+}
+
+TEST(CApi, OnceListenerRunsOnceAcrossNestedDeliveries) {
+  Registry r;
+  mqtt_event_t message{};
+  message.type = MQTT_EVENT_MESSAGE;
+  ASSERT_EQ(r.listeners.add(MQTT_EVENT_MESSAGE, record_call<'a'>, &r, false), MQTT_ERR_OK);
+  ASSERT_EQ(r.listeners.add(MQTT_EVENT_MESSAGE, record_call<'o'>, &r, true), MQTT_ERR_OK);
+  ASSERT_EQ(r.listeners.add(MQTT_EVENT_MESSAGE, record_call<'b'>, &r, false), MQTT_ERR_OK);
+  bool first = true;
+  r.during = [&](const std::string& name) {
+    if (name != "a") return;
+    // The outer `a` runs the loop, which delivers the next message inside this delivery; there,
+    // `a` removes `b`, which that inner delivery (begun with it) still calls, as the outer one.
+    if (first) {
+      first = false;
+      r.listeners.emit(nullptr, message);
+    } else {
+      r.listeners.remove(MQTT_EVENT_MESSAGE, record_call<'b'>, &r);
+    }
+  };
+  r.listeners.emit(nullptr, message);
+  // `o` left the registry when the outer delivery began (as in the C++ API): that delivery calls
+  // it, the inner one does not; and no later one.
+  EXPECT_EQ(r.calls, (std::vector<std::string>{"a", "a", "b", "o", "b"}));
+  r.calls.clear();
+  r.listeners.emit(nullptr, message);
+  EXPECT_EQ(r.calls, (std::vector<std::string>{"a"}));
+}
+
+// What C reads of an MQTT 5 message's properties and of an error: NUL-terminated strings that
+// outlive the core's views (valid during the callback), NULL where the broker sent nothing.
+TEST(CApi, PropertiesAndReasonStringAsCReadsThem) {
+  const char wire[] = "text/plainreplykeyvaluek2v2why";  // one buffer, no NULs: views into it
+  std::string_view all(wire);
+  const uint8_t correlation[] = {0, 1, 0};
+  Properties in;
+  in.payload_format_indicator = uint8_t{1};
+  in.message_expiry_interval = 30u;
+  in.content_type = all.substr(0, 10);
+  in.response_topic = all.substr(10, 5);
+  in.correlation_data = Bytes(correlation, sizeof correlation);
+  in.user_properties = {{all.substr(15, 3), all.substr(18, 5)}, {all.substr(23, 2), all.substr(25, 2)}};
+  c_api::CProperties c(in);
+  const mqtt_properties_t* p = c.get();
+  EXPECT_TRUE(p->has_payload_format_indicator);
+  EXPECT_EQ(p->payload_format_indicator, 1);
+  EXPECT_TRUE(p->has_message_expiry_interval);
+  EXPECT_EQ(p->message_expiry_interval, 30u);
+  EXPECT_STREQ(p->content_type, "text/plain");
+  EXPECT_STREQ(p->response_topic, "reply");
+  ASSERT_EQ(p->correlation_data_len, 3u);
+  EXPECT_EQ(memcmp(p->correlation_data, correlation, 3), 0);
+  ASSERT_EQ(p->user_properties_len, 2u);
+  EXPECT_STREQ(p->user_properties[0].key, "key");
+  EXPECT_STREQ(p->user_properties[0].value, "value");
+  EXPECT_STREQ(p->user_properties[1].key, "k2");
+  EXPECT_STREQ(p->user_properties[1].value, "v2");
+
+  c_api::CProperties none{Properties()};
+  EXPECT_FALSE(none.get()->has_payload_format_indicator);
+  EXPECT_FALSE(none.get()->has_message_expiry_interval);
+  EXPECT_EQ(none.get()->content_type, nullptr);
+  EXPECT_EQ(none.get()->response_topic, nullptr);
+  EXPECT_EQ(none.get()->correlation_data, nullptr);
+  EXPECT_EQ(none.get()->user_properties, nullptr);
+  EXPECT_EQ(none.get()->user_properties_len, 0u);
+
+  c_api::CError with(MQTT_ERR_PUBLISH_REFUSED, "refused", 0x87, all.substr(27, 3));
+  EXPECT_STREQ(with.error.reason_string, "why");
+  EXPECT_EQ(with.error.reason_code, 0x87);
+  c_api::CError without(MQTT_ERR_PUBLISH_REFUSED, "refused", 0x87, {});
+  EXPECT_EQ(without.error.reason_string, nullptr);
 }
 
 // A refused request: non-zero, its fail once, and one `error` event with the same code (the

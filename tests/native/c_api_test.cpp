@@ -8,6 +8,8 @@
 #include "mqtt.h"
 
 extern "C" int c_api_scenario(int port);
+extern "C" int c_api_v5_scenario(int port);
+extern "C" int c_api_v5_subscribe_scenario(int port);
 
 namespace mqtt::test {
 namespace {
@@ -17,6 +19,20 @@ TEST(CApi, ScenarioFromC) {
   ASSERT_TRUE(broker.running());
   EXPECT_EQ(c_api_scenario(broker.port()), 0)
       << "the step numbered above failed (see c_api_scenario.c)";
+}
+
+TEST(CApi, Mqtt5PropertiesFromC) {
+  Broker broker;
+  ASSERT_TRUE(broker.running());
+  EXPECT_EQ(c_api_v5_scenario(broker.port()), 0)
+      << "the step numbered above failed (see c_api_v5.c)";
+}
+
+TEST(CApi, Mqtt5SubscriptionOptionsFromC) {
+  Broker broker;
+  ASSERT_TRUE(broker.running());
+  EXPECT_EQ(c_api_v5_subscribe_scenario(broker.port()), 0)
+      << "the step numbered above failed (see c_api_v5_subscribe.c)";
 }
 
 // With no loop given the client runs on the background loop's thread, and the functions are

@@ -1,4 +1,4 @@
-// The C scenario of c_api_test.cpp, linked against the device port's implementation of mqtt.h
+// The C scenarios of c_api_test.cpp, linked against the device port's implementation of mqtt.h
 // (PortClient, select(), the POSIX board) instead of the native runtime: firmware in C gets
 // the same functions with the same behaviour on the board.
 #include <gtest/gtest.h>
@@ -7,6 +7,8 @@
 #include "mqtt.h"
 
 extern "C" int c_api_scenario(int port);
+extern "C" int c_api_v5_scenario(int port);
+extern "C" int c_api_v5_subscribe_scenario(int port);
 extern "C" int c_api_bad_events(mqtt_client_t* client);
 
 namespace mqtt::test {
@@ -17,6 +19,20 @@ TEST(PortCApi, ScenarioFromC) {
   ASSERT_TRUE(broker.running());
   EXPECT_EQ(c_api_scenario(broker.port()), 0)
       << "the step numbered above failed (see c_api_scenario.c)";
+}
+
+TEST(PortCApi, Mqtt5PropertiesFromC) {
+  Broker broker;
+  ASSERT_TRUE(broker.running());
+  EXPECT_EQ(c_api_v5_scenario(broker.port()), 0)
+      << "the step numbered above failed (see c_api_v5.c)";
+}
+
+TEST(PortCApi, Mqtt5SubscriptionOptionsFromC) {
+  Broker broker;
+  ASSERT_TRUE(broker.running());
+  EXPECT_EQ(c_api_v5_subscribe_scenario(broker.port()), 0)
+      << "the step numbered above failed (see c_api_v5_subscribe.c)";
 }
 
 TEST(PortCApi, EventNumbersOutsideTheEnumerationAreRefused) {

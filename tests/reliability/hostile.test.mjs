@@ -117,8 +117,11 @@ const RESUME_CLIENT = { version: 5, clean: false, sessionExpiry: 600, reconnectM
 // accounts: per publish group { accepted, success, fail_codes, double, outstanding } (rel_client's
 // report); events: [{ ev, code }] of the client; fake: the fake broker after the resumed
 // connection saw everything.
+const groups = (item) => [...item.publish, ...(item.later ?? [])];
+const burst = (g) => `burst ${g.tag} ${g.topic} ${g.qos} ${g.count} ${g.size ?? 0} ${g.retain ? 1 : 0}`;
+
 function assertResumed(item, accounts, events, fake) {
-  for (const g of item.publish) {
+  for (const g of groups(item)) {
     const a = accounts[g.tag];
     const want = item.outcome[g.tag];
     assert.equal(a.accepted, g.count, `${g.tag}: every publish accepted`);
@@ -146,7 +149,7 @@ async function resumedConnectionDone(fake) {
 }
 
 const resumedSummary = (item, fake) => `at most ${fake.connections[1].maxUnacked} unacknowledged on the resumed ` +
-  `connection; ${item.publish.map((g) => `${g.tag} ${JSON.stringify(item.outcome[g.tag])}`).join(', ')}`;
+  `connection; ${groups(item).map((g) => `${g.tag} ${JSON.stringify(item.outcome[g.tag])}`).join(', ')}`;
 
 async function runNativeResume(binary, item, env) {
   const fake = await startFakeBroker(item.broker());
@@ -156,12 +159,11 @@ async function runNativeResume(binary, item, env) {
     '--reconnect-min', String(c.reconnectMin), '--reconnect-max', String(c.reconnectMax)], { env });
   try {
     await client.next('connect');
-    for (const g of item.publish) {
-      client.send(`burst ${g.tag} ${g.topic} ${g.qos} ${g.count} ${g.size ?? 0} ${g.retain ? 1 : 0}`);
-    }
+    for (const g of item.later ?? []) client.send(`onreconnect ${burst(g)}`);
+    for (const g of item.publish) client.send(burst(g));
     await resumedConnectionDone(fake);
     const accounts = {};
-    for (const g of item.publish) {
+    for (const g of groups(item)) {
       accounts[g.tag] = await waitFor(async () => {
         const r = await client.ask(`report ${g.tag}`, 'report');
         return r.outstanding === 0 && r;
@@ -190,33 +192,36 @@ async function runWasmResume(mqtt, item) {
   });
   assert.ok(client, 'createClient returned a client');
   client.on('error', (e) => events.push({ ev: 'error', code: mqtt.errorName(e.code).toLowerCase() }));
-  for (const ev of ['connect', 'reconnect']) client.on(ev, () => events.push({ ev }));
-  try {
-    await waitFor(() => events.some((e) => e.ev === 'connect'), 10000, 'connect');
-    for (const g of item.publish) {
-      const a = { accepted: 0, success: 0, fail_codes: {}, double: 0, outstanding: 0 };
-      accounts[g.tag] = a;
-      for (let i = 0; i < g.count; i++) {
-        let completions = 0;
-        const done = () => {
-          if (completions++ > 0) a.double++;
-          else a.outstanding--;
-        };
-        const rc = client.publish({ topic: g.topic, message: `${g.tag}-${i}`.padEnd(g.size ?? 0, 'x'), qos: g.qos,
-          retain: !!g.retain,
-          success: () => { a.success++; done(); },
-          fail: (e) => {
-            const code = mqtt.errorName(e.code).toLowerCase();
-            a.fail_codes[code] = (a.fail_codes[code] ?? 0) + 1;
-            done();
-          } });
-        assert.equal(rc, 0, `publish ${g.tag}-${i} accepted`);
+  const publishGroup = (g) => {
+    const a = { accepted: 0, success: 0, fail_codes: {}, double: 0, outstanding: 0 };
+    accounts[g.tag] = a;
+    for (let i = 0; i < g.count; i++) {
+      let completions = 0;
+      const done = () => {
+        if (completions++ > 0) a.double++;
+        else a.outstanding--;
+      };
+      const rc = client.publish({ topic: g.topic, message: `${g.tag}-${i}`.padEnd(g.size ?? 0, 'x'), qos: g.qos,
+        retain: !!g.retain,
+        success: () => { a.success++; done(); },
+        fail: (e) => {
+          const code = mqtt.errorName(e.code).toLowerCase();
+          a.fail_codes[code] = (a.fail_codes[code] ?? 0) + 1;
+          done();
+        } });
+      if (rc === 0) {
         a.accepted++;
         a.outstanding++;
       }
     }
+  };
+  for (const ev of ['connect', 'reconnect']) client.on(ev, () => events.push({ ev }));
+  client.once('reconnect', () => (item.later ?? []).forEach(publishGroup));
+  try {
+    await waitFor(() => events.some((e) => e.ev === 'connect'), 10000, 'connect');
+    item.publish.forEach(publishGroup);
     await resumedConnectionDone(fake);
-    await waitFor(() => item.publish.every((g) => accounts[g.tag].outstanding === 0), 10000, 'every publish to complete');
+    await waitFor(() => groups(item).every((g) => accounts[g.tag].outstanding === 0), 10000, 'every publish to complete');
     assertResumed(item, accounts, events, fake);
     return resumedSummary(item, fake);
   } finally {

@@ -300,7 +300,8 @@ export const catalogue = [
 // (kept in fake.errors) when the client sends what those limits forbid, resends other than the
 // same packet (DUP set, same packet id; PUBREL for what got PUBREC), has more than `window`
 // exchanges open or opens a third connection; it sets `conn.done` once `resent` exchanges are
-// complete and nothing more came. `outcome`: what each group's publishes must end in, each
+// complete and nothing more came. `later`: groups published inside the reconnect listener; the
+// broker takes `fresh` new messages (DUP 0) from them, after every resent PUBLISH. `outcome`: what each group's publishes must end in, each
 // exactly once (`success` or the code name of `fail` for all, or counts by result); `errors`: the
 // code of the error events, if any.
 //
@@ -322,7 +323,8 @@ function sameMessage(a, b) {
 // window: the Receive Maximum of `limits`; allowed(p): whether `limits` allow that PUBLISH.
 // session: false says session present 0: the broker forgot the exchanges, so what got PUBREC is
 // done (no PUBREL) and the others come again as new messages (DUP 0).
-function resumeUnder({ total, limits, resent, window = 65535, allowed = () => true, recFirst = 0, session = true }) {
+function resumeUnder({ total, limits, resent, window = 65535, allowed = () => true, recFirst = 0, session = true,
+  fresh = 0 }) {
   return () => {
     const first = new Map(); // packet id -> the PUBLISH on the first connection
     const received = new Set(); // ids answered with PUBREC on the first connection
@@ -355,6 +357,7 @@ function resumeUnder({ total, limits, resent, window = 65535, allowed = () => tr
       let completed = 0;
       let maxOpen = 0;
       let lastAt = -1; // resent PUBLISH packets keep their first order [MQTT-4.6.0-1]
+      let freshSeen = 0;
       const take = (p) => {
         if (p.type === 'pubrel') {
           if (open.get(p.id) === 'rec' || (session && received.has(p.id) && !resumed.has(p.id))) {
@@ -366,7 +369,13 @@ function resumeUnder({ total, limits, resent, window = 65535, allowed = () => tr
         // The same message: with the session, the same id; without, maybe another.
         const at = messages.findIndex((m) => !resumed.has(m.id) && !received.has(m.id) &&
           (!session || m.id === p.id) && sameMessage(m, p));
+        if (at < 0 && freshSeen < fresh && !(p.flags & 0x08) && !open.has(p.id) && !first.has(p.id)) {
+          freshSeen++;
+          qosOf.set(p.id, p.qos);
+          return open.set(p.id, 'publish');
+        }
         if (at < 0 || open.has(p.id)) throw new Error(`PUBLISH id ${p.id} is not a resend of one in flight`);
+        if (freshSeen) throw new Error(`PUBLISH id ${p.id} resent after a new message`);
         if (!(p.flags & 0x08) !== !session) throw new Error(`PUBLISH id ${p.id} resent with DUP ${(p.flags >> 3) & 1}`);
         if (!allowed(p)) throw new Error(`PUBLISH id ${p.id} (${p.size} bytes, flags ${p.flags}) is over the new limits`);
         if (at < lastAt) throw new Error(`PUBLISH id ${p.id} resent out of its first order`);
@@ -383,8 +392,9 @@ function resumeUnder({ total, limits, resent, window = 65535, allowed = () => tr
         maxOpen = Math.max(maxOpen, open.size);
         if (open.size > window) throw new Error(`${open.size} exchanges open, Receive Maximum ${window}`);
       };
-      for (let round = 0; completed < resent; round++) {
-        if (round > 4 * resent) throw new Error(`${completed} of ${resent} exchanges completed; open: ${[...open]}`);
+      const exchanges = resent + fresh;
+      for (let round = 0; completed < exchanges; round++) {
+        if (round > 4 * exchanges) throw new Error(`${completed} of ${exchanges} exchanges completed; open: ${[...open]}`);
         await barrier(conn, 1000 + round);
         readSent();
         // Answer the oldest exchange that waits on us.
@@ -402,7 +412,7 @@ function resumeUnder({ total, limits, resent, window = 65535, allowed = () => tr
       }
       await barrier(conn, 5000);
       readSent();
-      if (open.size) throw new Error(`more than ${resent} exchanges resent; open: ${[...open]}`);
+      if (open.size) throw new Error(`more than ${exchanges} exchanges; open: ${[...open]}`);
       conn.maxUnacked = maxOpen;
       conn.done = true;
       await conn.closed;
@@ -418,6 +428,14 @@ export const resumeCatalogue = [
     publish: [{ tag: 'rm', topic: 'r/rm', qos: 1, count: 5 }],
     broker: resumeUnder({ total: 5, limits: [[0x21, 0, 2]], resent: 5, window: 2 }),
     outcome: { rm: 'success' },
+    errors: null,
+  },
+  {
+    name: 'Receive Maximum 2 on the resumed session and 3 new publishes from the reconnect listener: they wait behind the resends',
+    publish: [{ tag: 'old', topic: 'r/late', qos: 1, count: 4 }],
+    later: [{ tag: 'new', topic: 'r/late', qos: 1, count: 3 }],
+    broker: resumeUnder({ total: 4, limits: [[0x21, 0, 2]], resent: 4, window: 2, fresh: 3 }),
+    outcome: { old: 'success', new: 'success' },
     errors: null,
   },
   {

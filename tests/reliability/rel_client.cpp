@@ -18,6 +18,8 @@
 //                                          {"ev":"flow_done",...} when every one has completed
 //   burst TAG TOPIC QOS COUNT [SIZE [RETAIN]] COUNT publishes at once (no window), accounted under
 //                                          TAG; RETAIN 1 sets the retain flag
+//   onreconnect COMMAND...                 runs COMMAND inside the next reconnect listener (as an
+//                                          application that publishes as soon as it is back)
 //   report TAG                             -> {"ev":"report","tag":...,"accepted",...}
 //   tally TOPIC                            -> {"ev":"tally","received","unique","duplicates"}
 //                                          (each QoS 2 duplicate is also reported when it arrives:
@@ -170,6 +172,9 @@ class Driver final : public mqtt::Loop::Source {
     client_->on("reconnect", [this] {
       ++connection_;
       emit("{\"ev\":\"reconnect\",\"connection\":" + std::to_string(connection_) + "}");
+      std::vector<std::string> now;
+      now.swap(on_reconnect_);
+      for (const std::string& c : now) command(c);
     });
     client_->on("close", [this] {
       closed_ = true;
@@ -337,6 +342,10 @@ class Driver final : public mqtt::Loop::Source {
       for (long k = 0; k < count; ++k, ++base)
         publish(tag, topic, qos, base, payload_for(tag, base, size), nullptr, retain != 0);
       emit("{\"ev\":\"burst_done\",\"tag\":" + json_string(tag) + "}");
+    } else if (cmd == "onreconnect") {
+      std::string rest;
+      std::getline(in >> std::ws, rest);
+      on_reconnect_.push_back(rest);
     } else if (cmd == "report") {
       std::string tag;
       in >> tag;
@@ -401,6 +410,7 @@ class Driver final : public mqtt::Loop::Source {
   long pub_index_ = 0;
   long connection_ = 0;
   std::string input_;
+  std::vector<std::string> on_reconnect_;
   std::map<std::string, Account> accounts_;
   std::map<std::string, Flow> flows_;
   std::map<std::string, long> burst_index_;

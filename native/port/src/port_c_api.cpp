@@ -56,12 +56,9 @@ struct mqtt_client final : mqtt::Events {
     --depth;
   }
 
-  static mqtt_error_t c_error(const mqtt::Error& error) {
-    mqtt_error_t e;
-    e.code = static_cast<int>(error.code);
-    e.message = mqtt_error_message(e.code);
-    e.reason_code = error.reason_code;
-    return e;
+  static mqtt::c_api::CError c_error(const mqtt::Error& error) {
+    const int code = static_cast<int>(error.code);
+    return {code, mqtt_error_message(code), error.reason_code, error.reason_string};
   }
 
   void on_connect() override {
@@ -77,15 +74,15 @@ struct mqtt_client final : mqtt::Events {
     emit(MQTT_EVENT_CLOSE, e);
   }
   void on_disconnect(const mqtt::Error& reason) override {
-    mqtt_error_t error = c_error(reason);
+    mqtt::c_api::CError error = c_error(reason);
     mqtt_event_t e{};
-    e.error = &error;
+    e.error = &error.error;
     emit(MQTT_EVENT_DISCONNECT, e);
   }
   void on_error(const mqtt::Error& reason) override {
-    mqtt_error_t error = c_error(reason);
+    mqtt::c_api::CError error = c_error(reason);
     mqtt_event_t e{};
-    e.error = &error;
+    e.error = &error.error;
     emit(MQTT_EVENT_ERROR, e);
   }
   void on_message(const mqtt::Message& m) override {
@@ -97,6 +94,10 @@ struct mqtt_client final : mqtt::Events {
     e.qos = m.qos;
     e.retain = m.retain;
     e.dup = m.dup;
+    // A 3.1.1-only build has no properties: the conversion is left out of it.
+    if (!MQTT_CONFIG_V5 || !m.properties) return emit(MQTT_EVENT_MESSAGE, e);
+    mqtt::c_api::CProperties properties(*m.properties);
+    e.properties = properties.get();
     emit(MQTT_EVENT_MESSAGE, e);
   }
   void on_complete(mqtt::Token token, const mqtt::Error& result) override {
@@ -110,8 +111,8 @@ struct mqtt_client final : mqtt::Events {
     if (result.ok()) {
       if (c.success) c.success(this, c.user);
     } else if (c.fail) {
-      mqtt_error_t e = c_error(result);
-      c.fail(token == kConnectToken && port == nullptr ? nullptr : this, &e, c.user);
+      mqtt::c_api::CError e = c_error(result);
+      c.fail(token == kConnectToken && port == nullptr ? nullptr : this, &e.error, c.user);
     }
     --depth;
   }
@@ -192,6 +193,9 @@ int mqtt_subscribe(mqtt_client_t* c, const mqtt_subscribe_options_t* o) {
     mqtt::SubscribeRequest r;
     r.topic = o->topic;
     r.qos = o->qos;
+    r.no_local = o->no_local != 0;
+    r.retain_as_published = o->retain_as_published != 0;
+    r.retain_handling = o->retain_handling;
     return c->port->engine().subscribe(r, token);
   });
 }
@@ -214,6 +218,10 @@ int mqtt_publish(mqtt_client_t* c, const mqtt_publish_options_t* o) {
     r.payload = mqtt::Bytes(static_cast<const uint8_t*>(o->message), o->message_len);
     r.qos = o->qos;
     r.retain = o->retain != 0;
+    if (MQTT_CONFIG_V5 && o->properties) {  // 3.1.1 only: none is ever sent
+      int rc = mqtt::c_api::convert(*o->properties, r.properties);
+      if (rc != MQTT_ERR_OK) return static_cast<mqtt::ErrorCode>(rc);
+    }
     return c->port->engine().publish(r, token);
   });
 }
