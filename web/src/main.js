@@ -137,12 +137,13 @@ function handleEvent(source, ev) {
 // A flood from the script: rows past the worker's ration (runner/outbox.js) were only counted.
 // One console line per flood says how many, updated as the counts grow; the chart still
 // counts the messages the log did not get.
-const floodCounts = new Map();
 let runs = 0;
+let lastFlood = null; // the counts of the latest flood, the only one still counting
 function reportFlood(ev) {
-  const seen = floodCounts.get(ev.flood) || { in: 0, out: 0 };
-  for (const dir of ['in', 'out']) if (ev[dir] > seen[dir]) chart.add(dir, ev.t, ev[dir] - seen[dir]);
-  floodCounts.set(ev.flood, { in: ev.in, out: ev.out });
+  if (lastFlood?.flood !== ev.flood) lastFlood = { flood: ev.flood, in: 0, out: 0 };
+  for (const dir of ['in', 'out']) if (ev[dir] > lastFlood[dir]) chart.add(dir, ev.t, ev[dir] - lastFlood[dir]);
+  lastFlood.in = ev.in;
+  lastFlood.out = ev.out;
   const parts = [];
   if (ev.console) parts.push(`${ev.console} console line${ev.console === 1 ? '' : 's'}`);
   const messages = ev.in + ev.out;
@@ -170,7 +171,7 @@ const runner = new Runner({
     if (!active) clientsPanel.endSource('run');
     if (state === 'starting') {
       runs++;
-      floodCounts.clear();
+      lastFlood = null;
     }
     if (state === 'stopped') consolePanel.add({ level: 'info', text: 'script stopped' });
   },

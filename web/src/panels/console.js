@@ -10,7 +10,7 @@ const MAX_LINES = 2000;
 export function createConsolePanel({ list, clearButton, onGoToLine }) {
   let stickToBottom = true;
   let pending = null;
-  const notes = new Map(); // key -> the row's text span, for notes updated in place
+  let lastNote = null; // { key, span }: only the latest note is still updated
   list.addEventListener('scroll', () => {
     stickToBottom = list.scrollTop + list.clientHeight >= list.scrollHeight - 4;
   });
@@ -19,7 +19,7 @@ export function createConsolePanel({ list, clearButton, onGoToLine }) {
   function clear() {
     list.replaceChildren();
     pending = null;
-    notes.clear();
+    lastNote = null;
   }
 
   function render() {
@@ -46,16 +46,16 @@ export function createConsolePanel({ list, clearButton, onGoToLine }) {
     return row;
   }
 
-  // A line that is rewritten while what it says goes on (the count of a flood's dropped lines).
+  // A line that is rewritten while what it says goes on (the count of a flood's dropped
+  // lines); a new key starts a new line.
   function note(key, { level = 'warn', text }) {
-    const span = notes.get(key);
-    if (span?.isConnected || span?.parentElement?.parentNode === pending) {
-      span.textContent = text;
+    if (lastNote?.key === key && (lastNote.span.isConnected || lastNote.span.parentElement?.parentNode === pending)) {
+      lastNote.span.textContent = text;
       return;
     }
     const row = add({ level, text });
     row.dataset.note = key;
-    notes.set(key, row.querySelector('.console-text'));
+    lastNote = { key, span: row.querySelector('.console-text') };
   }
 
   return { add, note, clear };
