@@ -229,9 +229,9 @@ int mqtt_off(mqtt_client_t* c, mqtt_event_type_t event, mqtt_event_cb cb, void* 
 }
 
 int mqtt_subscribe(mqtt_client_t* c, const mqtt_subscribe_options_t* o) {
-  if (int rc = mqtt::c_api::check_request(c, o)) return rc;
+  if (!c || !o) return MQTT_ERR_INVALID_ARGUMENT;
   mqtt::SubscribeOptions s;
-  s.topic = o->topic;
+  s.topic = mqtt::c_api::topic_of(o->topic);
   s.qos = o->qos;
   s.no_local = o->no_local != 0;
   s.retain_as_published = o->retain_as_published != 0;
@@ -242,18 +242,18 @@ int mqtt_subscribe(mqtt_client_t* c, const mqtt_subscribe_options_t* o) {
 }
 
 int mqtt_unsubscribe(mqtt_client_t* c, const mqtt_unsubscribe_options_t* o) {
-  if (int rc = mqtt::c_api::check_request(c, o)) return rc;
+  if (!c || !o) return MQTT_ERR_INVALID_ARGUMENT;
   mqtt::UnsubscribeOptions u;
-  u.topic = o->topic;
+  u.topic = mqtt::c_api::topic_of(o->topic);
   u.success = success_of(c, o->success, o->user);
   u.fail = fail_of(c, o->fail, o->user);
   return c->client->unsubscribe(u);
 }
 
 int mqtt_publish(mqtt_client_t* c, const mqtt_publish_options_t* o) {
-  if (int rc = mqtt::c_api::check_request(c, o)) return rc;
+  if (!c || !o) return MQTT_ERR_INVALID_ARGUMENT;
   mqtt::PublishOptions p;
-  p.topic = o->topic;
+  p.topic = mqtt::c_api::topic_of(o->topic);
   if (o->message)
     p.message = mqtt::Payload(static_cast<const uint8_t*>(o->message), o->message_len);
   p.qos = o->qos;

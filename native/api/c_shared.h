@@ -100,14 +100,8 @@ struct CError {
 // Calls `fail` (when given) with `code` and its message.
 void fail_now(mqtt_fail_cb fail, mqtt_client_t* client, int code, void* user);
 
-// The checks every request makes before it reaches the client: MQTT_ERR_OK, or the error to
-// return (a missing topic also goes to the request's fail callback).
-template <class RequestOptions>
-int check_request(mqtt_client_t* client, const RequestOptions* o) {
-  if (!client || !o) return MQTT_ERR_INVALID_ARGUMENT;
-  if (o->topic) return MQTT_ERR_OK;
-  fail_now(o->fail, client, MQTT_ERR_MISSING_TOPIC, o->user);
-  return MQTT_ERR_MISSING_TOPIC;
-}
+// A request's topic as the client takes it: NULL is the empty topic, which the Engine refuses
+// as missing (`fail` and an `error` event, like any bad argument).
+inline const char* topic_of(const char* topic) { return topic ? topic : ""; }
 
 }  // namespace mqtt::c_api

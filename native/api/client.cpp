@@ -248,13 +248,15 @@ class Client::Impl final : public Client, public Events {
       ErrorCode code = make(token);
       rc = static_cast<int>(code);
       if (code != ErrorCode::ok) {
-        // The Engine completes what it refuses; a refusal by this layer's own checks (a
-        // missing message) is completed here.
+        // The Engine completes and reports what it refuses; a refusal by this layer's own
+        // checks (a missing message) is answered here the same way: `fail`, then an `error`
+        // event (API: "a bad argument"), none after `close`.
         auto it = pending_->find(token);
         if (it != pending_->end()) {
           Callbacks callbacks = std::move(it->second);
           pending_->erase(it);
           if (callbacks.fail) callbacks.fail(info(code));
+          if (!closed_) emit_error(EventKind::error, Error{code, 0, {}});
         }
       }
     });
@@ -339,7 +341,8 @@ int Client::unsubscribe(const UnsubscribeOptions& o) {
 
 int Client::publish(const PublishOptions& o) {
   return impl(this).request(o.success, o.fail, [&](Token token) {
-    if (!o.message.present) return ErrorCode::missing_message;
+    // After the topic, which the Engine checks first (a missing one), as JavaScript does.
+    if (!o.message.present && !o.topic.empty()) return ErrorCode::missing_message;
     PublishRequest r;
     r.topic = o.topic;
     r.payload = Bytes(o.message.data, o.message.size);

@@ -566,7 +566,7 @@ TEST(CApi, NullAndInvalidArgumentsAreRefusedWithACode) {
   EXPECT_STREQ(mqtt_client_id(nullptr), "");
 
   struct Fails {
-    int calls = 0, code = 0;
+    int calls = 0, code = 0, error_events = 0, error_event_code = 0;
     std::string message;
   } fails;
   mqtt_fail_cb record = [](mqtt_client_t*, const mqtt_error_t* e, void* user) {
@@ -575,11 +575,25 @@ TEST(CApi, NullAndInvalidArgumentsAreRefusedWithACode) {
     f->code = e->code;
     f->message = e->message;
   };
+  // A bad argument is also an `error` event (API.md), whichever layer refuses it; none after
+  // close.
+  ASSERT_EQ(mqtt_on(c, MQTT_EVENT_ERROR,
+                    [](mqtt_client_t*, const mqtt_event_t* e, void* user) {
+                      auto* f = static_cast<Fails*>(user);
+                      ++f->error_events;
+                      f->error_event_code = e->error->code;
+                    },
+                    &fails),
+            MQTT_ERR_OK);
   auto expect_fail = [&](int rc, int code) {
     EXPECT_EQ(rc, code);
     EXPECT_EQ(fails.calls, 1);
     EXPECT_EQ(fails.code, code);
     EXPECT_FALSE(fails.message.empty());
+    EXPECT_EQ(fails.error_events, code == MQTT_ERR_CLOSED ? 0 : 1) << "code " << code;
+    if (code != MQTT_ERR_CLOSED) {
+      EXPECT_EQ(fails.error_event_code, code);
+    }
     fails = Fails();
   };
   mqtt_subscribe_options_t sub{};
@@ -755,6 +769,13 @@ TEST(Requests, RefusedRequestIsAlsoOneErrorEvent) {
             static_cast<int>(ErrorCode::invalid_topic));
   EXPECT_EQ(fails, std::vector<ErrorCode>{ErrorCode::invalid_topic});
   EXPECT_EQ(events, std::vector<ErrorCode>{ErrorCode::invalid_topic});
+  // Refused by this layer (the Engine never sees it): answered the same way.
+  PublishOptions no_message;
+  no_message.topic = "a";
+  no_message.fail = [&](const ErrorInfo& e) { fails.push_back(e.code); };
+  EXPECT_EQ(client->publish(no_message), static_cast<int>(ErrorCode::missing_message));
+  EXPECT_EQ(fails, (std::vector<ErrorCode>{ErrorCode::invalid_topic, ErrorCode::missing_message}));
+  EXPECT_EQ(events, (std::vector<ErrorCode>{ErrorCode::invalid_topic, ErrorCode::missing_message}));
 }
 
 }  // namespace

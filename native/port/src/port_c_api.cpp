@@ -117,17 +117,21 @@ struct mqtt_client final : mqtt::Events {
     --depth;
   }
 
-  // Registers the callbacks, makes the request; a refusal the Engine did not complete itself
-  // (our own checks) is completed here.
+  // Registers the callbacks, makes the request. The Engine completes and reports what it
+  // refuses; a refusal by our own checks (a missing message, a bad property) is answered the
+  // same way: `fail`, then an `error` event (none after close).
   template <class Make>
   int request(mqtt_success_cb success, mqtt_fail_cb fail, void* user, Make&& make) {
     mqtt::Token token = next_token++;
     pending.push_back({token, {success, fail, user}});
     mqtt::ErrorCode rc = make(token);
-    if (rc != mqtt::ErrorCode::ok) {
+    const bool ours = std::any_of(pending.begin(), pending.end(),
+                                  [&](const auto& p) { return p.first == token; });
+    if (rc != mqtt::ErrorCode::ok && ours) {
       mqtt::Error e;
       e.code = rc;
       on_complete(token, e);
+      if (port->engine().state() != mqtt::State::closed) on_error(e);
     }
     return static_cast<int>(rc);
   }
@@ -188,10 +192,10 @@ int mqtt_off(mqtt_client_t* c, mqtt_event_type_t event, mqtt_event_cb cb, void* 
 }
 
 int mqtt_subscribe(mqtt_client_t* c, const mqtt_subscribe_options_t* o) {
-  if (int rc = mqtt::c_api::check_request(c, o)) return rc;
+  if (!c || !o) return MQTT_ERR_INVALID_ARGUMENT;
   return c->request(o->success, o->fail, o->user, [&](mqtt::Token token) {
     mqtt::SubscribeRequest r;
-    r.topic = o->topic;
+    r.topic = mqtt::c_api::topic_of(o->topic);
     r.qos = o->qos;
     r.no_local = o->no_local != 0;
     r.retain_as_published = o->retain_as_published != 0;
@@ -201,20 +205,21 @@ int mqtt_subscribe(mqtt_client_t* c, const mqtt_subscribe_options_t* o) {
 }
 
 int mqtt_unsubscribe(mqtt_client_t* c, const mqtt_unsubscribe_options_t* o) {
-  if (int rc = mqtt::c_api::check_request(c, o)) return rc;
+  if (!c || !o) return MQTT_ERR_INVALID_ARGUMENT;
   return c->request(o->success, o->fail, o->user, [&](mqtt::Token token) {
     mqtt::UnsubscribeRequest r;
-    r.topic = o->topic;
+    r.topic = mqtt::c_api::topic_of(o->topic);
     return c->port->engine().unsubscribe(r, token);
   });
 }
 
 int mqtt_publish(mqtt_client_t* c, const mqtt_publish_options_t* o) {
-  if (int rc = mqtt::c_api::check_request(c, o)) return rc;
+  if (!c || !o) return MQTT_ERR_INVALID_ARGUMENT;
   return c->request(o->success, o->fail, o->user, [&](mqtt::Token token) {
-    if (!o->message) return mqtt::ErrorCode::missing_message;
+    // After the topic, which the Engine checks first (a missing one), as JavaScript does.
+    if (!o->message && o->topic && *o->topic) return mqtt::ErrorCode::missing_message;
     mqtt::PublishRequest r;
-    r.topic = o->topic;
+    r.topic = mqtt::c_api::topic_of(o->topic);
     r.payload = mqtt::Bytes(static_cast<const uint8_t*>(o->message), o->message_len);
     r.qos = o->qos;
     r.retain = o->retain != 0;
