@@ -125,9 +125,8 @@ struct mqtt_client final : mqtt::Events {
     mqtt::Token token = next_token++;
     pending.push_back({token, {success, fail, user}});
     mqtt::ErrorCode rc = make(token);
-    const bool ours = std::any_of(pending.begin(), pending.end(),
-                                  [&](const auto& p) { return p.first == token; });
-    if (rc != mqtt::ErrorCode::ok && ours) {
+    if (rc != mqtt::ErrorCode::ok &&
+        std::any_of(pending.begin(), pending.end(), [&](const auto& p) { return p.first == token; })) {
       mqtt::Error e;
       e.code = rc;
       on_complete(token, e);
